@@ -1,18 +1,116 @@
 using System.CommandLine;
+using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Seeding;
+using Dots.Modules.Identity;
 
 namespace Dots.Cli;
 
 internal static class DotsCli
 {
+    /// <summary>Shared by every command that touches data, so `dots seed` finds the same database as `dots serve`.</summary>
+    public static readonly Option<string?> DataDir = new("--data-dir")
+    {
+        Description = "Folder for the SQLite database and uploaded media (default ./data, or DOTS_DATA_DIR).",
+        Recursive = true,
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Dots: the open-source platform that connects the people who buy with the people who make.");
+        var root = new RootCommand("Dots: the open-source platform that connects the people who buy with the people who make.\n" +
+            "With no command, serves the platform on http://localhost:5080. Host settings pass through, e.g. --urls http://0.0.0.0:8080 " +
+            "--Database:Provider=Postgres --ConnectionStrings:Postgres=\"Host=...\".")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.Options.Add(DataDir);
+        root.SetAction((parse, ct) => ServeAsync(parse, ct));
+
+        var serve = new Command("serve", "Serve the platform (the default).") { TreatUnmatchedTokensAsErrors = false };
+        serve.SetAction((parse, ct) => ServeAsync(parse, ct));
+        root.Subcommands.Add(serve);
+
+        var seed = new Command("seed", "Create and migrate the database and load the demo marketplace if it is empty.") { TreatUnmatchedTokensAsErrors = false };
+        seed.SetAction((parse, ct) => SeedAsync(parse, ct));
+        root.Subcommands.Add(seed);
+
+        root.Subcommands.Add(UsersCommand());
         root.Subcommands.Add(RouteCommands.Create());
         root.Subcommands.Add(ForecastCommands.Create());
         root.Subcommands.Add(RecsCommands.Create());
+
         var bench = new Command("bench", "Benchmarks that report ratios against a baseline measured in the same run.");
+        bench.Subcommands.Add(BenchCheckoutCommand.Create());
         bench.Subcommands.Add(RouteCommands.CreateBench());
         root.Subcommands.Add(bench);
         return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>Host arguments: the tokens the CLI did not claim, plus the data directory as configuration.</summary>
+    public static string[] HostArgs(ParseResult parse)
+    {
+        var args = parse.UnmatchedTokens.ToList();
+        var dataDir = parse.GetValue(DataDir) ?? Environment.GetEnvironmentVariable("DOTS_DATA_DIR");
+        if (!string.IsNullOrWhiteSpace(dataDir))
+        {
+            args.Add($"--DataDir={dataDir}");
+        }
+        return [.. args];
+    }
+
+    private static async Task<int> ServeAsync(ParseResult parse, CancellationToken ct)
+    {
+        var app = DotsApp.Build(HostArgs(parse));
+        // Migrate before the host starts, so its background services (the key ring) find their tables.
+        using (var scope = app.Services.CreateScope())
+        {
+            await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), ct);
+        }
+        await app.RunAsync(ct);
+        return 0;
+    }
+
+    private static async Task<int> SeedAsync(ParseResult parse, CancellationToken ct)
+    {
+        await using var app = DotsApp.Build(HostArgs(parse));
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        Console.Error.WriteLine("Migrating the database…");
+        await DatabaseSetup.MigrateAsync(db, ct);
+        var seeder = ActivatorUtilities.CreateInstance<DemoSeeder>(scope.ServiceProvider);
+        await seeder.EnsureReferenceDataAsync(ct);
+        var seeded = await seeder.SeedIfEmptyAsync(new Progress<string>(step => Console.Error.WriteLine($"Seeding {step}…")), ct);
+        Console.WriteLine(seeded ? "Seeded the demo marketplace." : "The database already has shops; nothing to seed.");
+        return 0;
+    }
+
+    private static Command UsersCommand()
+    {
+        var users = new Command("users", "Manage accounts.");
+        var grant = new Command("grant", "Grant a role to an account.");
+        var role = new Argument<string>("role") { Description = "The role to grant: operator." };
+        role.AcceptOnlyFromAmong(Roles.Operator);
+        var email = new Argument<string>("email") { Description = "The account's email." };
+        grant.Arguments.Add(role);
+        grant.Arguments.Add(email);
+        grant.TreatUnmatchedTokensAsErrors = false;
+        grant.SetAction(async (parse, ct) =>
+        {
+            await using var app = DotsApp.Build(HostArgs(parse));
+            using var scope = app.Services.CreateScope();
+            await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), ct);
+            try
+            {
+                var message = await scope.ServiceProvider.GetRequiredService<UserAdministration>().GrantAsync(parse.GetValue(email)!, parse.GetValue(role)!, ct);
+                Console.WriteLine(message);
+                return 0;
+            }
+            catch (Infrastructure.NotFoundException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        users.Subcommands.Add(grant);
+        return users;
     }
 }

@@ -1,0 +1,63 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dots.Infrastructure.Database;
+
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+{
+    /// <summary>Reads `Database:Provider` (Sqlite | Postgres) and `ConnectionStrings:Postgres`; SQLite lives in the data directory.</summary>
+    public static DatabaseSettings From(IConfiguration configuration, DataPaths paths)
+    {
+        var provider = configuration["Database:Provider"] ?? "Sqlite";
+        if (provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) || provider.Equals("PostgreSQL", StringComparison.OrdinalIgnoreCase))
+        {
+            var cs = configuration.GetConnectionString("Postgres");
+            if (string.IsNullOrWhiteSpace(cs))
+            {
+                throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set (use --ConnectionStrings:Postgres=\"Host=...;Database=...;Username=...\").");
+            }
+            return new DatabaseSettings(DatabaseProvider.Postgres, cs);
+        }
+        if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"Unknown Database:Provider '{provider}'; use Sqlite or Postgres.");
+        }
+        var sqlite = new SqliteConnectionStringBuilder
+        {
+            DataSource = paths.SqlitePath,
+            Pooling = true,
+            // Writers queue on SQLite's single write lock; wait for it rather than fail.
+            DefaultTimeout = 60,
+        };
+        return new DatabaseSettings(DatabaseProvider.Sqlite, sqlite.ToString());
+    }
+}
+
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddDotsDatabase(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DataPaths>()));
+        services.AddDbContext<SqliteDotsDbContext>((sp, o) =>
+            o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations")));
+        services.AddDbContext<PostgresDotsDbContext>((sp, o) =>
+            o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations")));
+        services.AddScoped<DotsDbContext>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
+            ? sp.GetRequiredService<PostgresDotsDbContext>()
+            : sp.GetRequiredService<SqliteDotsDbContext>());
+        return services;
+    }
+
+    /// <summary>
+    /// Applies migrations (EF Core takes its own migration lock, so instances starting together take turns).
+    /// SQLite runs in write-ahead-log mode so the CLI and a running server can share the file.
+    /// </summary>
+    public static async Task MigrateAsync(DotsDbContext db, CancellationToken ct)
+    {
+        if (db.Provider == DatabaseProvider.Sqlite)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+        await db.Database.MigrateAsync(ct);
+    }
+}

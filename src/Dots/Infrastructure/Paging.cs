@@ -1,0 +1,31 @@
+namespace Dots.Infrastructure;
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Total, int Page, int PageSize);
+
+public static class Paging
+{
+    public const int MaxPageSize = 100;
+
+    /// <summary>Validates ?page and ?pageSize: a client's bad paging is a 400 that names the field.</summary>
+    public static (int Page, int PageSize) Normalize(int? page, int? pageSize, int defaultSize = 20)
+    {
+        var p = page ?? 1;
+        var s = pageSize ?? defaultSize;
+        var v = new Validation()
+            .Require(p >= 1, "page", "The page must be 1 or more.")
+            .Require(s is >= 1 and <= MaxPageSize, "pageSize", $"The pageSize must be between 1 and {MaxPageSize}.");
+        v.ThrowIfInvalid();
+        return (p, s);
+    }
+}
+
+public static class DecimalExtensions
+{
+    /// <summary>Drops trailing zeros (PostgreSQL numeric(18,4) reads 12900 back as 12900.0000).</summary>
+    public static decimal Normalize(this decimal value) => value / 1.0000000000000000000000000000m;
+}
+
+public sealed record MoneyDto(decimal Amount, string Currency)
+{
+    public static MoneyDto Of(decimal amount, string currency) => new(amount.Normalize(), currency);
+}

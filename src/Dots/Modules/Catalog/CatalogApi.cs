@@ -1,0 +1,95 @@
+using Dots.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Dots.Modules.Catalog;
+
+public static class CatalogApi
+{
+    public static IServiceCollection AddCatalog(this IServiceCollection services)
+    {
+        services.AddScoped<IProductSearch, ProductSearch>();
+        services.AddScoped<CatalogService>();
+        services.AddScoped<ProductImages>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Catalog");
+
+        api.MapGet("/categories", ListCategories);
+        api.MapGet("/shops", ListShops);
+        api.MapGet("/shops/{shopId}", GetShop);
+        api.MapPost("/shops", OpenShop).RequireAuthorization();
+        api.MapPost("/shops/{shopId}/products", CreateProduct).RequireAuthorization();
+
+        api.MapGet("/products", SearchProducts);
+        api.MapGet("/products/{id}", GetProduct);
+        api.MapPut("/products/{id}", UpdateProduct).RequireAuthorization();
+        api.MapPost("/products/{id}/publish", Publish).RequireAuthorization();
+        api.MapPost("/products/{id}/unpublish", Unpublish).RequireAuthorization();
+        api.MapPost("/products/{id}/variants", AddVariant).RequireAuthorization();
+        api.MapPut("/products/{id}/variants/{variantId}", UpdateVariant).RequireAuthorization();
+        api.MapPut("/products/{id}/variants/{variantId}/stock", SetStock).RequireAuthorization();
+        api.MapPost("/products/{id}/images", UploadImage).RequireAuthorization().DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(ProductImages.MaxBytes + 64 * 1024));
+        return app;
+    }
+
+    private static async Task<Ok<IReadOnlyList<CategoryDto>>> ListCategories(CatalogService catalog, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.CategoriesAsync(ct));
+
+    private static async Task<Ok<Paged<ShopDto>>> ListShops(CatalogService catalog, int? page, int? pageSize, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.ListShopsAsync(page, pageSize, ct));
+
+    private static async Task<Ok<ShopDto>> GetShop(string shopId, CatalogService catalog, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.GetShopAsync(shopId, ct));
+
+    private static async Task<Created<ShopDto>> OpenShop(CreateShopRequest request, CatalogService catalog, HttpContext http, CancellationToken ct)
+    {
+        var shop = await catalog.OpenShopAsync(http.User.UserId(), request, ct);
+        return TypedResults.Created($"/api/shops/{shop.Id}", shop);
+    }
+
+    private static async Task<Created<ProductDto>> CreateProduct(string shopId, CreateProductRequest request, CatalogService catalog, HttpContext http, CancellationToken ct)
+    {
+        var product = await catalog.CreateProductAsync(shopId, http.User.UserId(), request, ct);
+        return TypedResults.Created($"/api/products/{product.Id}", product);
+    }
+
+    private static async Task<Ok<Paged<ProductSummaryDto>>> SearchProducts(
+        CatalogService catalog, CancellationToken ct, string? q = null, string? category = null, string? shopId = null,
+        decimal? minPrice = null, decimal? maxPrice = null, string? sort = null, int? page = null, int? pageSize = null) =>
+        TypedResults.Ok(await catalog.SearchAsync(new ProductQuery(q, category, shopId, minPrice, maxPrice, sort, page, pageSize), ct));
+
+    private static async Task<Ok<ProductDto>> GetProduct(string id, CatalogService catalog, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.GetProductAsync(id, http.User.UserIdOrNull(), ct));
+
+    private static async Task<Ok<ProductDto>> UpdateProduct(string id, UpdateProductRequest request, CatalogService catalog, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.UpdateProductAsync(id, http.User.UserId(), request, ct));
+
+    private static async Task<Ok<ProductDto>> Publish(string id, CatalogService catalog, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.SetPublishedAsync(id, http.User.UserId(), true, ct));
+
+    private static async Task<Ok<ProductDto>> Unpublish(string id, CatalogService catalog, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.SetPublishedAsync(id, http.User.UserId(), false, ct));
+
+    private static async Task<Created<ProductDto>> AddVariant(string id, VariantRequest request, CatalogService catalog, HttpContext http, CancellationToken ct)
+    {
+        var product = await catalog.AddVariantAsync(id, http.User.UserId(), request, ct);
+        return TypedResults.Created($"/api/products/{product.Id}", product);
+    }
+
+    private static async Task<Ok<ProductDto>> UpdateVariant(string id, string variantId, UpdateVariantRequest request, CatalogService catalog, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.UpdateVariantAsync(id, variantId, http.User.UserId(), request, ct));
+
+    private static async Task<Ok<VariantDto>> SetStock(string id, string variantId, UpdateStockRequest request, CatalogService catalog, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await catalog.SetStockAsync(id, variantId, http.User.UserId(), request, ct));
+
+    private static async Task<Created<ImageDto>> UploadImage(string id, IFormFile? file, [FromForm] string? alt, ProductImages images, HttpContext http, CancellationToken ct)
+    {
+        var image = await images.AddAsync(id, http.User.UserId(), file, alt, ct);
+        return TypedResults.Created(image.Url, image);
+    }
+}

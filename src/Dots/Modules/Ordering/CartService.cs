@@ -1,0 +1,98 @@
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Dots.Modules.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dots.Modules.Ordering;
+
+/// <summary>A signed-in customer's cart, kept in the database so it follows them across devices and instances.</summary>
+public sealed class CartService(DotsDbContext db, CheckoutService checkout, TimeProvider clock)
+{
+    public const int MaxLines = 50;
+
+    public async Task<CartDto> GetAsync(string userId, CancellationToken ct)
+    {
+        var items = await db.CartItems.AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.AddedAt).ToListAsync(ct);
+        var variantIds = items.Select(i => i.VariantId).ToList();
+        var variants = await db.Variants.AsNoTracking().Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+        var productIds = variants.Values.Select(v => v.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).Include(p => p.Images).ToDictionaryAsync(p => p.Id, ct);
+        var lines = new List<CartLineDto>();
+        foreach (var item in items)
+        {
+            if (!variants.TryGetValue(item.VariantId, out var v) || !products.TryGetValue(v.ProductId, out var p) || p.Status != ProductStatus.Published)
+            {
+                continue;
+            }
+            lines.Add(new CartLineDto(v.Id, p.Id, p.ShopId, p.Title, p.TitleKo, v.Sku, v.Options, item.Quantity, v.Stock,
+                MoneyDto.Of(v.Price, v.Currency), MoneyDto.Of(v.Price * item.Quantity, v.Currency),
+                p.Images.OrderBy(i => i.SortOrder).Select(i => CatalogService.ImageUrl(i.FileName)).FirstOrDefault()));
+        }
+        var currency = lines.Select(l => l.UnitPrice.Currency).FirstOrDefault() ?? "KRW";
+        return new CartDto(lines, MoneyDto.Of(lines.Where(l => l.LineTotal.Currency == currency).Sum(l => l.LineTotal.Amount), currency), lines.Sum(l => l.Quantity));
+    }
+
+    /// <summary>Sets a line's quantity; 0 removes it. Stock is checked at checkout, not here, but an unknown variant is a 400.</summary>
+    public async Task<CartDto> SetQuantityAsync(string userId, string variantId, SetCartItemRequest request, CancellationToken ct)
+    {
+        new Validation()
+            .Require(request.Quantity is not null, "quantity", "The quantity is required.")
+            .Require(request.Quantity is null or (>= 0 and <= 1000), "quantity", "The quantity must be between 0 and 1000.")
+            .ThrowIfInvalid();
+        var exists = await db.Variants.AnyAsync(v => v.Id == variantId && db.Products.Any(p => p.Id == v.ProductId && p.Status == ProductStatus.Published), ct);
+        if (!exists)
+        {
+            throw new NotFoundException($"No product variant with id '{variantId}' is for sale.");
+        }
+        var item = await db.CartItems.FirstOrDefaultAsync(c => c.UserId == userId && c.VariantId == variantId, ct);
+        if (request.Quantity == 0)
+        {
+            if (item is not null)
+            {
+                db.CartItems.Remove(item);
+            }
+        }
+        else if (item is null)
+        {
+            if (await db.CartItems.CountAsync(c => c.UserId == userId, ct) >= MaxLines)
+            {
+                throw new ConflictException($"A cart holds at most {MaxLines} different items.");
+            }
+            db.CartItems.Add(new CartItem { UserId = userId, VariantId = variantId, Quantity = request.Quantity!.Value, AddedAt = clock.GetUtcNow() });
+        }
+        else
+        {
+            item.Quantity = request.Quantity!.Value;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ConflictException("The cart changed at the same time in another window; reload it and try again.");
+        }
+        return await GetAsync(userId, ct);
+    }
+
+    public async Task<CartDto> RemoveAsync(string userId, string variantId, CancellationToken ct)
+    {
+        await db.CartItems.Where(c => c.UserId == userId && c.VariantId == variantId).ExecuteDeleteAsync(ct);
+        return await GetAsync(userId, ct);
+    }
+
+    /// <summary>Buys what is in the cart; the cart empties only when the order succeeds.</summary>
+    public async Task<OrderDto> CheckoutAsync(string userId, CheckoutCartRequest request, string? idempotencyKey, CancellationToken ct)
+    {
+        var cart = await GetAsync(userId, ct);
+        if (cart.Lines.Count == 0)
+        {
+            throw new RequestValidationException("items", "The cart is empty.");
+        }
+        var order = await checkout.PlaceOrderAsync(userId,
+            new PlaceOrderRequest(cart.Lines.Select(l => new OrderItemRequest(l.VariantId, l.Quantity)).ToList(), request.ShippingAddress, request.Payment),
+            idempotencyKey, ct);
+        await db.CartItems.Where(c => c.UserId == userId).ExecuteDeleteAsync(CancellationToken.None);
+        return order;
+    }
+}

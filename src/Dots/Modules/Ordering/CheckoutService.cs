@@ -1,0 +1,259 @@
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Dots.Modules.Catalog;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dots.Modules.Ordering;
+
+/// <summary>
+/// Checkout that never oversells. Stock is taken by one conditional UPDATE per variant
+/// (<c>stock = stock - q WHERE stock >= q</c>) issued last in a short transaction, so the hot row is locked only
+/// from that statement to the commit — never across the payment call (docs/decisions/0003-checkout-without-long-locks.md).
+/// </summary>
+public sealed class CheckoutService(
+    DotsDbContext db,
+    IPaymentGateway gateway,
+    TimeProvider clock,
+    IOptions<OrderingOptions> options,
+    ILogger<CheckoutService> logger)
+{
+    private readonly OrderingOptions _options = options.Value;
+
+    public async Task<OrderDto> PlaceOrderAsync(string buyerId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken ct)
+    {
+        var (items, address, card) = Validate(request);
+        var variantIds = items.Select(i => i.VariantId).ToList();
+        var variants = await db.Variants.AsNoTracking().Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
+        var productIds = variants.Values.Select(v => v.ProductId).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+
+        var v = new Validation();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!variants.TryGetValue(items[i].VariantId, out var variant) || products[variant.ProductId].Status != ProductStatus.Published)
+            {
+                v.Add($"items[{items[i].Index}].variantId", $"No product variant with id '{items[i].VariantId}' is for sale.");
+            }
+        }
+        v.ThrowIfInvalid();
+        var currencies = variants.Values.Select(x => x.Currency).Distinct().ToList();
+        if (currencies.Count > 1)
+        {
+            throw new RequestValidationException("items", $"One order cannot mix currencies ({string.Join(", ", currencies)}); order from each shop separately.");
+        }
+        // A cheap early answer for the sold-out case; the conditional UPDATE below is what actually guarantees it.
+        foreach (var item in items)
+        {
+            if (variants[item.VariantId].Stock < item.Quantity)
+            {
+                throw OutOfStock(variants[item.VariantId], products[variants[item.VariantId].ProductId], variants[item.VariantId].Stock);
+            }
+        }
+
+        var order = BuildOrder(buyerId, items, variants, products, address, currencies[0]);
+        await ReserveAsync(order, items, variants, products, ct);
+
+        var total = new Money(order.Total, order.Currency);
+        var key = idempotencyKey ?? order.Id;
+        var authorization = await gateway.AuthorizeAsync(card, total, key + ":authorize", CancellationToken.None);
+        if (!authorization.Approved)
+        {
+            await ReleaseAsync(order, "Payment declined", CancellationToken.None);
+            throw new PaymentDeclinedException(authorization.DeclineReason ?? "The card was declined.");
+        }
+        var capture = await gateway.CaptureAsync(authorization.Reference, total, key + ":capture", CancellationToken.None);
+        await MarkPaidAsync(order, authorization, capture);
+        return OrderMapper.ToDto(order);
+    }
+
+    private Order BuildOrder(string buyerId, List<Item> items, Dictionary<string, Variant> variants, Dictionary<string, Product> products, Address address, string currency)
+    {
+        var now = clock.GetUtcNow();
+        var order = new Order { Id = Ids.New(), BuyerId = buyerId, Currency = currency, Status = OrderStatus.Placed, PlacedAt = now, UpdatedAt = now, ShippingAddress = address };
+        foreach (var shopItems in items.GroupBy(i => variants[i.VariantId].ShopId))
+        {
+            var fulfillmentId = Ids.New();
+            decimal subtotal = 0;
+            foreach (var item in shopItems)
+            {
+                var variant = variants[item.VariantId];
+                var product = products[variant.ProductId];
+                var lineTotal = variant.Price * item.Quantity;
+                subtotal += lineTotal;
+                order.Lines.Add(new OrderLine
+                {
+                    Id = Ids.New(),
+                    OrderId = order.Id,
+                    FulfillmentId = fulfillmentId,
+                    ShopId = variant.ShopId,
+                    ProductId = product.Id,
+                    VariantId = variant.Id,
+                    Title = product.Title,
+                    Sku = variant.Sku,
+                    OptionsText = string.Join(", ", variant.Options.Select(o => $"{o.Key}: {o.Value}")),
+                    UnitPrice = variant.Price,
+                    Quantity = item.Quantity,
+                    LineTotal = lineTotal,
+                });
+            }
+            order.Fulfillments.Add(new Fulfillment { Id = fulfillmentId, OrderId = order.Id, ShopId = shopItems.Key, Status = OrderStatus.Placed, Subtotal = subtotal, UpdatedAt = now });
+        }
+        order.Total = order.Fulfillments.Sum(f => f.Subtotal);
+        order.Events.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Placed, At = now, Note = "Order placed" });
+        return order;
+    }
+
+    /// <summary>Writes the order, then takes the stock; a variant short of stock rolls everything back (409).</summary>
+    private async Task ReserveAsync(Order order, List<Item> items, Dictionary<string, Variant> variants, Dictionary<string, Product> products, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.Orders.Add(order);
+        await db.SaveChangesAsync(ct);
+        // Sorted ids: two checkouts that share variants lock them in the same order and cannot deadlock.
+        foreach (var item in items.OrderBy(i => i.VariantId, StringComparer.Ordinal))
+        {
+            var quantity = item.Quantity;
+            var taken = await db.Variants
+                .Where(x => x.Id == item.VariantId && x.Stock >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock - quantity), ct);
+            if (taken == 0)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                var available = await db.Variants.AsNoTracking().Where(x => x.Id == item.VariantId).Select(x => x.Stock).FirstAsync(CancellationToken.None);
+                var variant = variants[item.VariantId];
+                throw OutOfStock(variant, products[variant.ProductId], available);
+            }
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Undoes a reservation whose payment failed: the stock goes back and the order disappears.</summary>
+    private async Task ReleaseAsync(Order order, string reason, CancellationToken ct)
+    {
+        logger.LogInformation("Releasing order {OrderId}: {Reason}", order.Id, reason);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var line in order.Lines)
+        {
+            var quantity = line.Quantity;
+            await db.Variants.Where(x => x.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + quantity), ct);
+        }
+        db.ChangeTracker.Clear();
+        await db.Orders.Where(o => o.Id == order.Id).ExecuteDeleteAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task MarkPaidAsync(Order order, GatewayResult authorization, GatewayResult capture)
+    {
+        var now = clock.GetUtcNow();
+        order.Status = OrderStatus.Paid;
+        order.UpdatedAt = now;
+        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = authorization.Reference, At = now });
+        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = capture.Reference, At = now });
+        order.Events.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" });
+        foreach (var fulfillment in order.Fulfillments)
+        {
+            fulfillment.Status = OrderStatus.Paid;
+            fulfillment.UpdatedAt = now;
+            var commission = Math.Round(fulfillment.Subtotal * _options.CommissionRate, Currencies.MinorDigits(order.Currency), MidpointRounding.ToEven);
+            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, FulfillmentId = fulfillment.Id, Kind = PayoutKind.Sale, Amount = fulfillment.Subtotal, Currency = order.Currency, At = now });
+            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, FulfillmentId = fulfillment.Id, Kind = PayoutKind.Commission, Amount = -commission, Currency = order.Currency, At = now });
+        }
+        // Money has moved: this write must not be abandoned because the client hung up.
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    private static ConflictException OutOfStock(Variant variant, Product product, int available) =>
+        new($"Only {available} of '{product.Title}' ({variant.Sku}) left in stock.",
+            new Dictionary<string, object?> { ["variantId"] = variant.Id, ["available"] = available });
+
+    private sealed record Item(int Index, string VariantId, int Quantity);
+
+    private (List<Item> Items, Address Address, CardDetails Card) Validate(PlaceOrderRequest request)
+    {
+        var v = new Validation();
+        var items = new List<Item>();
+        if (request.Items is null || request.Items.Count == 0)
+        {
+            v.Add("items", "Add at least one item to the order.");
+        }
+        else if (request.Items.Count > _options.MaxLinesPerOrder)
+        {
+            v.Add("items", $"An order can have at most {_options.MaxLinesPerOrder} lines.");
+        }
+        else
+        {
+            for (var i = 0; i < request.Items.Count; i++)
+            {
+                var item = request.Items[i];
+                if (item is null)
+                {
+                    v.Add($"items[{i}]", "The item is empty.");
+                    continue;
+                }
+                v.Require(!string.IsNullOrWhiteSpace(item.VariantId), $"items[{i}].variantId", "The variantId is required.");
+                v.Require(item.Quantity is >= 1, $"items[{i}].quantity", "The quantity must be at least 1.");
+                v.Require(item.Quantity is null || item.Quantity <= _options.MaxQuantityPerLine, $"items[{i}].quantity", $"The quantity must be at most {_options.MaxQuantityPerLine}.");
+                if (!string.IsNullOrWhiteSpace(item.VariantId) && item.Quantity is >= 1)
+                {
+                    items.Add(new Item(i, item.VariantId, item.Quantity.Value));
+                }
+            }
+        }
+        var address = ValidateAddress(v, request.ShippingAddress);
+        var card = ValidatePayment(v, request.Payment);
+        v.ThrowIfInvalid();
+        // The same variant twice is one line of the summed quantity.
+        var merged = items.GroupBy(i => i.VariantId, StringComparer.Ordinal).Select(g => new Item(g.First().Index, g.Key, g.Sum(x => x.Quantity))).ToList();
+        return (merged, address, card!);
+    }
+
+    internal static Address ValidateAddress(Validation v, AddressDto? a)
+    {
+        if (a is null)
+        {
+            v.Add("shippingAddress", "The shipping address is required.");
+            return new Address();
+        }
+        v.RequireText(a.Name, "shippingAddress.name", 100, "recipient's name")
+            .RequireText(a.Line1, "shippingAddress.line1", 200, "address line")
+            .Require((a.Line2?.Length ?? 0) <= 200, "shippingAddress.line2", "The second address line must be at most 200 characters.")
+            .RequireText(a.City, "shippingAddress.city", 100, "city")
+            .RequireText(a.PostalCode, "shippingAddress.postalCode", 20, "postal code")
+            .RequireText(a.Phone, "shippingAddress.phone", 30, "phone number")
+            .Require(a.Latitude is null or (>= -90 and <= 90), "shippingAddress.latitude", "The latitude must be between -90 and 90.")
+            .Require(a.Longitude is null or (>= -180 and <= 180), "shippingAddress.longitude", "The longitude must be between -180 and 180.");
+        return new Address
+        {
+            Name = a.Name?.Trim() ?? "",
+            Line1 = a.Line1?.Trim() ?? "",
+            Line2 = string.IsNullOrWhiteSpace(a.Line2) ? null : a.Line2.Trim(),
+            City = a.City?.Trim() ?? "",
+            PostalCode = a.PostalCode?.Trim() ?? "",
+            Phone = a.Phone?.Trim() ?? "",
+            Latitude = a.Latitude,
+            Longitude = a.Longitude,
+        };
+    }
+
+    internal static CardDetails? ValidatePayment(Validation v, PaymentRequest? p)
+    {
+        if (p is null)
+        {
+            v.Add("payment", "The payment is required.");
+            return null;
+        }
+        if (!string.Equals(p.Method, "card", StringComparison.OrdinalIgnoreCase))
+        {
+            v.Add("payment.method", "The payment method must be 'card'.");
+            return null;
+        }
+        if (!CardNumbers.TryNormalize(p.CardNumber, out var digits))
+        {
+            v.Add("payment.cardNumber", "The card number is not valid.");
+            return null;
+        }
+        return new CardDetails(digits);
+    }
+}

@@ -1,0 +1,188 @@
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Dots.Modules.Catalog;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dots.Modules.Ordering;
+
+/// <summary>Orders after checkout: the buyer's view, cancellation, and each shop's fulfilment and payouts.</summary>
+public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, CatalogService catalog, TimeProvider clock)
+{
+    private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
+
+    public async Task<OrderDto> GetAsync(string orderId, string buyerId, CancellationToken ct) =>
+        OrderMapper.ToDto(await LoadAsync(orderId, buyerId, ct));
+
+    public async Task<Paged<OrderSummaryDto>> ListAsync(string buyerId, int? page, int? pageSize, CancellationToken ct)
+    {
+        var (p, s) = Paging.Normalize(page, pageSize);
+        var query = db.Orders.AsNoTracking().Where(o => o.BuyerId == buyerId);
+        var total = await query.CountAsync(ct);
+        var orders = await query.OrderByDescending(o => o.PlacedAt).ThenByDescending(o => o.Id).Skip((p - 1) * s).Take(s)
+            .Include(o => o.Lines).AsSplitQuery().ToListAsync(ct);
+        return new Paged<OrderSummaryDto>(
+            orders.Select(o => new OrderSummaryDto(o.Id, o.Status.ToString(), MoneyDto.Of(o.Total, o.Currency), o.PlacedAt,
+                o.Lines.Sum(l => l.Quantity), o.Lines.OrderBy(l => l.Id, StringComparer.Ordinal).Select(l => l.Title).FirstOrDefault() ?? "")).ToList(),
+            total, p, s);
+    }
+
+    /// <summary>
+    /// Cancels before shipping: stock returns and the payment is refunded exactly once, however many cancels race —
+    /// the status flip is one conditional UPDATE and only the request that made it does the rest.
+    /// </summary>
+    public async Task<OrderDto> CancelAsync(string orderId, string buyerId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var flipped = await db.Orders
+                .Where(o => o.Id == orderId && o.BuyerId == buyerId && Cancellable.Contains(o.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.UpdatedAt, now), ct);
+            if (flipped == 0)
+            {
+                await tx.RollbackAsync(ct);
+                var current = await LoadAsync(orderId, buyerId, ct);
+                return current.Status is OrderStatus.Cancelled or OrderStatus.Refunded
+                    ? OrderMapper.ToDto(current)
+                    : throw new ConflictException($"The order is {current.Status} and can no longer be cancelled.");
+            }
+
+            var order = await db.Orders.Include(o => o.Lines).Include(o => o.Fulfillments).Include(o => o.Payments)
+                .AsSplitQuery().FirstAsync(o => o.Id == orderId, ct);
+            foreach (var line in order.Lines)
+            {
+                var quantity = line.Quantity;
+                await db.Variants.Where(v => v.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Stock, v => v.Stock + quantity), ct);
+            }
+            foreach (var fulfillment in order.Fulfillments)
+            {
+                fulfillment.Status = OrderStatus.Cancelled;
+                fulfillment.UpdatedAt = now;
+            }
+            db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Cancelled, At = now, Note = "Cancelled by the customer; stock returned" });
+
+            var capture = order.Payments.FirstOrDefault(p => p.Kind == PaymentKind.Capture);
+            var authorization = order.Payments.FirstOrDefault(p => p.Kind == PaymentKind.Authorize);
+            if (capture is not null)
+            {
+                var refund = await gateway.RefundAsync(capture.GatewayReference, new Money(capture.Amount, capture.Currency), order.Id + ":refund", ct);
+                db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Refund, Amount = capture.Amount, Currency = capture.Currency, GatewayReference = refund.Reference, At = now });
+                db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Refunded, At = now, Note = "Payment refunded" });
+                var entries = await db.PayoutEntries.AsNoTracking().Where(e => e.OrderId == order.Id).ToListAsync(ct);
+                foreach (var entry in entries.Where(e => e.Kind is PayoutKind.Sale or PayoutKind.Commission))
+                {
+                    db.PayoutEntries.Add(new PayoutEntry
+                    {
+                        Id = Ids.New(), ShopId = entry.ShopId, OrderId = entry.OrderId, FulfillmentId = entry.FulfillmentId,
+                        Kind = entry.Kind == PayoutKind.Sale ? PayoutKind.Refund : PayoutKind.CommissionReversal,
+                        Amount = -entry.Amount, Currency = entry.Currency, At = now,
+                    });
+                }
+            }
+            else if (authorization is not null)
+            {
+                var voided = await gateway.VoidAsync(authorization.GatewayReference, order.Id + ":void", ct);
+                db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Void, Amount = authorization.Amount, Currency = authorization.Currency, GatewayReference = voided.Reference, At = now });
+            }
+            await db.SaveChangesAsync(CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+        }
+        db.ChangeTracker.Clear();
+        return await GetAsync(orderId, buyerId, ct);
+    }
+
+    public async Task<Paged<ShopOrderDto>> ShopOrdersAsync(string shopId, string userId, string? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        await catalog.RequireOwnedShopAsync(shopId, userId, ct);
+        var (p, s) = Paging.Normalize(page, pageSize);
+        var fulfillments = db.Fulfillments.AsNoTracking().Where(f => f.ShopId == shopId && f.Status != OrderStatus.Placed);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var wanted))
+            {
+                throw new RequestValidationException("status", $"Unknown status '{status}'.");
+            }
+            fulfillments = fulfillments.Where(f => f.Status == wanted);
+        }
+        var total = await fulfillments.CountAsync(ct);
+        var rows = await fulfillments
+            .Join(db.Orders.AsNoTracking(), f => f.OrderId, o => o.Id, (f, o) => new { f, o })
+            .OrderByDescending(x => x.o.PlacedAt).ThenByDescending(x => x.o.Id)
+            .Skip((p - 1) * s).Take(s).ToListAsync(ct);
+        var fulfillmentIds = rows.Select(r => r.f.Id).ToList();
+        var lines = (await db.OrderLines.AsNoTracking().Where(l => fulfillmentIds.Contains(l.FulfillmentId)).ToListAsync(ct)).ToLookup(l => l.FulfillmentId);
+        return new Paged<ShopOrderDto>(rows.Select(r => new ShopOrderDto(
+            r.o.Id, r.f.Id, r.f.Status.ToString(), r.o.PlacedAt, MoneyDto.Of(r.f.Subtotal, r.o.Currency), OrderMapper.ToDto(r.o.ShippingAddress),
+            lines[r.f.Id].Select(l => OrderMapper.ToDto(l, r.o.Currency)).ToList())).ToList(), total, p, s);
+    }
+
+    /// <summary>The seller moves its part of an order forward: Paid → Packed → Shipped → Delivered.</summary>
+    public async Task<ShopOrderDto> AdvanceAsync(string shopId, string orderId, string userId, AdvanceRequest request, CancellationToken ct)
+    {
+        await catalog.RequireOwnedShopAsync(shopId, userId, ct);
+        if (!Enum.TryParse<OrderStatus>(request.Status, ignoreCase: true, out var target) || target is not (OrderStatus.Packed or OrderStatus.Shipped or OrderStatus.Delivered))
+        {
+            throw new RequestValidationException("status", "The status must be Packed, Shipped or Delivered.");
+        }
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var fulfillment = await db.Fulfillments.FirstOrDefaultAsync(f => f.OrderId == orderId && f.ShopId == shopId, ct)
+            ?? throw new NotFoundException($"No order '{orderId}' for this shop.");
+        var from = fulfillment.Status;
+        if (from is OrderStatus.Cancelled or OrderStatus.Refunded or OrderStatus.Placed || target <= from)
+        {
+            throw new ConflictException($"This order is {from}; it cannot move to {target}.");
+        }
+        var moved = await db.Fulfillments.Where(f => f.Id == fulfillment.Id && f.Status == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, target).SetProperty(f => f.UpdatedAt, now), ct);
+        if (moved == 0)
+        {
+            throw new ConflictException("The order changed while you were updating it; reload and try again.");
+        }
+        db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = orderId, Status = target, ShopId = shopId, At = now, Note = $"{target} by the shop" });
+        await db.SaveChangesAsync(ct);
+
+        // The customer's order is as far along as its slowest shop.
+        var statuses = await db.Fulfillments.Where(f => f.OrderId == orderId).Select(f => f.Status).ToListAsync(ct);
+        var overall = statuses.Min();
+        var order = await db.Orders.FirstAsync(o => o.Id == orderId, ct);
+        if (order.Status != OrderStatus.Cancelled && order.Status < overall)
+        {
+            order.Status = overall;
+            order.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+
+        var lines = await db.OrderLines.AsNoTracking().Where(l => l.FulfillmentId == fulfillment.Id).ToListAsync(ct);
+        return new ShopOrderDto(order.Id, fulfillment.Id, target.ToString(), order.PlacedAt, MoneyDto.Of(fulfillment.Subtotal, order.Currency),
+            OrderMapper.ToDto(order.ShippingAddress), lines.Select(l => OrderMapper.ToDto(l, order.Currency)).ToList());
+    }
+
+    public async Task<PayoutsDto> PayoutsAsync(string shopId, string userId, CancellationToken ct)
+    {
+        var shop = await catalog.RequireOwnedShopAsync(shopId, userId, ct);
+        var entries = await db.PayoutEntries.AsNoTracking().Where(e => e.ShopId == shopId).ToListAsync(ct);
+        entries = entries.OrderByDescending(e => e.At).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
+        var sales = entries.Where(e => e.Kind is PayoutKind.Sale or PayoutKind.Refund).Sum(e => e.Amount);
+        var commission = entries.Where(e => e.Kind is PayoutKind.Commission or PayoutKind.CommissionReversal).Sum(e => e.Amount);
+        return new PayoutsDto(
+            MoneyDto.Of(sales + commission, shop.Currency), MoneyDto.Of(sales, shop.Currency), MoneyDto.Of(-commission, shop.Currency),
+            entries.Take(200).Select(e => new PayoutEntryDto(e.Id, KindName(e.Kind), MoneyDto.Of(e.Amount, e.Currency), e.OrderId, e.At)).ToList());
+    }
+
+    private static string KindName(PayoutKind kind) => kind switch
+    {
+        PayoutKind.Sale => "sale",
+        PayoutKind.Commission => "commission",
+        PayoutKind.Refund => "refund",
+        _ => "commission-reversal",
+    };
+
+    private async Task<Order> LoadAsync(string orderId, string buyerId, CancellationToken ct) =>
+        await db.Orders.AsNoTracking()
+            .Include(o => o.Lines).Include(o => o.Fulfillments).Include(o => o.Payments).Include(o => o.Events)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(o => o.Id == orderId && o.BuyerId == buyerId, ct)
+        ?? throw new NotFoundException($"No order with id '{orderId}'.");
+}

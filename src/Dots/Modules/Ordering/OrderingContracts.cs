@@ -1,0 +1,55 @@
+using Dots.Infrastructure;
+
+namespace Dots.Modules.Ordering;
+
+public sealed record OrderItemRequest(string? VariantId, int? Quantity);
+
+public sealed record AddressDto(string? Name, string? Line1, string? Line2, string? City, string? PostalCode, string? Phone, double? Latitude, double? Longitude);
+
+public sealed record PaymentRequest(string? Method, string? CardNumber);
+
+public sealed record PlaceOrderRequest(List<OrderItemRequest>? Items, AddressDto? ShippingAddress, PaymentRequest? Payment);
+
+public sealed record CheckoutCartRequest(AddressDto? ShippingAddress, PaymentRequest? Payment);
+
+public sealed record OrderLineDto(string Id, string ProductId, string VariantId, string ShopId, string Title, string Sku, string Options, int Quantity, MoneyDto UnitPrice, MoneyDto LineTotal);
+
+public sealed record FulfillmentDto(string Id, string ShopId, string Status, MoneyDto Subtotal, IReadOnlyList<string> LineIds);
+
+public sealed record PaymentDto(string Kind, MoneyDto Amount, DateTimeOffset At, string Reference);
+
+public sealed record TimelineEntryDto(string Status, DateTimeOffset At, string? ShopId, string Note);
+
+public sealed record OrderDto(
+    string Id,
+    string Status,
+    IReadOnlyList<OrderLineDto> Lines,
+    MoneyDto Total,
+    DateTimeOffset PlacedAt,
+    AddressDto ShippingAddress,
+    IReadOnlyList<FulfillmentDto> Fulfillments,
+    IReadOnlyList<PaymentDto> Payments,
+    IReadOnlyList<TimelineEntryDto> Timeline);
+
+public sealed record OrderSummaryDto(string Id, string Status, MoneyDto Total, DateTimeOffset PlacedAt, int Items, string FirstTitle);
+
+public sealed record ShopOrderDto(
+    string OrderId,
+    string FulfillmentId,
+    string Status,
+    DateTimeOffset PlacedAt,
+    MoneyDto Subtotal,
+    AddressDto ShippingAddress,
+    IReadOnlyList<OrderLineDto> Lines);
+
+public sealed record AdvanceRequest(string? Status);
+
+public sealed record PayoutEntryDto(string Id, string Kind, MoneyDto Amount, string OrderId, DateTimeOffset At);
+
+public sealed record PayoutsDto(MoneyDto Balance, MoneyDto Sales, MoneyDto Commission, IReadOnlyList<PayoutEntryDto> Entries);
+
+public sealed record CartLineDto(string VariantId, string ProductId, string ShopId, string Title, string? TitleKo, string Sku, Dictionary<string, string> Options, int Quantity, int Stock, MoneyDto UnitPrice, MoneyDto LineTotal, string? ImageUrl);
+
+public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, MoneyDto Total, int Items);
+
+public sealed record SetCartItemRequest(int? Quantity);

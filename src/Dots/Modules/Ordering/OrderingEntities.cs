@@ -1,0 +1,125 @@
+namespace Dots.Modules.Ordering;
+
+public enum OrderStatus
+{
+    Placed = 0,
+    Paid = 1,
+    Packed = 2,
+    Shipped = 3,
+    Delivered = 4,
+    Cancelled = 5,
+    Refunded = 6,
+}
+
+public sealed class Address
+{
+    public string Name { get; set; } = "";
+    public string Line1 { get; set; } = "";
+    public string? Line2 { get; set; }
+    public string City { get; set; } = "";
+    public string PostalCode { get; set; } = "";
+    public string Phone { get; set; } = "";
+    public double? Latitude { get; set; }
+    public double? Longitude { get; set; }
+}
+
+public sealed class Order
+{
+    public required string Id { get; init; }
+    public required string BuyerId { get; init; }
+    public OrderStatus Status { get; set; }
+    public required string Currency { get; init; }
+    public decimal Total { get; set; }
+    public Address ShippingAddress { get; set; } = new();
+    public DateTimeOffset PlacedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public List<OrderLine> Lines { get; set; } = [];
+    public List<Fulfillment> Fulfillments { get; set; } = [];
+    public List<PaymentTransaction> Payments { get; set; } = [];
+    public List<OrderEvent> Events { get; set; } = [];
+}
+
+public sealed class OrderLine
+{
+    public required string Id { get; init; }
+    public required string OrderId { get; init; }
+    public required string FulfillmentId { get; init; }
+    public required string ShopId { get; init; }
+    public required string ProductId { get; init; }
+    public required string VariantId { get; init; }
+    public required string Title { get; init; }
+    public required string Sku { get; init; }
+    public string OptionsText { get; init; } = "";
+    public decimal UnitPrice { get; init; }
+    public int Quantity { get; init; }
+    public decimal LineTotal { get; init; }
+}
+
+/// <summary>The part of a customer order that one shop fulfils.</summary>
+public sealed class Fulfillment
+{
+    public required string Id { get; init; }
+    public required string OrderId { get; init; }
+    public required string ShopId { get; init; }
+    public OrderStatus Status { get; set; }
+    public decimal Subtotal { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public enum PaymentKind
+{
+    Authorize = 0,
+    Capture = 1,
+    Void = 2,
+    Refund = 3,
+}
+
+public sealed class PaymentTransaction
+{
+    public required string Id { get; init; }
+    public required string OrderId { get; init; }
+    public PaymentKind Kind { get; init; }
+    public decimal Amount { get; init; }
+    public required string Currency { get; init; }
+    public required string GatewayReference { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+public sealed class OrderEvent
+{
+    public required string Id { get; init; }
+    public required string OrderId { get; init; }
+    public OrderStatus Status { get; init; }
+    public string? ShopId { get; init; }
+    public string Note { get; init; } = "";
+    public DateTimeOffset At { get; init; }
+}
+
+public enum PayoutKind
+{
+    Sale = 0,
+    Commission = 1,
+    Refund = 2,
+    CommissionReversal = 3,
+}
+
+/// <summary>One line of a shop's payouts ledger: what the shop is owed, net of the platform's commission.</summary>
+public sealed class PayoutEntry
+{
+    public required string Id { get; init; }
+    public required string ShopId { get; init; }
+    public required string OrderId { get; init; }
+    public required string FulfillmentId { get; init; }
+    public PayoutKind Kind { get; init; }
+    public decimal Amount { get; init; }
+    public required string Currency { get; init; }
+    public DateTimeOffset At { get; init; }
+}
+
+public sealed class CartItem
+{
+    public required string UserId { get; init; }
+    public required string VariantId { get; init; }
+    public int Quantity { get; set; }
+    public DateTimeOffset AddedAt { get; init; }
+}
