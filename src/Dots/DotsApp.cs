@@ -126,13 +126,13 @@ public static class DotsApp
                 .ExecuteAsync(context.HttpContext);
         };
         // Partitioned per signed-in user, else per client address. Limits are per instance (see ADR 0004).
-        o.AddPolicy(IdentityApi.AuthRateLimit, http => RateLimitPartition.GetSlidingWindowLimiter(
+        o.AddPolicy(IdentityApi.AuthRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
             "ip:" + http.Connection.RemoteIpAddress,
-            _ => new SlidingWindowRateLimiterOptions
+            _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = configuration.GetValue("RateLimits:AuthPerMinute", 30),
                 Window = TimeSpan.FromMinutes(1),
-                SegmentsPerWindow = 6,
+                QueueLimit = 0,
             }));
         o.AddPolicy(OrderingApi.OrdersRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
             http.User.UserIdOrNull() is { } user ? "user:" + user : "ip:" + http.Connection.RemoteIpAddress,
