@@ -42,6 +42,12 @@ internal sealed class LocalSearch
                 if (data.Dist[i * data.N + j] != data.Dist[j * data.N + i]) { _symmetric = false; break; }
     }
 
+    /// <summary>Test hook: called with the predicted change of penalised cost after each applied move.</summary>
+    internal Action<double>? MoveApplied { get; set; }
+
+    /// <summary>The routes as they stand (tests compare them with an independent recomputation).</summary>
+    internal List<int[]> CurrentRoutes() => _routes.Where(r => r.Len > 0).Select(r => r.Seq.AsSpan(1, r.Len).ToArray()).ToList();
+
     /// <summary>Improves <paramref name="routes"/> until no move improves the penalised cost (or the deadline passes).</summary>
     public List<int[]> Run(List<int[]> routes, Penalties penalties, Stopwatch clock, TimeSpan deadline)
     {
@@ -49,10 +55,10 @@ internal sealed class LocalSearch
         Load(routes);
         _rng.Shuffle(_order);
         Array.Fill(_lastTested, -1);
-        bool improved = true;
-        for (int loop = 0; improved; loop++)
+        // At least two passes: moves into an empty route are only tried from the second one on.
+        for (int loop = 0; ; loop++)
         {
-            improved = false;
+            bool improved = false;
             if (loop > 0 && clock.Elapsed > deadline) break;
             foreach (int u in _order)
             {
@@ -71,6 +77,7 @@ internal sealed class LocalSearch
                     if (empty >= 0 && TryDepotMoves(u, empty)) improved = true;
                 }
             }
+            if (!improved && loop >= 1) break;
         }
         return Export();
     }
@@ -193,11 +200,13 @@ internal sealed class LocalSearch
         if (Hopeless(U, V, dd, U.Load - du, V.Load + du)) return false;
         var nu = M(U.Fwd[i - 1], U.Bwd[i + 1]);
         var nv = M(V.Fwd[j], _d.NodeSegment[u], V.Bwd[j + 1]);
-        if (Cost(nu) + Cost(nv) - U.Cost - V.Cost > -Epsilon) return false;
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
         U.RemoveAt(i);
         V.InsertAt(j + 1, u);
         Update(ru);
         Update(rv);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
@@ -212,13 +221,15 @@ internal sealed class LocalSearch
         if (Hopeless(U, V, dd, U.Load - dl, V.Load + dl)) return false;
         var nu = M(U.Fwd[i - 1], U.Bwd[i + 2]);
         var nv = M(V.Fwd[j], _d.NodeSegment[first], _d.NodeSegment[second], V.Bwd[j + 1]);
-        if (Cost(nu) + Cost(nv) - U.Cost - V.Cost > -Epsilon) return false;
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
         U.RemoveAt(i);
         U.RemoveAt(i);
         V.InsertAt(j + 1, first);
         V.InsertAt(j + 2, second);
         Update(ru);
         Update(rv);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
@@ -231,11 +242,13 @@ internal sealed class LocalSearch
         if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
         var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], U.Bwd[i + 1]);
         var nv = M(V.Fwd[j - 1], _d.NodeSegment[u], V.Bwd[j + 1]);
-        if (Cost(nu) + Cost(nv) - U.Cost - V.Cost > -Epsilon) return false;
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
         U.Seq[i] = v;
         V.Seq[j] = u;
         Update(ru);
         Update(rv);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
@@ -249,13 +262,15 @@ internal sealed class LocalSearch
         if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
         var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], U.Bwd[i + 2]);
         var nv = M(V.Fwd[j - 1], _d.NodeSegment[u], _d.NodeSegment[x], V.Bwd[j + 1]);
-        if (Cost(nu) + Cost(nv) - U.Cost - V.Cost > -Epsilon) return false;
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
         U.Seq[i] = v;
         U.RemoveAt(i + 1);
         V.Seq[j] = u;
         V.InsertAt(j + 1, x);
         Update(ru);
         Update(rv);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
@@ -271,11 +286,13 @@ internal sealed class LocalSearch
         if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
         var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], _d.NodeSegment[y], U.Bwd[i + 2]);
         var nv = M(V.Fwd[j - 1], _d.NodeSegment[u], _d.NodeSegment[x], V.Bwd[j + 2]);
-        if (Cost(nu) + Cost(nv) - U.Cost - V.Cost > -Epsilon) return false;
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
         U.Seq[i] = v; U.Seq[i + 1] = y;
         V.Seq[j] = u; V.Seq[j + 1] = x;
         Update(ru);
         Update(rv);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
@@ -288,7 +305,8 @@ internal sealed class LocalSearch
         if (Hopeless(U, V, dd, newLoadU, newLoadV)) return false;
         var nu = M(U.Fwd[i], V.Bwd[j + 1]);
         var nv = M(V.Fwd[j], U.Bwd[i + 1]);
-        if (Cost(nu) + Cost(nv) - U.Cost - V.Cost > -Epsilon) return false;
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
         int tailU = U.Len - i, tailV = V.Len - j;
         Array.Copy(U.Seq, i + 1, _scratch, 0, tailU);
         U.Ensure(i + tailV + 2);
@@ -301,6 +319,7 @@ internal sealed class LocalSearch
         V.Seq[V.Len + 1] = 0;
         Update(ru);
         Update(rv);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
@@ -392,9 +411,11 @@ internal sealed class LocalSearch
         if (dist - oldDist - R.WarpPenalty > -Epsilon) return false;
         for (int k = 0; k < count; k++) seg = Segment.Merge(_d, seg, _d.NodeSegment[_scratch[k]]);
         seg = Segment.Merge(_d, seg, R.Bwd[b + 1]);
-        if (Cost(seg) - R.Cost > -Epsilon) return false;
+        double delta = Cost(seg) - R.Cost;
+        if (delta > -Epsilon) return false;
         Array.Copy(_scratch, 0, R.Seq, a, count);
         Update(r);
+        MoveApplied?.Invoke(delta);
         return true;
     }
 
