@@ -19,8 +19,11 @@ public sealed record SolverOptions
     /// </summary>
     public bool AllowDropping { get; init; }
 
-    /// <summary>Size of each customer's neighbour list (granular search).</summary>
-    public int Neighbours { get; init; } = 40;
+    /// <summary>
+    /// Size of each customer's neighbour list (granular search); null chooses by size: 40 up to
+    /// 150 customers, 20 above (as HGS-CVRP), where the time per local search matters more.
+    /// </summary>
+    public int? Neighbours { get; init; }
 
     /// <summary>Minimum size of each sub-population (feasible and infeasible).</summary>
     public int PopulationSize { get; init; } = 25;

@@ -28,7 +28,7 @@ public static class VrptwSolver
         }
         if (keep.Count == 1) return new VrptwSolution([], 0, true, dropped, 0, clock.Elapsed);
 
-        var data = new ProblemData(instance, keep, options.Neighbours);
+        var data = new ProblemData(instance, keep, options.Neighbours ?? (keep.Count - 1 <= 150 ? 40 : 20));
         var search = new HybridGeneticSearch(data, options);
         search.Run(clock, cancellationToken, progress);
         var best = search.Best ?? search.BestInfeasible;

@@ -21,6 +21,7 @@ internal sealed class HybridGeneticSearch
     private readonly Queue<bool> _warpFeasible = new();
     private readonly int[] _tourBuffer;
     private readonly bool[] _used;
+    private long _educations;
 
     public HybridGeneticSearch(ProblemData data, SolverOptions options)
     {
@@ -52,7 +53,6 @@ internal sealed class HybridGeneticSearch
             var tour = Crossover(_population.SelectParent().Tour, _population.SelectParent().Tour);
             bool improved = Educate(_splitter.Split(tour, _penalties), clock, deadline, progress);
             sinceImprovement = improved ? 0 : sinceImprovement + 1;
-            if (Iterations % 100 == 0) AdaptPenalties();
             if (sinceImprovement >= _options.IterationsWithoutImprovement)
             {
                 _population.Clear();
@@ -82,6 +82,9 @@ internal sealed class HybridGeneticSearch
         var child = new Individual(_d, improvedRoutes);
         Track(_loadFeasible, child.CapacityExcess <= 1e-9);
         Track(_warpFeasible, child.TimeWarp <= 1e-9);
+        // Adapting every 25 educations over a sliding window of 100 lets short runs on large instances,
+        // which see only a few hundred offspring, still steer their penalties.
+        if (++_educations % 25 == 0) AdaptPenalties();
         _population.Add(child);
         bool improved = Consider(child, clock, progress);
         if (!child.IsFeasible && _rng.Next(2) == 0)

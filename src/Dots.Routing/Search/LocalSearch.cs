@@ -342,6 +342,7 @@ internal sealed class LocalSearch
         int end = i + len - 1;
         if (j >= i && j <= end) return false;
         if (j == i - 1 && kind != 3) return false;
+        if (j != i - 1 && IntraRelocateHopeless(R, i, j, kind)) return false;
         int a, b, k = 0;
         if (j > end)
         {
@@ -356,6 +357,23 @@ internal sealed class LocalSearch
             for (int p = j + 1; p < i; p++) _scratch[k++] = R.Seq[p];
         }
         return ApplyIntraIfBetter(r, a, b, k);
+    }
+
+    /// <summary>O(1) distance bound before the O(span) evaluation: capacity is unchanged and time warp can only vanish.</summary>
+    private bool IntraRelocateHopeless(Route R, int i, int j, int kind)
+    {
+        var s = R.Seq;
+        int u = s[i], pu = s[i - 1], v = s[j], y = s[j + 1];
+        double dd;
+        if (kind == 1)
+            dd = Dist(pu, s[i + 1]) - Dist(pu, u) - Dist(u, s[i + 1]) + Dist(v, u) + Dist(u, y) - Dist(v, y);
+        else
+        {
+            int x = s[i + 1], xx = s[i + 2];
+            int first = kind == 2 ? u : x, second = kind == 2 ? x : u;
+            dd = Dist(pu, xx) - Dist(pu, u) - Dist(u, x) - Dist(x, xx) + Dist(v, first) + Dist(first, second) + Dist(second, y) - Dist(v, y);
+        }
+        return dd - R.WarpPenalty > -Epsilon;
     }
 
     private int AppendMoved(Route R, int i, int kind, int k)
@@ -375,6 +393,11 @@ internal sealed class LocalSearch
         if (j == 0 || Math.Abs(i - j) <= 1) return false;
         var R = _routes[r];
         int a = Math.Min(i, j), b = Math.Max(i, j), k = 0;
+        var s = R.Seq;
+        int na = s[a], nb = s[b];
+        double dd = Dist(s[a - 1], nb) + Dist(nb, s[a + 1]) - Dist(s[a - 1], na) - Dist(na, s[a + 1])
+                  + Dist(s[b - 1], na) + Dist(na, s[b + 1]) - Dist(s[b - 1], nb) - Dist(nb, s[b + 1]);
+        if (dd - R.WarpPenalty > -Epsilon) return false;
         for (int p = a; p <= b; p++) _scratch[k++] = R.Seq[p];
         (_scratch[0], _scratch[k - 1]) = (_scratch[k - 1], _scratch[0]);
         return ApplyIntraIfBetter(r, a, b, k);
