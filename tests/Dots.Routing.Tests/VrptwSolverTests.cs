@@ -55,7 +55,7 @@ public sealed class VrptwSolverTests
 
     [Theory]
     [InlineData(1, 6, 3, 60.0)]
-    [InlineData(2, 7, 5, 100.0)]
+    [InlineData(2, 6, 5, 100.0)]
     [InlineData(3, 7, 5, 60.0)]
     [InlineData(4, 6, 6, 30.0)]
     [InlineData(5, 7, 3, 1000.0)]
@@ -79,8 +79,8 @@ public sealed class VrptwSolverTests
     [Fact]
     public void Solve_SameSeedAndIterationCap_GivesTheSameSolution()
     {
-        var instance = SolomonFormat.Load(TestData.Instance("R201"));
-        var options = Quick with { MaxIterations = 60, TimeLimit = TimeSpan.FromMinutes(1) };
+        var instance = SolomonFormat.Load(TestData.Instance("RC101"));
+        var options = Quick with { MaxIterations = 30, TimeLimit = TimeSpan.FromMinutes(1) };
         var a = SolveAndCheck(instance, options);
         var b = SolveAndCheck(instance, options);
         Assert.Equal(a.Distance, b.Distance);

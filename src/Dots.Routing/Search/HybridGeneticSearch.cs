@@ -10,6 +10,7 @@ namespace Dots.Routing.Search;
 internal sealed class HybridGeneticSearch
 {
     private const double TargetFeasible = 0.2;
+    private static readonly double[] RepairBoosts = [10, 100, 1_000, 10_000];
     private readonly ProblemData _d;
     private readonly SolverOptions _options;
     private readonly Rng _rng;
@@ -70,9 +71,24 @@ internal sealed class HybridGeneticSearch
         for (int k = 0; k < 4 * _options.PopulationSize; k++)
         {
             if (stop() || (k >= 2 && clock.Elapsed > initialBudget)) break;
-            _rng.Shuffle(tour);
+            // On large instances half of the start tours are sweeps around the depot from a random angle:
+            // the local search converges from them in a fraction of the time a random tour takes.
+            if (_d.Customers >= 200 && k % 2 == 1) Sweep(tour);
+            else _rng.Shuffle(tour);
             Educate(_splitter.Split(tour, _penalties), clock, deadline, progress);
         }
+    }
+
+    private void Sweep(int[] tour)
+    {
+        double offset = _rng.NextDouble() * 2 * Math.PI;
+        var key = new double[_d.N];
+        foreach (int c in tour)
+        {
+            double angle = Math.Atan2(_d.Y[c] - _d.Y[0], _d.X[c] - _d.X[0]) - offset;
+            key[c] = angle < 0 ? angle + 2 * Math.PI : angle;
+        }
+        Array.Sort(tour, (a, b) => key[a].CompareTo(key[b]));
     }
 
     /// <summary>Local search, insertion, and a repair attempt for infeasible results; true if the best improved.</summary>
@@ -87,10 +103,18 @@ internal sealed class HybridGeneticSearch
         if (++_educations % 25 == 0) AdaptPenalties();
         _population.Add(child);
         bool improved = Consider(child, clock, progress);
-        if (!child.IsFeasible && _rng.Next(2) == 0)
+        // Repair half of the infeasible offspring (HGS), all of them while nothing feasible is known.
+        // The boost escalates past HGS's x10 because on large tightly-windowed instances a short run
+        // never adapts the penalties far enough for a small lateness to outweigh opening a route.
+        if (!child.IsFeasible && (Best == null || _rng.Next(2) == 0))
         {
-            var strict = new Penalties(_penalties.Capacity * 10, _penalties.TimeWarp * 10);
-            var repaired = new Individual(_d, _localSearch.Run(child.Routes, strict, clock, deadline));
+            var repaired = child;
+            foreach (double boost in RepairBoosts)
+            {
+                var strict = new Penalties(_penalties.Capacity * boost, _penalties.TimeWarp * boost);
+                repaired = new Individual(_d, _localSearch.Run(repaired.Routes, strict, clock, deadline));
+                if (repaired.IsFeasible) break;
+            }
             if (repaired.IsFeasible)
             {
                 _population.Add(repaired);
@@ -128,6 +152,7 @@ internal sealed class HybridGeneticSearch
         {
             if (history.Count == 0) return penalty;
             double share = history.Count(f => f) / (double)history.Count;
+            if (share < 0.05) return Math.Min(penalty * 1.5, 100_000);
             if (share < TargetFeasible - 0.05) return Math.Min(penalty * 1.2, 100_000);
             if (share > TargetFeasible + 0.05) return Math.Max(penalty * 0.85, 0.1);
             return penalty;

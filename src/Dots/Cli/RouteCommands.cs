@@ -35,7 +35,7 @@ internal static class RouteCommands
     {
         var bench = new Command("route", "Benchmark the route solver against best-known solutions (and OR-Tools) in one run.");
         var timeLimit = new Option<double>("--time-limit") { Description = "Budget per instance and solver, in seconds.", DefaultValueFactory = _ => 10 };
-        var instances = new Option<string>("--instances") { Description = "Glob relative to shared/data/vrptw, e.g. 'solomon/*' or 'homberger/*_2_1'.", DefaultValueFactory = _ => "solomon/*" };
+        var instances = new Option<string>("--instances") { Description = "Globs (comma-separated) relative to shared/data/vrptw, e.g. 'solomon/*' or 'homberger/*_2_1,homberger/*_10_1'.", DefaultValueFactory = _ => "solomon/*" };
         var ortools = new Option<bool>("--ortools") { Description = "Also run Google OR-Tools (cheapest arc + guided local search) with the same budget." };
         var seed = new Option<int>("--seed") { Description = "Random seed of our solver.", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo?>("--csv") { Description = "Also write per-instance results to this CSV file." };
@@ -137,14 +137,14 @@ internal static class RouteCommands
         }
         var root = Path.Combine(shared, "data", "vrptw");
         var bks = ReadBks(Path.Combine(root, "bks.csv"));
-        var pattern = new Regex("^" + Regex.Escape(glob.Replace('\\', '/')).Replace(@"\*", "[^/]*").Replace(@"\?", "[^/]") + "(\\.txt)?$", RegexOptions.IgnoreCase);
+        var patterns = glob.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(g => new Regex("^" + Regex.Escape(g.Replace('\\', '/')).Replace(@"\*", "[^/]*").Replace(@"\?", "[^/]") + "(\\.txt)?$", RegexOptions.IgnoreCase))
+            .ToList();
         var files = Directory.EnumerateFiles(root, "*.txt", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(f => pattern.IsMatch(f))
-            .OrderBy(f => f, StringComparer.Ordinal)
-            .ThenBy(f => f)
+            .Where(f => patterns.Any(p => p.IsMatch(f)))
+            .OrderBy(f => NaturalKey(f), StringComparer.Ordinal)
             .ToList();
-        files = files.OrderBy(f => NaturalKey(f), StringComparer.Ordinal).ToList();
         if (files.Count == 0)
         {
             Console.Error.WriteLine($"error: no instance matches '{glob}' under {root}");
