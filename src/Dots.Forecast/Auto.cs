@@ -29,7 +29,7 @@ internal static class Auto
         double[][] q = [];
         if (o.Quantiles.Count > 0)
         {
-            var bt = Backtest.Run(y, [method], h, m, o.BacktestOrigins, o.Loss);
+            var bt = Backtest.Run(y, [method], h, m, Math.Max(o.BacktestOrigins, o.QuantileOrigins), o.Loss);
             q = Intervals.Build(y, mean, bt, [0], o.Quantiles, nonNegative);
         }
         return new ForecastResult(mean, o.Quantiles, q, method.Name);
@@ -67,7 +67,16 @@ internal static class Auto
         }
         if (nonNegative)
             for (int k = 0; k < h; k++) mean[k] = Math.Max(0, mean[k]);
-        double[][] q = o.Quantiles.Count > 0 ? Intervals.Build(y, mean, bt, members, o.Quantiles, nonNegative) : [];
+        double[][] q = [];
+        if (o.Quantiles.Count > 0)
+        {
+            // residuals of the chosen combination from more origins than selection needed: spread estimates need more samples than rankings do
+            var chosen = members.Select(i => pool[i]).ToArray();
+            var residualRun = o.QuantileOrigins > bt.Origins ? Backtest.Run(y, chosen, h, m, o.QuantileOrigins, o.Loss) : null;
+            q = residualRun is not null
+                ? Intervals.Build(y, mean, residualRun, [.. Enumerable.Range(0, chosen.Length)], o.Quantiles, nonNegative)
+                : Intervals.Build(y, mean, bt, members, o.Quantiles, nonNegative);
+        }
         return new ForecastResult(mean, o.Quantiles, q, string.Join("+", members.Select(i => pool[i].Name)));
     }
 }

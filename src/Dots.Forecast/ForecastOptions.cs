@@ -28,6 +28,9 @@ public sealed record ForecastOptions
     /// <summary>Rolling origins used to score candidates and to collect residuals for the quantiles.</summary>
     public int BacktestOrigins { get; init; } = 3;
 
+    /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>
+    public int QuantileOrigins { get; init; } = 8;
+
     /// <summary>How candidates are scored; see <see cref="SelectionLoss"/>.</summary>
     public SelectionLoss Loss { get; init; } = SelectionLoss.Absolute;
 
