@@ -3,9 +3,35 @@ using Dots.Forecast.Methods;
 namespace Dots.Forecast;
 
 /// <summary>
+/// A calibration learned across a batch from backtests: histories whose last <see cref="ZeroRun"/>
+/// values are all zero are treated as obsolete (forecast 0), and other forecasts are multiplied by
+/// <see cref="Factor"/> (a shrinkage that pays when per-series estimates are noisy).
+/// </summary>
+internal readonly record struct Calibration(double Factor, int ZeroRun)
+{
+    public static readonly Calibration None = new(1, int.MaxValue);
+
+    public double Apply(ReadOnlySpan<double> history, double forecast) =>
+        Stats.TrailingZeros(history) >= ZeroRun ? 0 : Factor * forecast;
+}
+
+/// <summary>One series on its way through automatic forecasting.</summary>
+internal sealed class SeriesPlan
+{
+    public required double[] History { get; init; }
+    public required bool NonNegative { get; init; }
+    public required bool Sparse { get; init; }
+    /// <summary>Null for histories with nothing to learn (constant, all zero).</summary>
+    public required MethodInfo[]? Pool { get; init; }
+    public Backtest? Backtest { get; init; }
+}
+
+/// <summary>
 /// Automatic forecasting: special histories first (all zero, constant, too short), then a
 /// portfolio chosen by the kind of history, scored by a rolling-origin backtest on the history
-/// only, and the best few averaged. The same backtest yields the residuals behind the quantiles.
+/// only, and the best few averaged. Over a batch, short histories borrow the ranking of their whole
+/// class (pooled selection) and a calibration is learned from all backtests; the same backtests
+/// yield the residuals behind the quantiles.
 /// </summary>
 internal static class Auto
 {
@@ -15,8 +41,14 @@ internal static class Auto
     /// <summary>How many of the best-scoring methods are averaged; combining a few beats picking one on noisy scores.</summary>
     internal const int CombinationSize = 3;
 
+    /// <summary>From this length on a series' own backtest ranks its methods; shorter ones use their class's pooled ranking.</summary>
+    internal const int LocalSelectionLength = 100;
+
     private static readonly MethodInfo[] SmoothPool = Pick("naive", "ses", "holt", "damped", "theta", "ets");
     private static readonly MethodInfo[] SparsePool = Pick("ses_m5", "tsb", "adida", "imapa", "sba", "mean");
+
+    private static readonly double[] Factors = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
+    private static readonly int[] ZeroRuns = [int.MaxValue, 24, 12, 8, 6, 4, 3, 2];
 
     private static MethodInfo[] Pick(params string[] names) => [.. names.Select(n => Catalog.Find(n)!)];
 
@@ -30,54 +62,124 @@ internal static class Auto
         if (o.Quantiles.Count > 0)
         {
             var bt = Backtest.Run(y, [method], h, m, Math.Max(o.BacktestOrigins, o.QuantileOrigins), o.Loss);
-            q = Intervals.Build(y, mean, bt, [0], o.Quantiles, nonNegative);
+            q = Intervals.Build(y, mean, bt, bt.Combined(y, [0], Calibration.None, nonNegative), o.Quantiles, nonNegative);
         }
         return new ForecastResult(mean, o.Quantiles, q, method.Name);
     }
 
-    public static ForecastResult Run(ReadOnlySpan<double> y, ForecastOptions o)
+    public static SeriesPlan Prepare(double[] y, ForecastOptions o)
     {
+        bool nonNegative = !Stats.AnyNegative(y);
+        if (Stats.AllEqual(y))
+            return new SeriesPlan { History = y, NonNegative = nonNegative, Sparse = false, Pool = null };
+        bool sparse = nonNegative && Stats.ZeroFraction(y) >= IntermittentZeroShare;
+        var pool = sparse ? SparsePool : SmoothPool;
+        return new SeriesPlan
+        {
+            History = y, NonNegative = nonNegative, Sparse = sparse, Pool = pool,
+            Backtest = Backtest.Run(y, pool, o.Horizon, o.SeasonLength, o.BacktestOrigins, o.Loss),
+        };
+    }
+
+    /// <summary>Members of the combination by this series' own backtest, or a fixed robust trio when it is too short to backtest.</summary>
+    public static int[] LocalMembers(SeriesPlan p)
+    {
+        if (p.Backtest!.Origins == 0)
+            return p.Sparse ? [0, 1, 2] : (p.History.Length >= 4 ? [1, 3, 4] : [1]);
+        return Rank(p.Backtest.Error);
+    }
+
+    public static int[] Rank(double[] error) =>
+        [.. Enumerable.Range(0, error.Length).OrderBy(i => error[i]).ThenBy(i => i).Take(CombinationSize)];
+
+    /// <summary>Members ranked by the mean backtest error of every series of the class that could be backtested.</summary>
+    public static int[]? PooledMembers(IEnumerable<SeriesPlan> plans)
+    {
+        double[]? sum = null;
+        int count = 0;
+        foreach (var p in plans)
+        {
+            if (p.Backtest is not { Origins: > 0 } bt) continue;
+            sum ??= new double[bt.Error.Length];
+            for (int i = 0; i < sum.Length; i++) sum[i] += bt.Error[i];
+            count++;
+        }
+        return count > 0 ? Rank(sum!) : null;
+    }
+
+    /// <summary>
+    /// The calibration that minimises the mean backtest error of the combined forecasts over the
+    /// class at the older origins, kept only if it also beats no calibration at the newest origin:
+    /// a shrink that only helped in the past (demand since grew) is not carried forward.
+    /// </summary>
+    public static Calibration LearnCalibration(IReadOnlyList<(SeriesPlan Plan, int[] Members)> items, SelectionLoss loss)
+    {
+        var combined = items.Where(x => x.Plan.Backtest is { Origins: > 1 })
+            .Select(x => (x.Plan, Forecasts: x.Plan.Backtest!.Combined(x.Plan.History, x.Members, Calibration.None, x.Plan.NonNegative)))
+            .ToArray();
+        if (combined.Length < 20)
+            return Calibration.None; // too few series to learn anything across them
+        var best = Calibration.None;
+        double bestLoss = double.PositiveInfinity;
+        foreach (int run in ZeroRuns)
+            foreach (double factor in Factors)
+            {
+                var cal = new Calibration(factor, run);
+                double total = 0;
+                foreach (var (plan, fc) in combined)
+                    for (int j = 1; j < plan.Backtest!.Origins; j++)
+                        total += plan.Backtest.LossAt(plan.History, fc, cal, loss, j);
+                // the identity comes first, so a calibration must strictly improve on it to be chosen
+                if (total < bestLoss - 1e-12) { bestLoss = total; best = cal; }
+            }
+        double newestNone = 0, newestBest = 0;
+        foreach (var (plan, fc) in combined)
+        {
+            newestNone += plan.Backtest!.LossAt(plan.History, fc, Calibration.None, loss, 0);
+            newestBest += plan.Backtest.LossAt(plan.History, fc, best, loss, 0);
+        }
+        return newestBest < newestNone ? best : Calibration.None;
+    }
+
+    public static ForecastResult Finish(SeriesPlan p, int[] members, Calibration cal, ForecastOptions o)
+    {
+        var y = p.History;
         int h = o.Horizon, m = o.SeasonLength;
         var mean = new double[h];
-        if (Stats.AllEqual(y))
+        if (p.Pool is null)
         {
             // all zero or constant: nothing to learn, and any spread would be invented
             mean.AsSpan().Fill(y[0]);
             return new ForecastResult(mean, o.Quantiles, [.. o.Quantiles.Select(_ => (double[])mean.Clone())], y[0] == 0 ? "zero" : "constant");
         }
-        bool nonNegative = !Stats.AnyNegative(y);
-        bool sparse = nonNegative && Stats.ZeroFraction(y) >= IntermittentZeroShare;
-        var pool = sparse ? SparsePool : SmoothPool;
-        var bt = Backtest.Run(y, pool, h, m, o.BacktestOrigins, o.Loss);
-        int[] members;
-        if (bt.Origins == 0)
-        {
-            // too short to backtest: a fixed, robust trio
-            members = sparse ? [0, 1, 2] : (y.Length >= 4 ? [1, 3, 4] : [1]);
-        }
-        else
-        {
-            members = [.. Enumerable.Range(0, pool.Length).OrderBy(i => bt.Error[i]).ThenBy(i => i).Take(CombinationSize)];
-        }
         var tmp = new double[h];
         foreach (int i in members)
         {
-            pool[i].Run(y, m, tmp);
+            p.Pool[i].Run(y, m, tmp);
             for (int k = 0; k < h; k++) mean[k] += tmp[k] / members.Length;
         }
-        if (nonNegative)
-            for (int k = 0; k < h; k++) mean[k] = Math.Max(0, mean[k]);
+        for (int k = 0; k < h; k++)
+        {
+            mean[k] = cal.Apply(y, mean[k]);
+            if (p.NonNegative) mean[k] = Math.Max(0, mean[k]);
+        }
         double[][] q = [];
         if (o.Quantiles.Count > 0)
         {
             // residuals of the chosen combination from more origins than selection needed: spread estimates need more samples than rankings do
-            var chosen = members.Select(i => pool[i]).ToArray();
-            var residualRun = o.QuantileOrigins > bt.Origins ? Backtest.Run(y, chosen, h, m, o.QuantileOrigins, o.Loss) : null;
-            q = residualRun is not null
-                ? Intervals.Build(y, mean, residualRun, [.. Enumerable.Range(0, chosen.Length)], o.Quantiles, nonNegative)
-                : Intervals.Build(y, mean, bt, members, o.Quantiles, nonNegative);
+            var chosen = members.Select(i => p.Pool[i]).ToArray();
+            var bt = Backtest.Run(y, chosen, h, m, Math.Max(o.QuantileOrigins, o.BacktestOrigins), o.Loss);
+            q = Intervals.Build(y, mean, bt, bt.Combined(y, [.. Enumerable.Range(0, chosen.Length)], cal, p.NonNegative), o.Quantiles, p.NonNegative);
         }
-        return new ForecastResult(mean, o.Quantiles, q, string.Join("+", members.Select(i => pool[i].Name)));
+        string name = string.Join("+", members.Select(i => p.Pool[i].Name));
+        if (cal != Calibration.None) name += $"*{cal.Factor:0.##}" + (cal.ZeroRun < int.MaxValue ? $"|z{cal.ZeroRun}" : "");
+        return new ForecastResult(mean, o.Quantiles, q, name);
+    }
+
+    public static ForecastResult Run(ReadOnlySpan<double> y, ForecastOptions o)
+    {
+        var plan = Prepare(y.ToArray(), o);
+        return Finish(plan, plan.Pool is null ? [] : LocalMembers(plan), Calibration.None, o);
     }
 }
 
@@ -92,6 +194,40 @@ internal sealed class Backtest
     public required double[][] Forecasts { get; init; }
     /// <summary>Mean scaled error per method over origins (lower is better).</summary>
     public required double[] Error { get; init; }
+    /// <summary>The error scale of each origin's training part.</summary>
+    public required double[] ScaleAt { get; init; }
+
+    /// <summary>Backtest forecasts of the mean of <paramref name="members"/>, calibrated as the final forecast would be: [origin * Horizon + step].</summary>
+    public double[] Combined(ReadOnlySpan<double> y, int[] members, Calibration cal, bool nonNegative)
+    {
+        var result = new double[Origins * Horizon];
+        for (int j = 0; j < Origins; j++)
+        {
+            var train = y[..OriginAt[j]];
+            for (int k = 0; k < Horizon; k++)
+            {
+                double f = 0;
+                foreach (int i in members) f += Forecasts[i][j * Horizon + k];
+                f = cal.Apply(train, f / members.Length);
+                result[j * Horizon + k] = nonNegative ? Math.Max(0, f) : f;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Scaled error at origin <paramref name="j"/> of combined forecasts after a calibration.</summary>
+    public double LossAt(ReadOnlySpan<double> y, double[] combined, Calibration cal, SelectionLoss loss, int j)
+    {
+        bool obsolete = Stats.TrailingZeros(y[..OriginAt[j]]) >= cal.ZeroRun;
+        double s = 0;
+        for (int k = 0; k < Horizon; k++)
+        {
+            double e = (obsolete ? 0 : cal.Factor * combined[j * Horizon + k]) - y[OriginAt[j] + k];
+            s += loss == SelectionLoss.Absolute ? Math.Abs(e) : e * e;
+        }
+        s /= Horizon;
+        return (loss == SelectionLoss.Squared ? Math.Sqrt(s) : s) / ScaleAt[j];
+    }
 
     public static Backtest Run(ReadOnlySpan<double> y, MethodInfo[] methods, int h, int m, int maxOrigins, SelectionLoss loss)
     {
@@ -109,6 +245,8 @@ internal sealed class Backtest
         hb = Math.Max(hb, 1);
         var fc = new double[methods.Length][];
         var err = new double[methods.Length];
+        var scales = new double[origins.Count];
+        for (int j = 0; j < origins.Count; j++) scales[j] = Scale(y[..origins[j]], loss);
         for (int i = 0; i < methods.Length; i++)
         {
             fc[i] = new double[origins.Count * hb];
@@ -126,11 +264,11 @@ internal sealed class Backtest
                 }
                 s /= hb;
                 if (loss == SelectionLoss.Squared) s = Math.Sqrt(s);
-                err[i] += s / Scale(train, loss);
+                err[i] += s / scales[j];
             }
             if (origins.Count > 0) err[i] /= origins.Count;
         }
-        return new Backtest { Origins = origins.Count, Horizon = hb, OriginAt = [.. origins], Forecasts = fc, Error = err };
+        return new Backtest { Origins = origins.Count, Horizon = hb, OriginAt = [.. origins], Forecasts = fc, Error = err, ScaleAt = scales };
     }
 
     private static double Scale(ReadOnlySpan<double> train, SelectionLoss loss)
@@ -153,7 +291,7 @@ internal static class Intervals
 {
     private const int MinResiduals = 8;
 
-    public static double[][] Build(ReadOnlySpan<double> y, double[] mean, Backtest bt, int[] members,
+    public static double[][] Build(ReadOnlySpan<double> y, double[] mean, Backtest bt, double[] combined,
         IReadOnlyList<double> levels, bool nonNegative)
     {
         int h = mean.Length, hb = bt.Horizon, count = bt.Origins * hb;
@@ -164,13 +302,7 @@ internal static class Intervals
             var res = new double[count];
             for (int j = 0; j < bt.Origins; j++)
                 for (int k = 0; k < hb; k++)
-                {
-                    double f = 0;
-                    foreach (int i in members) f += bt.Forecasts[i][j * hb + k];
-                    f /= members.Length;
-                    if (nonNegative) f = Math.Max(0, f);
-                    res[j * hb + k] = y[bt.OriginAt[j] + k] - f;
-                }
+                    res[j * hb + k] = y[bt.OriginAt[j] + k] - combined[j * hb + k];
             // least squares of squared residual on step: variance = a + b*step, both non-negative
             double sk = 0, skk = 0, sv = 0, skv = 0;
             for (int j = 0; j < bt.Origins; j++)

@@ -34,6 +34,12 @@ public sealed record ForecastOptions
     /// <summary>How candidates are scored; see <see cref="SelectionLoss"/>.</summary>
     public SelectionLoss Loss { get; init; } = SelectionLoss.Absolute;
 
+    /// <summary>
+    /// Batch <c>auto</c> only: short series take the method ranking of all series of their kind, and a
+    /// calibration (an obsolescence cut and a shrink factor) is learned from every series' backtest.
+    /// </summary>
+    public bool CrossLearning { get; init; } = true;
+
     /// <summary>Series forecast at once by the batch API; null means one per core.</summary>
     public int? MaxDegreeOfParallelism { get; init; }
 

@@ -120,12 +120,30 @@ public class EdgeCaseTests
     }
 
     [Fact]
-    public void TheBatchApi_KeepsInputOrder_AndMatchesSingleSeriesForecasts()
+    public void TheBatchApi_WithoutCrossLearning_KeepsInputOrder_AndMatchesSingleSeriesForecasts()
     {
         double[][] many = [[1, 2, 3, 4, 5, 6, 7, 8], [0, 0, 3, 0, 1, 0, 0, 2, 0, 1], [10, 9, 11, 10, 12, 11, 13, 12]];
-        var options = new ForecastOptions { Horizon = 3, Quantiles = Levels };
+        var options = new ForecastOptions { Horizon = 3, Quantiles = Levels, CrossLearning = false };
         var batch = Forecaster.ForecastMany(many, options);
         for (int i = 0; i < many.Length; i++)
             Assert.Equal(Forecaster.Forecast(many[i], options).Mean, batch[i].Mean);
+    }
+
+    [Fact]
+    public void TheBatchApi_WithCrossLearning_IsDeterministic_AndCutsObsoleteSeriesToZero()
+    {
+        // 60 intermittent series; a third of them stop selling for good halfway, so the backtests
+        // teach that a long run of recent zeros means no more demand
+        var rng = new Random(7);
+        var many = Enumerable.Range(0, 60).Select(i => Enumerable.Range(0, 60)
+            .Select(t => (i % 3 == 0 && t >= 30) ? 0.0 : (rng.NextDouble() < 0.5 ? rng.Next(1, 5) : 0)).ToArray()).ToArray();
+        var options = new ForecastOptions { Horizon = 6, Quantiles = Levels, Loss = SelectionLoss.Squared };
+        var first = Forecaster.ForecastMany(many, options);
+        var second = Forecaster.ForecastMany(many, options);
+        for (int i = 0; i < many.Length; i++)
+            Assert.Equal(first[i].Mean, second[i].Mean);
+        Assert.All(Enumerable.Range(0, 60).Where(i => i % 3 == 0), i => Assert.All(first[i].Mean, v => Assert.Equal(0, v)));
+        int alive = Enumerable.Range(0, 60).Count(i => i % 3 != 0 && first[i].Mean[0] > 0.3);
+        Assert.True(alive >= 36, $"only {alive} of 40 living series keep a real forecast");
     }
 }

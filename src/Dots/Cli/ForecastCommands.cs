@@ -109,12 +109,15 @@ internal static class ForecastCommands
             Console.WriteLine($"{pairs.Count} series, horizon {h}, season m={m}");
             var naive2 = Score(pairs, Run(histories, BuildOptions(h, m, "naive2", null, parse.GetValue(loss)), null, "naive2"), m);
             var rows = new List<(string Name, AccuracySummary Acc, double Seconds)>();
+            string? choices = null;
             foreach (string name in names)
             {
                 var options = BuildOptions(h, m, name, null, parse.GetValue(loss));
                 var clock = Stopwatch.StartNew();
                 var results = Run(histories, options, null, name);
                 rows.Add((name, Score(pairs, results, m), clock.Elapsed.TotalSeconds));
+                if (name.Equals("auto", StringComparison.OrdinalIgnoreCase))
+                    choices = string.Join(", ", results.GroupBy(r => r.Method).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} ({g.Count()})"));
             }
             Console.WriteLine($"{"method",-11}{"sMAPE",10}{"MASE",10}{"RMSSE",10}{"MAE",10}{"ME",10}{"OWA",8}{"seconds",9}");
             foreach (var (name, acc, seconds) in rows)
@@ -122,6 +125,8 @@ internal static class ForecastCommands
                     $"{name,-11}{acc.SMape,10:F4}{acc.Mase,10:F4}{acc.Rmsse,10:F4}{acc.Mae,10:F4}{acc.Me,10:F4}{acc.Owa(naive2),8:F3}{seconds,9:F1}"));
             var any = rows.Count > 0 ? rows[0].Acc : naive2;
             Console.WriteLine($"series used: sMAPE={any.Series}, MASE={any.MaseSeries}, RMSSE={any.RmsseSeries}, MAE={any.Series}, ME={any.Series}; OWA relative to naive2 (= naive when m = 1)");
+            if (choices is not null)
+                Console.WriteLine($"auto's most frequent choices: {choices}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB"));
             return 0;
         }));
