@@ -42,9 +42,9 @@ internal static class Auto
     internal const int CombinationSize = 3;
 
     /// <summary>From this length on a series' own backtest ranks its methods; shorter ones use their class's pooled ranking.</summary>
-    internal const int LocalSelectionLength = 100;
+    internal const int LocalSelectionLength = 60;
 
-    private static readonly MethodInfo[] SmoothPool = Pick("naive", "ses", "holt", "damped", "theta", "ets");
+    private static readonly MethodInfo[] SmoothPool = Pick("naive", "ses", "holt", "damped", "theta", "ets", "mean");
     private static readonly MethodInfo[] SparsePool = Pick("ses_m5", "tsb", "adida", "imapa", "sba", "mean");
 
     private static readonly double[] Factors = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
