@@ -51,7 +51,7 @@ public static class WideCsv
             {
                 string f = fields[i].Trim();
                 if (IsMissing(f))
-                    throw new WideCsvException($"{name}: line {lineNo}: field {i + 1} ('{f}') is empty or NA between values; fill or drop the series");
+                    throw new WideCsvException($"{name}: line {lineNo}: field {i + 1} ('{f}') is missing (empty, NA or NaN) between values; fill it or drop the series");
                 if (!double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
                 {
                     if (mayBeHeader)

@@ -44,7 +44,7 @@ internal static class ForecastCommands
             string trainPath = parse.GetValue(train)!, outPath = parse.GetValue(output)!;
             var series = WideCsv.Read(trainPath);
             var clock = Stopwatch.StartNew();
-            var results = Run(series.Select(s => s.Values).ToArray(), options, series, trainPath);
+            var results = Run(series.Select(s => s.Values).ToArray(), options, series, "forecasting");
             WideCsv.Write(outPath, series.Select((s, i) => (s.Id, results[i].Mean)));
             for (int q = 0; q < options.Quantiles.Count; q++)
             {
