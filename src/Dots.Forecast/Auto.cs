@@ -44,7 +44,13 @@ internal static class Auto
     /// <summary>From this length on a series' own backtest ranks its methods; shorter ones use their class's pooled ranking.</summary>
     internal const int LocalSelectionLength = 60;
 
+    /// <summary>Long histories rank by their own backtest, so they get more origins: rankings from 5 are steadier than from 3.</summary>
+    internal const int LongHistoryOrigins = 5;
+
     private static readonly MethodInfo[] SmoothPool = Pick("naive", "ses", "holt", "damped", "theta", "ets", "mean");
+    /// <summary>With a season: adjusted versions of the smooth pool, Theta and ETS (own seasonality up to 24), and seasonal naive.</summary>
+    private static readonly MethodInfo[] SeasonalSmoothPool = Pick("naive2", "ses_sa", "holt_sa", "damped_sa", "theta", "ets", "mean_sa", "snaive");
+    private static readonly MethodInfo[] LongSeasonSmoothPool = Pick("naive2", "ses_sa", "holt_sa", "damped_sa", "theta", "ets_sa", "mean_sa", "snaive");
     private static readonly MethodInfo[] SparsePool = Pick("ses_m5", "tsb", "adida", "imapa", "sba", "mean");
 
     private static readonly double[] Factors = [1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5];
@@ -73,11 +79,14 @@ internal static class Auto
         if (Stats.AllEqual(y))
             return new SeriesPlan { History = y, NonNegative = nonNegative, Sparse = false, Pool = null };
         bool sparse = nonNegative && Stats.ZeroFraction(y) >= IntermittentZeroShare;
-        var pool = sparse ? SparsePool : SmoothPool;
+        var pool = sparse ? SparsePool
+            : o.SeasonLength <= 1 ? SmoothPool
+            : o.SeasonLength <= Ets.MaxSeason ? SeasonalSmoothPool : LongSeasonSmoothPool;
         return new SeriesPlan
         {
             History = y, NonNegative = nonNegative, Sparse = sparse, Pool = pool,
-            Backtest = Backtest.Run(y, pool, o.Horizon, o.SeasonLength, o.BacktestOrigins, o.Loss),
+            Backtest = Backtest.Run(y, pool, o.Horizon, o.SeasonLength,
+                y.Length >= LocalSelectionLength ? Math.Max(o.BacktestOrigins, LongHistoryOrigins) : o.BacktestOrigins, o.Loss),
         };
     }
 

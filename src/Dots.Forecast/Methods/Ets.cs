@@ -22,6 +22,9 @@ internal static class Ets
     /// <summary>Longest history fitted: older data rarely helps and fitting cost grows with length.</summary>
     public const int MaxFitLength = 520;
 
+    /// <summary>Longest season modelled with seasonal states; longer ones (52 weeks) are better served by seasonal adjustment.</summary>
+    public const int MaxSeason = 24;
+
     /// <summary>Runs the filter; returns -2 log L up to a constant (or +inf when a fitted value leaves the admissible range).</summary>
     public static double Run(ReadOnlySpan<double> y, EtsSpec spec, int m, ReadOnlySpan<double> p,
         ReadOnlySpan<double> season0, Span<double> s, out double level, out double trend)
@@ -179,7 +182,7 @@ internal static class Ets
         bool positive = true;
         foreach (double v in y) if (v <= 0) { positive = false; break; }
         var fit = y.Length > MaxFitLength ? y[^MaxFitLength..] : y;
-        bool seasonal = m > 1 && fit.Length >= 2 * m + 2 && m <= 52;
+        bool seasonal = m > 1 && fit.Length >= 2 * m + 2 && m <= MaxSeason;
         int k = 0;
         ReadOnlySpan<TrendKind> trends = [TrendKind.None, TrendKind.Additive, TrendKind.Damped];
         foreach (bool me in (ReadOnlySpan<bool>)[false, true])

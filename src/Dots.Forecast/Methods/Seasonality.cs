@@ -75,4 +75,39 @@ internal static class Seasonality
         for (int i = 0; i < m; i++) indices[i] /= norm;
         return true;
     }
+
+    /// <summary>
+    /// Runs a non-seasonal method on the seasonally adjusted history and reseasonalises its forecast,
+    /// as the M4 benchmarks do; a history the M4 test finds non-seasonal goes to the method unchanged.
+    /// </summary>
+    public static void Adjusted(PointMethod inner, ReadOnlySpan<double> y, int m, Span<double> f)
+    {
+        double[]? rentedIdx = m > 256 ? System.Buffers.ArrayPool<double>.Shared.Rent(m) : null;
+        Span<double> idx = rentedIdx is null ? stackalloc double[Math.Max(1, m)] : rentedIdx.AsSpan(0, m);
+        try
+        {
+            if (m <= 1 || !MultiplicativeIndices(y, m, idx))
+            {
+                inner(y, 1, f);
+                return;
+            }
+            int n = y.Length;
+            double[] rented = System.Buffers.ArrayPool<double>.Shared.Rent(n);
+            try
+            {
+                var x = rented.AsSpan(0, n);
+                for (int t = 0; t < n; t++) x[t] = y[t] / idx[t % m];
+                inner(x, 1, f);
+                for (int i = 0; i < f.Length; i++) f[i] *= idx[(n + i) % m];
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<double>.Shared.Return(rented);
+            }
+        }
+        finally
+        {
+            if (rentedIdx is not null) System.Buffers.ArrayPool<double>.Shared.Return(rentedIdx);
+        }
+    }
 }

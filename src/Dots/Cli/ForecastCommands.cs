@@ -83,14 +83,21 @@ internal static class ForecastCommands
             Description = "Comma-separated methods to score (auto = the automatic choice). " + MethodHelp(),
             DefaultValueFactory = _ => "naive,ses,theta,damped,ets,comb,ses_m5,tsb,adida,imapa,auto",
         };
+        var maseSeason = new Option<int?>("--mase-season")
+        {
+            Description = "Season of the MASE scale and of Naive2 for OWA, when it differs from the models' --season (M4 weekly: --season 52 --mase-season 1). Default: --season.",
+        };
         var loss = LossOption();
         var cmd = new Command("eval", "Fit on --train, forecast the length of --test, print sMAPE, MASE, RMSSE, MAE and bias (ME) per method, plus OWA vs Naive2 (M4), with the definitions of the reference scorer.");
-        foreach (var o in new Option[] { train, test, season, methods, loss })
+        foreach (var o in new Option[] { train, test, season, maseSeason, methods, loss })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Guard(() =>
         {
             string trainPath = parse.GetValue(train)!, testPath = parse.GetValue(test)!;
             int m = parse.GetValue(season);
+            int scoreSeason = parse.GetValue(maseSeason) ?? m;
+            if (scoreSeason < 1)
+                throw new UsageException($"--mase-season must be at least 1 (got {scoreSeason})");
             var trainSeries = WideCsv.Read(trainPath);
             var testSeries = WideCsv.Read(testPath);
             var byId = new Dictionary<string, WideSeries>();
@@ -106,8 +113,8 @@ internal static class ForecastCommands
                     throw new WideCsvException($"{testPath}: line {p.Test.Line}: series '{p.Test.Id}' has {p.Test.Values.Length} values, expected {h} like the first");
             var names = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var histories = pairs.Select(p => p.Train.Values).ToArray();
-            Console.WriteLine($"{pairs.Count} series, horizon {h}, season m={m}");
-            var naive2 = Score(pairs, Run(histories, BuildOptions(h, m, "naive2", null, parse.GetValue(loss)), null, "naive2"), m);
+            Console.WriteLine($"{pairs.Count} series, horizon {h}, season m={m} (models), m={scoreSeason} (MASE, Naive2)");
+            var naive2 = Score(pairs, Run(histories, BuildOptions(h, scoreSeason, "naive2", null, parse.GetValue(loss)), null, "naive2"), scoreSeason);
             var rows = new List<(string Name, AccuracySummary Acc, double Seconds)>();
             string? choices = null;
             foreach (string name in names)
@@ -115,7 +122,7 @@ internal static class ForecastCommands
                 var options = BuildOptions(h, m, name, null, parse.GetValue(loss));
                 var clock = Stopwatch.StartNew();
                 var results = Run(histories, options, null, name);
-                rows.Add((name, Score(pairs, results, m), clock.Elapsed.TotalSeconds));
+                rows.Add((name, Score(pairs, results, scoreSeason), clock.Elapsed.TotalSeconds));
                 if (name.Equals("auto", StringComparison.OrdinalIgnoreCase))
                     choices = string.Join(", ", results.GroupBy(r => r.Method).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} ({g.Count()})"));
             }
