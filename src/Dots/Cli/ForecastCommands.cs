@@ -87,9 +87,13 @@ internal static class ForecastCommands
         {
             Description = "Season of the MASE scale and of Naive2 for OWA, when it differs from the models' --season (M4 weekly: --season 52 --mase-season 1). Default: --season.",
         };
+        var quantiles = new Option<string?>("--quantiles")
+        {
+            Description = "Also score quantile forecasts at these levels (e.g. 0.1,0.2,...,0.9): coverage per level and weighted quantile loss (WQL).",
+        };
         var loss = LossOption();
         var cmd = new Command("eval", "Fit on --train, forecast the length of --test, print sMAPE, MASE, RMSSE, MAE and bias (ME) per method, plus OWA vs Naive2 (M4), with the definitions of the reference scorer.");
-        foreach (var o in new Option[] { train, test, season, maseSeason, methods, loss })
+        foreach (var o in new Option[] { train, test, season, maseSeason, methods, quantiles, loss })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Guard(() =>
         {
@@ -117,12 +121,15 @@ internal static class ForecastCommands
             var naive2 = Score(pairs, Run(histories, BuildOptions(h, scoreSeason, "naive2", null, parse.GetValue(loss)), null, "naive2"), scoreSeason);
             var rows = new List<(string Name, AccuracySummary Acc, double Seconds)>();
             string? choices = null;
+            var quantileRows = new List<(string Name, (double[] Below, double Wql) Score)>();
             foreach (string name in names)
             {
-                var options = BuildOptions(h, m, name, null, parse.GetValue(loss));
+                var options = BuildOptions(h, m, name, parse.GetValue(quantiles), parse.GetValue(loss));
                 var clock = Stopwatch.StartNew();
                 var results = Run(histories, options, null, name);
                 rows.Add((name, Score(pairs, results, scoreSeason), clock.Elapsed.TotalSeconds));
+                if (options.Quantiles.Count > 0)
+                    quantileRows.Add((name, QuantileScore(pairs, results, options.Quantiles)));
                 if (name.Equals("auto", StringComparison.OrdinalIgnoreCase))
                     choices = string.Join(", ", results.GroupBy(r => r.Method).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} ({g.Count()})"));
             }
@@ -132,6 +139,16 @@ internal static class ForecastCommands
                     $"{name,-11}{acc.SMape,10:F4}{acc.Mase,10:F4}{acc.Rmsse,10:F4}{acc.Mae,10:F4}{acc.Me,10:F4}{acc.Owa(naive2),8:F3}{seconds,9:F1}"));
             var any = rows.Count > 0 ? rows[0].Acc : naive2;
             Console.WriteLine($"series used: sMAPE={any.Series}, MASE={any.MaseSeries}, RMSSE={any.RmsseSeries}, MAE={any.Series}, ME={any.Series}; OWA relative to naive2 (= naive when m = 1)");
+            if (quantileRows.Count > 0)
+            {
+                var levels = BuildOptions(h, m, "auto", parse.GetValue(quantiles), null).Quantiles;
+                Console.WriteLine();
+                Console.WriteLine($"{"quantiles",-11}" + string.Concat(levels.Select(q => $"{"<=q" + q.ToString("0.###", CultureInfo.InvariantCulture),10}")) + $"{"WQL",10}");
+                foreach (var (name, (below, wql)) in quantileRows)
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-11}") + string.Concat(below.Select(b => b.ToString("F3", CultureInfo.InvariantCulture).PadLeft(10)))
+                        + wql.ToString("F4", CultureInfo.InvariantCulture).PadLeft(10));
+                Console.WriteLine("<=q: share of actual values at or below the forecast q-quantile (ideal: q); WQL: mean over levels of 2*sum(pinball)/sum|actual| over all series and steps (as Chronos/GluonTS)");
+            }
             if (choices is not null)
                 Console.WriteLine($"auto's most frequent choices: {choices}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024):F0} MiB"));
@@ -190,6 +207,36 @@ internal static class ForecastCommands
         for (int i = 0; i < pairs.Count; i++)
             rows[i] = Accuracy.Score(pairs[i].Train.Values, pairs[i].Test.Values, results[i].Mean, m);
         return Accuracy.Summarize(rows);
+    }
+
+    private static (double[] Below, double Wql) QuantileScore(List<(WideSeries Train, WideSeries Test)> pairs, ForecastResult[] results, IReadOnlyList<double> levels)
+    {
+        var below = new double[levels.Count];
+        var pinball = new double[levels.Count];
+        double absSum = 0;
+        int count = 0;
+        for (int i = 0; i < pairs.Count; i++)
+        {
+            var actual = pairs[i].Test.Values;
+            for (int k = 0; k < actual.Length; k++)
+            {
+                absSum += Math.Abs(actual[k]);
+                count++;
+                for (int q = 0; q < levels.Count; q++)
+                {
+                    double f = results[i].Quantiles[q][k], d = actual[k] - f;
+                    if (actual[k] <= f) below[q]++;
+                    pinball[q] += d >= 0 ? levels[q] * d : (levels[q] - 1) * d;
+                }
+            }
+        }
+        double wql = 0;
+        for (int q = 0; q < levels.Count; q++)
+        {
+            below[q] /= count;
+            wql += 2 * pinball[q] / absSum;
+        }
+        return (below, wql / levels.Count);
     }
 
     /// <summary>Bad input ends in one line on stderr and exit code 2, never a stack trace.</summary>
