@@ -9,18 +9,17 @@ public sealed class ServingTests
     private static Recommender PairsModel() => Recommender.Train(TestData.CoPurchasedPairs());
 
     [Fact]
-    public void ForUser_ExplainsACoPurchaseRecommendation_WithTheItemThatCausedIt()
+    public void CoPurchaseRecommendation_NamesThePurchaseThatCausedIt()
     {
         var model = PairsModel();
-        var history = model.Data.HistoryOf("u0");
-        var bought = history.Items.Select(i => model.Data.ItemIds[i]).ToHashSet();
 
-        var top = model.ForUser("u0", new RecommendRequest { Count = 3 });
+        var first = model.ForSession(["p5a"], new RecommendRequest { Count = 3 })[0];
 
-        var first = top[0];
-        Assert.Equal(ReasonKind.BecauseYouBought, first.Reason.Kind);
-        Assert.Contains(first.Reason.AnchorItemId!, bought);
-        Assert.Equal($"because you bought {first.Reason.AnchorItemId}", first.Reason.Text);
+        Assert.Equal("p5b", first.ItemId);
+        Assert.True(first.Reason.Kind is ReasonKind.BecauseYouBought or ReasonKind.BoughtAfter,
+            $"{first.Reason.Text}; weights {string.Join(" ", model.Summary.Models.Zip(model.Summary.Weights))}");
+        Assert.Equal("p5a", first.Reason.AnchorItemId);
+        Assert.Contains("p5a", first.Reason.Text);
     }
 
     [Fact]

@@ -7,26 +7,39 @@ internal static class TestData
 {
     public static Interaction Row(string user, string item, long order = 1) => new(user, item, order);
 
-    /// <summary>Items come in pairs (p0a, p0b), (p1a, p1b), ...: every user buys three whole pairs plus one random item.</summary>
+    /// <summary>
+    /// Items come in pairs (p0a, p0b), (p1a, p1b), ...: every user buys one random item, then three whole pairs;
+    /// the last pair is split over the last two baskets, so the held-out last basket is predictable from its partner.
+    /// </summary>
     public static List<Interaction> CoPurchasedPairs(int users = 300, int pairs = 20, int seed = 7)
     {
         var rng = new Random(seed);
         var rows = new List<Interaction>();
         for (var u = 0; u < users; u++)
         {
+            rows.Add(Row($"u{u}", $"p{rng.Next(pairs)}{(rng.Next(2) == 0 ? 'a' : 'b')}", 0));
             var basket = 1;
-            foreach (var p in Enumerable.Range(0, pairs).OrderBy(_ => rng.Next()).Take(3))
+            var chosen = Enumerable.Range(0, pairs).OrderBy(_ => rng.Next()).Take(3).ToArray();
+            foreach (var p in chosen)
             {
-                rows.Add(Row($"u{u}", $"p{p}a", basket));
-                rows.Add(Row($"u{u}", $"p{p}b", basket));
+                var first = rng.Next(2) == 0 ? 'a' : 'b';
+                var second = first == 'a' ? 'b' : 'a';
+                rows.Add(Row($"u{u}", $"p{p}{first}", basket));
+                if (p == chosen[^1])
+                {
+                    basket++;
+                }
+                rows.Add(Row($"u{u}", $"p{p}{second}", basket));
                 basket++;
             }
-            rows.Add(Row($"u{u}", $"p{rng.Next(pairs)}{(rng.Next(2) == 0 ? 'a' : 'b')}", basket));
         }
         return rows;
     }
 
-    /// <summary>Chains c{k}-0 → c{k}-1 → c{k}-2 → c{k}-3 bought in that order, one item per step.</summary>
+    /// <summary>
+    /// Chains c{k}-0 → c{k}-1 → c{k}-2 → c{k}-3 bought in that order, one item per step; the second chain stops
+    /// after 2 to 4 steps, so the last item is sometimes a middle step and order matters.
+    /// </summary>
     public static List<Interaction> Chains(int users = 300, int chains = 15, int seed = 11)
     {
         var rng = new Random(seed);
@@ -34,12 +47,14 @@ internal static class TestData
         for (var u = 0; u < users; u++)
         {
             var pos = 0;
+            var steps = 4;
             foreach (var c in Enumerable.Range(0, chains).OrderBy(_ => rng.Next()).Take(2))
             {
-                for (var s = 0; s < 4; s++)
+                for (var s = 0; s < steps; s++)
                 {
                     rows.Add(Row($"u{u}", $"c{c}-{s}", pos++));
                 }
+                steps = 2 + rng.Next(3);
             }
         }
         return rows;

@@ -11,7 +11,7 @@ namespace Dots.Recommend.Blending;
 /// </summary>
 internal static class BlendTuner
 {
-    private static readonly float[] Grid = [0f, 0.02f, 0.05f, 0.1f, 0.2f, 0.35f, 0.5f, 0.75f, 1f, 1.5f, 2f, 3f, 5f];
+    private static readonly float[] Grid = [0f, 0.02f, 0.05f, 0.1f, 0.2f, 0.35f, 0.5f, 0.75f, 1f, 1.5f, 2f, 3f, 5f, 8f, 12f, 20f, 30f, 50f];
 
     internal sealed record Result(float[] Weights, double Objective, int Users, IReadOnlyList<string> Log);
 

@@ -170,7 +170,7 @@ public sealed class TrainingData
         {
             var events = byUser[userIds[u]];
             events.Sort((a, b) => a.Order != b.Order ? a.Order.CompareTo(b.Order) : a.Seq.CompareTo(b.Seq));
-            histories[u] = Group(events.Select(e => (e.Order, itemIndex[e.Item])));
+            histories[u] = Group(events.Select(e => (e.Order, itemIndex[e.Item]))).OwnedBy(u);
         }
         return new TrainingData(itemIds, userIds, histories);
     }

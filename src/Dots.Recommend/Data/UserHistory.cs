@@ -9,11 +9,15 @@ public sealed class UserHistory
 {
     public static readonly UserHistory Empty = new([], [0]);
 
-    internal UserHistory(int[] items, int[] groupStart)
+    internal UserHistory(int[] items, int[] groupStart, int owner = -1)
     {
         Items = items;
         GroupStart = groupStart;
+        Owner = owner;
     }
+
+    /// <summary>The training user this history belongs to, or -1: lets user-based models skip the user's own row.</summary>
+    internal int Owner { get; }
 
     internal int[] Items { get; }
 
@@ -40,7 +44,9 @@ public sealed class UserHistory
 
     /// <summary>The first <paramref name="groups"/> baskets: used to carve a validation split.</summary>
     internal UserHistory Prefix(int groups) =>
-        new(Items[..GroupStart[groups]], GroupStart[..(groups + 1)]);
+        new(Items[..GroupStart[groups]], GroupStart[..(groups + 1)], Owner);
+
+    internal UserHistory OwnedBy(int user) => new(Items, GroupStart, user);
 
     /// <summary>Distinct items across all baskets.</summary>
     internal HashSet<int> DistinctItems() => [.. Items];

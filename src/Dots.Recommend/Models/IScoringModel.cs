@@ -8,6 +8,7 @@ public enum ReasonKind
     BuyAgain,
     BecauseYouBought,
     BoughtAfter,
+    CustomersLikeYou,
     SimilarTo,
     PopularNow,
     Trending,

@@ -79,9 +79,11 @@ public sealed class Recommender
         new PopularityModel(data),
         new PopularityModel(data, o.TrendingDecay),
         new RepeatModel(o.RepeatDecay),
+        new RebuyModel(data, o.RepeatDecay),
         ItemKnnModel.Fit(data, o.Neighbours, o.KnnShrink, 0.5f, o.KnnHistoryDecay),
         Rp3BetaModel.Fit(data, o.Neighbours, o.Rp3Alpha, o.Rp3Beta, o.KnnHistoryDecay),
         SequenceModel.Fit(data, o.SequenceWindow, o.SequenceGapDecay, o.SequenceBackward, 0.5f, o.SequenceBeta, o.Neighbours, o.SequenceHistoryDecay),
+        new UserKnnModel(data, o.UserNeighbours, o.UserDecay),
     ];
 
     private static float[] DefaultWeights(IScoringModel[] models) =>
@@ -233,6 +235,12 @@ public sealed class Recommender
         return result;
     }
 
+    /// <summary>
+    /// "You bought this before" when re-purchase contributes most; otherwise a named purchase ("because you
+    /// bought X", the history item with the largest weighted similarity) whenever an item-to-item component
+    /// supports the item at all, since shoppers trust a concrete purchase more than "customers like you";
+    /// otherwise the reason of the top contributor.
+    /// </summary>
     private RecommendationReason Explain(UserHistory h, int item, float[][] contributions)
     {
         var best = -1;
@@ -249,9 +257,27 @@ public sealed class Recommender
         {
             return RecommendationReason.Of(ReasonKind.PopularNow, null);
         }
+        var anchoredBest = -1;
+        var anchoredValue = 0f;
+        for (var m = 0; m < contributions.Length; m++)
+        {
+            if (_blend.Models[m] is NeighbourhoodModel && contributions[m][item] > anchoredValue)
+            {
+                anchoredValue = contributions[m][item];
+                anchoredBest = m;
+            }
+        }
+        if (anchoredBest >= 0 && _blend.Models[best].Reason != ReasonKind.BuyAgain)
+        {
+            var anchorItem = _blend.Models[anchoredBest].Explain(h, item);
+            if (anchorItem >= 0)
+            {
+                return RecommendationReason.Of(_blend.Models[anchoredBest].Reason, Data.ItemIds[anchorItem]);
+            }
+        }
         var model = _blend.Models[best];
         var anchor = model.Explain(h, item);
-        if (model.Reason is ReasonKind.BecauseYouBought or ReasonKind.BoughtAfter && anchor < 0)
+        if (model.Reason is ReasonKind.BecauseYouBought or ReasonKind.BoughtAfter or ReasonKind.SimilarTo && anchor < 0)
         {
             return RecommendationReason.Of(ReasonKind.PopularNow, null);
         }

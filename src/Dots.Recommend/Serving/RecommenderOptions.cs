@@ -42,6 +42,10 @@ public sealed record RecommenderOptions
 
     public float SequenceHistoryDecay { get; init; } = 0.5f;
 
+    public int UserNeighbours { get; init; } = 100;
+
+    public float UserDecay { get; init; } = 0.8f;
+
     /// <summary>Product texts for cold start; items may be absent from the interactions (new products).</summary>
     public IReadOnlyList<ItemContent>? Content { get; init; }
 }

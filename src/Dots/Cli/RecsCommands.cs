@@ -26,12 +26,14 @@ internal static class RecsCommands
         var k = new Option<int>("--k") { Description = "List length per user.", DefaultValueFactory = _ => 20 };
         var output = new Option<string>("--out") { Description = "Output CSV user,item,rank (rank 1 best).", Required = true };
         var keepSeen = new Option<bool>("--keep-seen") { Description = "Allow items the user already bought (repeat-purchase data such as groceries)." };
+        var settings = SetOption();
         var cmd = new Command("recommend", "Train on --train and write the top --k items for every user in --users.");
         cmd.Options.Add(train);
         cmd.Options.Add(users);
         cmd.Options.Add(k);
         cmd.Options.Add(output);
         cmd.Options.Add(keepSeen);
+        cmd.Options.Add(settings);
         cmd.SetAction(parse => Guarded(() =>
         {
             var n = parse.GetValue(k);
@@ -43,7 +45,7 @@ internal static class RecsCommands
             var userList = InteractionCsv.ReadUsers(parse.GetValue(users)!);
             var keep = parse.GetValue(keepSeen);
             var watch = Stopwatch.StartNew();
-            var model = Recommender.Train(rows, new RecommenderOptions { KeepSeen = keep }, Progress);
+            var model = Recommender.Train(rows, Options(keep, parse.GetValue(settings)), Progress);
             Progress($"trained in {watch.Elapsed.TotalSeconds:F1} s; weights {Weights(model)}");
             var lists = model.RecommendBatch(userList, n, !keep, null, d => Progress($"{d}/{userList.Count} users"));
             var path = parse.GetValue(output)!;
@@ -69,12 +71,14 @@ internal static class RecsCommands
         var ks = new Option<string>("--k") { Description = "Cut-offs, comma separated.", DefaultValueFactory = _ => "10,20" };
         var keepSeen = new Option<bool>("--keep-seen") { Description = "Allow already-bought items (next-basket protocol); otherwise history is excluded as with --exclude-train." };
         var noLatency = new Option<bool>("--no-latency") { Description = "Skip the single-request latency measurement." };
+        var settings = SetOption();
         var cmd = new Command("eval", "Train on --train, rank the full catalog for every --test user, print Recall, NDCG, HR and coverage per model and for the blend.");
         cmd.Options.Add(train);
         cmd.Options.Add(test);
         cmd.Options.Add(ks);
         cmd.Options.Add(keepSeen);
         cmd.Options.Add(noLatency);
+        cmd.Options.Add(settings);
         cmd.SetAction(parse => Guarded(() =>
         {
             var cutoffs = ParseKs(parse.GetValue(ks)!);
@@ -82,7 +86,7 @@ internal static class RecsCommands
             var testRows = InteractionCsv.Read(parse.GetValue(test)!);
             var keep = parse.GetValue(keepSeen);
             var watch = Stopwatch.StartNew();
-            var model = Recommender.Train(trainRows, new RecommenderOptions { KeepSeen = keep }, Progress);
+            var model = Recommender.Train(trainRows, Options(keep, parse.GetValue(settings)), Progress);
             var trainTime = watch.Elapsed;
             var trainSets = RankingMetrics.ToSets(trainRows);
             var testSets = RankingMetrics.ToSets(testRows);
@@ -134,6 +138,36 @@ internal static class RecsCommands
             return 0;
         }));
         return cmd;
+    }
+
+    private static Option<string[]> SetOption() => new("--set")
+    {
+        Description = "Override a training setting, e.g. --set RepeatDecay=0.7 (names as in RecommenderOptions); repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Applies --set Name=Value pairs onto the option record so experiments need no rebuild.</summary>
+    private static RecommenderOptions Options(bool keepSeen, string[]? settings)
+    {
+        var options = new RecommenderOptions { KeepSeen = keepSeen };
+        foreach (var setting in settings ?? [])
+        {
+            var parts = setting.Split('=', 2, StringSplitOptions.TrimEntries);
+            var property = parts.Length == 2 ? typeof(RecommenderOptions).GetProperty(parts[0]) : null;
+            if (property is null || !property.CanWrite || property.Name == nameof(RecommenderOptions.Content))
+            {
+                throw new UsageException($"--set {setting}: expected Name=Value with a setting of RecommenderOptions");
+            }
+            try
+            {
+                property.SetValue(options, Convert.ChangeType(parts[1], property.PropertyType, CultureInfo.InvariantCulture));
+            }
+            catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+            {
+                throw new UsageException($"--set {setting}: \"{parts[1]}\" is not a valid {property.PropertyType.Name}");
+            }
+        }
+        return options;
     }
 
     private static int[] ParseKs(string text)
