@@ -2,6 +2,7 @@ using System.Net;
 using Dots.Modules.Ordering;
 using Dots.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dots.Tests.Ordering;
 
@@ -81,5 +82,33 @@ public sealed class ConcurrencyTests(SharedPlatform platform) : IClassFixture<Sh
         var orderId = (string)order["id"]!;
         var refunds = await platform.WithDbAsync(db => db.Payments.CountAsync(p => p.OrderId == orderId && p.Kind == PaymentKind.Refund));
         Assert.Equal(1, refunds);
+    }
+}
+
+public sealed class StaleOrderTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    [Fact]
+    public async Task AnOrderWhoseCheckoutDied_GetsItsStockBackOnce_EvenWithTwoSweepersRacing()
+    {
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 10);
+        var productId = (string)product["id"]!;
+        var variantId = product.FirstVariantId();
+        var buyer = await platform.NewUserAsync();
+        var placed = await (await buyer.PlaceOrderAsync(Api.OrderBody(variantId, 3))).JsonAsync(HttpStatusCode.Created);
+        var orderId = (string)placed["id"]!;
+
+        // Simulate a process that died after taking the stock: the order is still Placed, and old.
+        var old = DateTimeOffset.UtcNow - StaleOrderSweeper.StaleAfter - TimeSpan.FromMinutes(1);
+        await platform.WithDbAsync(db => db.Orders.Where(o => o.Id == orderId)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Placed).SetProperty(o => o.PlacedAt, old)));
+        Assert.Equal(7, await platform.CreateClient().StockAsync(productId));
+
+        var sweeper = platform.Services.GetRequiredService<StaleOrderSweeper>();
+        var released = await Task.WhenAll(sweeper.SweepAsync(CancellationToken.None), sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal(1, released.Sum());
+        Assert.Equal(10, await platform.CreateClient().StockAsync(productId));
+        var order = await (await buyer.Http.GetAsync($"/api/orders/{orderId}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Cancelled", (string?)order["status"]);
     }
 }
