@@ -1,18 +1,42 @@
+using System.Globalization;
+using Dots.Modules.Catalog;
 using Dots.Web.Components;
+using Microsoft.AspNetCore.Localization;
 
 namespace Dots.Web;
 
 public static class WebSetup
 {
+    public const string CultureCookie = ".Dots.Culture";
+
+    public static readonly CultureInfo[] Cultures = [new("en"), new("ko")];
+
     public static IServiceCollection AddDotsWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddLocalization();
+        services.AddScoped<ShopCatalog>();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("en");
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            // The user's switch (a cookie) wins over the browser's Accept-Language; no query-string override.
+            o.RequestCultureProviders =
+            [
+                new CookieRequestCultureProvider { CookieName = CultureCookie },
+                new AcceptLanguageHeaderRequestCultureProvider(),
+            ];
+        });
         return services;
     }
 
     public static IEndpointRouteBuilder MapDotsWeb(this WebApplication app)
     {
+        // Added after the platform's middleware and before endpoints run; the API stays culture-neutral.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), web => web.UseRequestLocalization());
+        app.MapWebActions();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
