@@ -36,6 +36,8 @@ public static class WebSetup
     {
         // Added after the platform's middleware and before endpoints run; the API stays culture-neutral.
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), web => web.UseRequestLocalization());
+        // Static web assets (the Blazor script, fingerprinted and compressed app.css) from the build's manifest.
+        app.MapStaticAssets();
         app.MapWebActions();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
