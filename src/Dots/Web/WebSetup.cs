@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dots.Modules.Catalog;
 using Dots.Web.Components;
+using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Localization;
 
 namespace Dots.Web;
@@ -36,7 +37,13 @@ public static class WebSetup
     {
         // Added after the platform's middleware and before endpoints run; the API stays culture-neutral.
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), web => web.UseRequestLocalization());
-        // Static web assets (the Blazor script, fingerprinted and compressed app.css) from the build's manifest.
+        // Static web assets (the Blazor script, fingerprinted and compressed app.css). A published app has them all in
+        // wwwroot; a built one (dotnet run, tests) finds the framework's in their packages through the build's runtime
+        // manifest, which the host only reads by itself in Development.
+        if (!app.Environment.IsDevelopment())
+        {
+            StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        }
         app.MapStaticAssets();
         app.MapWebActions();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
