@@ -33,7 +33,7 @@ internal static class Journeys
     {
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
-        await page.Locator("form button[type=submit]").ClickAsync();
+        await page.Locator("main form button[type=submit]").ClickAsync();
     }
 
     public static async Task FillAddressAsync(IPage page, string card)
