@@ -77,8 +77,13 @@ public sealed class AppFixture : IAsyncLifetime
         return await context.NewPageAsync();
     }
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+    /// <summary>A full-page screenshot; scrolls through first so lazy images load and the sticky header sits on top.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("async () => { window.scrollTo(0, document.body.scrollHeight); await new Promise(r => setTimeout(r, 250)); window.scrollTo(0, 0); }");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
+    }
 
     public async Task DisposeAsync()
     {
