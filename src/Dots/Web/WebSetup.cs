@@ -1,18 +1,51 @@
+using System.Globalization;
+using Dots.Modules.Catalog;
 using Dots.Web.Components;
+using Microsoft.AspNetCore.Hosting.StaticWebAssets;
+using Microsoft.AspNetCore.Localization;
 
 namespace Dots.Web;
 
 public static class WebSetup
 {
+    public const string CultureCookie = ".Dots.Culture";
+
+    public static readonly CultureInfo[] Cultures = [new("en"), new("ko")];
+
     public static IServiceCollection AddDotsWeb(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddLocalization();
+        services.AddScoped<ShopCatalog>();
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.DefaultRequestCulture = new RequestCulture("en");
+            o.SupportedCultures = Cultures;
+            o.SupportedUICultures = Cultures;
+            // The user's switch (a cookie) wins over the browser's Accept-Language; no query-string override.
+            o.RequestCultureProviders =
+            [
+                new CookieRequestCultureProvider { CookieName = CultureCookie },
+                new AcceptLanguageHeaderRequestCultureProvider(),
+            ];
+        });
         return services;
     }
 
     public static IEndpointRouteBuilder MapDotsWeb(this WebApplication app)
     {
+        // Added after the platform's middleware and before endpoints run; the API stays culture-neutral.
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api"), web => web.UseRequestLocalization());
+        // Static web assets (the Blazor script, fingerprinted and compressed app.css). A published app has them all in
+        // wwwroot; a built one (dotnet run, tests) finds the framework's in their packages through the build's runtime
+        // manifest, which the host only reads by itself in Development.
+        if (!app.Environment.IsDevelopment())
+        {
+            StaticWebAssetsLoader.UseStaticWebAssets(app.Environment, app.Configuration);
+        }
+        app.MapStaticAssets();
+        app.MapWebActions();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
