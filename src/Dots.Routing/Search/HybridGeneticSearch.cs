@@ -23,6 +23,7 @@ internal sealed class HybridGeneticSearch
     private readonly int[] _tourBuffer;
     private readonly bool[] _used;
     private long _educations;
+    private CancellationToken _cancel;
 
     public HybridGeneticSearch(ProblemData data, SolverOptions options)
     {
@@ -43,6 +44,7 @@ internal sealed class HybridGeneticSearch
 
     public void Run(Stopwatch clock, CancellationToken cancel, IProgress<SolverProgress>? progress)
     {
+        _cancel = cancel;
         var deadline = _options.TimeLimit;
         bool Stop() => clock.Elapsed >= deadline || cancel.IsCancellationRequested || (_options.MaxIterations is { } max && Iterations >= max);
 
@@ -94,7 +96,7 @@ internal sealed class HybridGeneticSearch
     /// <summary>Local search, insertion, and a repair attempt for infeasible results; true if the best improved.</summary>
     private bool Educate(List<int[]> routes, Stopwatch clock, TimeSpan deadline, IProgress<SolverProgress>? progress)
     {
-        var improvedRoutes = _localSearch.Run(routes, _penalties, clock, deadline);
+        var improvedRoutes = _localSearch.Run(routes, _penalties, clock, deadline, _cancel);
         var child = new Individual(_d, improvedRoutes);
         Track(_loadFeasible, child.CapacityExcess <= 1e-9);
         Track(_warpFeasible, child.TimeWarp <= 1e-9);
@@ -112,7 +114,7 @@ internal sealed class HybridGeneticSearch
             foreach (double boost in RepairBoosts)
             {
                 var strict = new Penalties(_penalties.Capacity * boost, _penalties.TimeWarp * boost);
-                repaired = new Individual(_d, _localSearch.Run(repaired.Routes, strict, clock, deadline));
+                repaired = new Individual(_d, _localSearch.Run(repaired.Routes, strict, clock, deadline, _cancel));
                 if (repaired.IsFeasible) break;
             }
             if (repaired.IsFeasible)

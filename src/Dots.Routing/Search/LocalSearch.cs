@@ -49,7 +49,7 @@ internal sealed class LocalSearch
     internal List<int[]> CurrentRoutes() => _routes.Where(r => r.Len > 0).Select(r => r.Seq.AsSpan(1, r.Len).ToArray()).ToList();
 
     /// <summary>Improves <paramref name="routes"/> until no move improves the penalised cost (or the deadline passes).</summary>
-    public List<int[]> Run(List<int[]> routes, Penalties penalties, Stopwatch clock, TimeSpan deadline)
+    public List<int[]> Run(List<int[]> routes, Penalties penalties, Stopwatch clock, TimeSpan deadline, CancellationToken cancel = default)
     {
         _p = penalties;
         Load(routes);
@@ -59,7 +59,7 @@ internal sealed class LocalSearch
         for (int loop = 0; ; loop++)
         {
             bool improved = false;
-            if (loop > 0 && clock.Elapsed > deadline) break;
+            if (loop > 0 && (clock.Elapsed > deadline || cancel.IsCancellationRequested)) break;
             foreach (int u in _order)
             {
                 int lastTest = _lastTested[u];
