@@ -304,7 +304,7 @@ internal static class Intervals
         IReadOnlyList<double> levels, bool nonNegative)
     {
         int h = mean.Length, hb = bt.Horizon, count = bt.Origins * hb;
-        Span<double> sigma = stackalloc double[h];
+        Span<double> sigma = h <= 256 ? stackalloc double[h] : new double[h];
         double[] z;
         if (count >= MinResiduals)
         {
