@@ -173,6 +173,8 @@ internal static class Auto
         }
         for (int k = 0; k < h; k++)
         {
+            if (!double.IsFinite(mean[k]))
+                mean[k] = y[^1]; // a member diverged on the full history: fall back to the last value
             mean[k] = cal.Apply(y, mean[k]);
             if (p.NonNegative) mean[k] = Math.Max(0, mean[k]);
         }
@@ -277,7 +279,8 @@ internal sealed class Backtest
                 }
                 s /= hb;
                 if (loss == SelectionLoss.Squared) s = Math.Sqrt(s);
-                err[i] += s / scales[j];
+                // a method that diverged must rank last, not first (NaN sorts before every number)
+                err[i] += double.IsFinite(s) ? s / scales[j] : double.PositiveInfinity;
             }
             if (origins.Count > 0) err[i] /= origins.Count;
         }
