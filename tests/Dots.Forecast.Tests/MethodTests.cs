@@ -141,4 +141,39 @@ public class MethodTests
             Assert.NotEqual(SeasonKind.Multiplicative, specs[i].Season);
         }
     }
+
+    [Fact]
+    public void SeasonallyAdjustedMethods_ReseasonaliseTheirForecast()
+    {
+        // level 100 times indices 0.5, 1.5, 1.0, 1.0 over 40 steps: adjusted SES sees a flat 100
+        double[] idx = [0.5, 1.5, 1.0, 1.0];
+        var y = Enumerable.Range(0, 40).Select(t => 100 * idx[t % 4]).ToArray();
+        Near([50, 150, 100, 100], Run("ses_sa", y, 4, 4), 1e-6);
+        Near([50, 150, 100, 100], Run("mean_sa", y, 4, 4), 1e-6);
+    }
+
+    [Fact]
+    public void SeasonallyAdjustedMethods_LeaveANonSeasonalHistoryAlone()
+    {
+        double[] y = [3, 5, 4, 6, 5, 4, 6, 5, 3, 5, 4, 6];
+        Assert.Equal(Run("ses", y, 3), Run("ses_sa", y, 3, 4));
+    }
+
+    [Fact]
+    public void Ets_ChoosesATrendModel_ForAStrongTrendWithNoise()
+    {
+        var rng = new Random(3);
+        var y = Enumerable.Range(0, 60).Select(t => 10 + 2.0 * t + rng.NextDouble() - 0.5).ToArray();
+        var f = Run("ets", y, 2);
+        Assert.InRange(f[0], 128, 132);
+        Assert.InRange(f[1] - f[0], 1.5, 2.5);
+    }
+
+    [Fact]
+    public void Comb_IsTheMeanOfSesHoltAndDamped()
+    {
+        double[] y = [5, 7, 6, 8, 9, 8, 10, 11, 10, 12];
+        var expected = Run("ses", y, 3).Zip(Run("holt", y, 3), Run("damped", y, 3)).Select(x => (x.First + x.Second + x.Third) / 3).ToArray();
+        Near(expected, Run("comb", y, 3), 1e-9);
+    }
 }

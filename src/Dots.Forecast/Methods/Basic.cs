@@ -32,7 +32,7 @@ internal static class Basic
     /// <summary>M4 Naive2: naive on the seasonally adjusted series, reseasonalised.</summary>
     public static void Naive2(ReadOnlySpan<double> y, int m, Span<double> f)
     {
-        Span<double> idx = stackalloc double[Math.Max(1, m)];
+        Span<double> idx = m <= 256 ? stackalloc double[Math.Max(1, m)] : new double[m];
         if (!Seasonality.MultiplicativeIndices(y, m, idx))
         {
             f.Fill(y[^1]);

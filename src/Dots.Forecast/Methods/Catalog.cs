@@ -52,7 +52,9 @@ internal static class Ensembles
     public static void Comb(ReadOnlySpan<double> y, int m, Span<double> f)
     {
         int h = f.Length;
-        Span<double> a = stackalloc double[h], b = stackalloc double[h];
+        // horizons beyond a few hundred steps are rare; they get heap scratch instead of risking the stack
+        Span<double> a = h <= 256 ? stackalloc double[h] : new double[h];
+        Span<double> b = h <= 256 ? stackalloc double[h] : new double[h];
         Smoothing.Ses(y, m, f);
         Ets.Holt(y, m, a);
         Ets.Damped(y, m, b);
@@ -62,7 +64,7 @@ internal static class Ensembles
     public static void Median(ReadOnlySpan<double> y, int m, Span<double> f)
     {
         int h = f.Length;
-        Span<double> all = stackalloc double[4 * h];
+        Span<double> all = h <= 256 ? stackalloc double[4 * h] : new double[4 * h];
         Smoothing.Ses(y, m, all[..h]);
         Ets.Damped(y, m, all.Slice(h, h));
         Smoothing.Theta(y, m, all.Slice(2 * h, h));

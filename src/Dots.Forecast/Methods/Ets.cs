@@ -204,7 +204,7 @@ internal static class Ets
     {
         Span<EtsSpec> specs = stackalloc EtsSpec[16];
         int count = Candidates(y, m, specs);
-        Span<double> trial = stackalloc double[f.Length];
+        Span<double> trial = f.Length <= 256 ? stackalloc double[f.Length] : new double[f.Length];
         double best = double.PositiveInfinity;
         bool any = false;
         for (int i = 0; i < count; i++)

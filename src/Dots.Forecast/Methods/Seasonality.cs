@@ -43,8 +43,8 @@ internal static class Seasonality
         foreach (double v in y)
             if (v <= 0) return false;
         int n = y.Length;
-        Span<double> sum = stackalloc double[m];
-        Span<int> count = stackalloc int[m];
+        Span<double> sum = m <= 256 ? stackalloc double[m] : new double[m];
+        Span<int> count = m <= 256 ? stackalloc int[m] : new int[m];
         bool even = m % 2 == 0;
         int half = m / 2;
         for (int t = half; t < n - half; t++)

@@ -111,7 +111,7 @@ internal static class Smoothing
     public static void Theta(ReadOnlySpan<double> y, int m, Span<double> f)
     {
         int n = y.Length;
-        Span<double> idx = stackalloc double[Math.Max(1, m)];
+        Span<double> idx = m <= 256 ? stackalloc double[Math.Max(1, m)] : new double[m];
         bool seasonal = m > 1 && Seasonality.MultiplicativeIndices(y, m, idx);
         double[]? rented = n > 512 ? System.Buffers.ArrayPool<double>.Shared.Rent(n) : null;
         Span<double> x = rented is null ? stackalloc double[n] : rented.AsSpan(0, n);

@@ -44,7 +44,7 @@ internal static class ForecastCommands
             string trainPath = parse.GetValue(train)!, outPath = parse.GetValue(output)!;
             var series = WideCsv.Read(trainPath);
             var clock = Stopwatch.StartNew();
-            var results = Run(series.Select(s => s.Values).ToArray(), options, series, "forecasting");
+            var results = Run(series.Select(s => s.Values).ToArray(), options, "forecasting");
             WideCsv.Write(outPath, series.Select((s, i) => (s.Id, results[i].Mean)));
             for (int q = 0; q < options.Quantiles.Count; q++)
             {
@@ -118,7 +118,7 @@ internal static class ForecastCommands
             var names = parse.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var histories = pairs.Select(p => p.Train.Values).ToArray();
             Console.WriteLine($"{pairs.Count} series, horizon {h}, season m={m} (models), m={scoreSeason} (MASE, Naive2)");
-            var naive2 = Score(pairs, Run(histories, BuildOptions(h, scoreSeason, "naive2", null, parse.GetValue(loss)), null, "naive2"), scoreSeason);
+            var naive2 = Score(pairs, Run(histories, BuildOptions(h, scoreSeason, "naive2", null, parse.GetValue(loss)), "naive2"), scoreSeason);
             var rows = new List<(string Name, AccuracySummary Acc, double Seconds)>();
             string? choices = null;
             var quantileRows = new List<(string Name, (double[] Below, double Wql) Score)>();
@@ -126,7 +126,7 @@ internal static class ForecastCommands
             {
                 var options = BuildOptions(h, m, name, parse.GetValue(quantiles), parse.GetValue(loss));
                 var clock = Stopwatch.StartNew();
-                var results = Run(histories, options, null, name);
+                var results = Run(histories, options, name);
                 rows.Add((name, Score(pairs, results, scoreSeason), clock.Elapsed.TotalSeconds));
                 if (options.Quantiles.Count > 0)
                     quantileRows.Add((name, QuantileScore(pairs, results, options.Quantiles)));
@@ -181,7 +181,7 @@ internal static class ForecastCommands
         return new ForecastOptions { Horizon = horizon, SeasonLength = season, Method = method.ToLowerInvariant(), Quantiles = levels, Loss = lossKind };
     }
 
-    private static ForecastResult[] Run(double[][] histories, ForecastOptions options, IReadOnlyList<WideSeries>? source, string label)
+    private static ForecastResult[] Run(double[][] histories, ForecastOptions options, string label)
     {
         int total = histories.Length, lastShown = 0;
         var clock = Stopwatch.StartNew();
