@@ -18,7 +18,7 @@ internal static class BlendTuner
     /// <summary>Last basket of each user with ≥ 2 baskets becomes the target; the rest is the history.</summary>
     internal static (TrainingData Train, List<(int User, int[] Target)> Targets) Split(TrainingData full, bool keepSeen, int maxUsers)
     {
-        var histories = new UserHistory[full.UserCountTotal];
+        var histories = new UserHistory[full.UserCount];
         var targets = new List<(int, int[])>();
         for (var u = 0; u < histories.Length; u++)
         {

@@ -92,12 +92,5 @@ internal sealed class BlendedModel(IScoringModel[] models, float[] weights)
         }
     }
 
-    public int[] Top(UserHistory history, bool excludeSeen, int k)
-    {
-        var total = new float[Models.Length == 0 ? 0 : CatalogSize];
-        Score(history, excludeSeen, total);
-        return TopKHeap.Select(total, k);
-    }
-
     public int CatalogSize { get; init; }
 }

@@ -30,10 +30,10 @@ internal sealed class UserKnnModel : IScoringModel
         _neighbours = neighbours;
         _decay = decay;
         _power = power;
-        var ptr = new int[data.UserCountTotal + 1];
+        var ptr = new int[data.UserCount + 1];
         var cols = new List<int>(data.UserItems.Length);
         var vals = new List<float>(data.UserItems.Length);
-        for (var u = 0; u < data.UserCountTotal; u++)
+        for (var u = 0; u < data.UserCount; u++)
         {
             var (items, weights) = Vector(data.Histories[u]);
             cols.AddRange(items);
@@ -73,13 +73,13 @@ internal sealed class UserKnnModel : IScoringModel
 
     public void Score(UserHistory history, Span<float> scores)
     {
-        if (history.IsEmpty || _data.UserCountTotal == 0)
+        if (history.IsEmpty || _data.UserCount == 0)
         {
             return;
         }
         var (items, weights) = Vector(history);
         // Dense per-thread accumulator over users plus the list of touched users: no hashing on the hot path.
-        var sim = _similarity is { } buffer && buffer.Length == _data.UserCountTotal ? buffer : _similarity = new float[_data.UserCountTotal];
+        var sim = _similarity is { } buffer && buffer.Length == _data.UserCount ? buffer : _similarity = new float[_data.UserCount];
         var touched = _touched ??= [];
         touched.Clear();
         for (var k = 0; k < items.Length; k++)

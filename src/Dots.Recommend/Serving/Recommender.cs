@@ -55,7 +55,7 @@ public sealed class Recommender
     {
         options ??= new RecommenderOptions();
         var data = TrainingData.Build(interactions);
-        progress?.Invoke($"indexed {data.UserCountTotal} users, {data.ItemCount} items");
+        progress?.Invoke($"indexed {data.UserCount} users, {data.ItemCount} items");
         var watch = Stopwatch.StartNew();
         float[]? weights = null;
         BlendTuner.Result? tuned = null;
