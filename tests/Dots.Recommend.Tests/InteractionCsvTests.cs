@@ -79,6 +79,6 @@ public sealed class InteractionCsvTests : IDisposable
         Assert.True(data.TryGetItem("a", out var a));
         Assert.Equal(0, a); // most popular item gets index 0
         Assert.Equal(2, data.EventCount[a]);
-        Assert.Equal(2, data.UserCount[a]);
+        Assert.Equal(2, data.UsersPerItem[a]);
     }
 }

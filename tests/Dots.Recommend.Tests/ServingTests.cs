@@ -113,6 +113,17 @@ public sealed class ServingTests
     }
 
     [Fact]
+    public void SimilarItems_ForAnUnknownItemWithoutContent_FallsBackToPopularItems()
+    {
+        var model = PairsModel();
+
+        var similar = model.SimilarItems("brand-new", new RecommendRequest { Count = 4 });
+
+        Assert.Equal(4, similar.Count);
+        Assert.All(similar, r => Assert.Contains(r.Reason.Kind, new[] { ReasonKind.PopularNow, ReasonKind.Trending }));
+    }
+
+    [Fact]
     public void OneItemCatalog_Works_WithAndWithoutRepeats()
     {
         Interaction[] rows = [new("u", "only", 1), new("u", "only", 2), new("v", "only", 1)];

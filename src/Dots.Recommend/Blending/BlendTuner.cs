@@ -18,7 +18,7 @@ internal static class BlendTuner
     /// <summary>Last basket of each user with ≥ 2 baskets becomes the target; the rest is the history.</summary>
     internal static (TrainingData Train, List<(int User, int[] Target)> Targets) Split(TrainingData full, bool keepSeen, int maxUsers)
     {
-        var histories = new UserHistory[full.UserCountTotal];
+        var histories = new UserHistory[full.UserCount];
         var targets = new List<(int, int[])>();
         for (var u = 0; u < histories.Length; u++)
         {
@@ -102,6 +102,21 @@ internal static class BlendTuner
 
         var log = new List<string>();
         var weights = Enumerable.Repeat(1f, m).ToArray();
+        // A model that scores nothing on any validation user (re-purchase when history is excluded) gets weight 0,
+        // so the reported weights only name models that can matter.
+        var silent = new bool[m];
+        for (var j = 0; j < m; j++)
+        {
+            silent[j] = cases.All(c => c.Scores.AsSpan(j * c.Candidates.Length, c.Candidates.Length).IndexOfAnyExcept(0f) < 0);
+            if (silent[j])
+            {
+                weights[j] = 0f;
+            }
+        }
+        if (weights.All(w => w == 0f))
+        {
+            weights = Enumerable.Repeat(1f, m).ToArray();
+        }
         var best = Objective(cases, weights, k);
         log.Add($"start {Describe(models, weights)} objective {best:F4}");
         for (var round = 0; round < 3; round++)
@@ -109,6 +124,10 @@ internal static class BlendTuner
             var improved = false;
             for (var j = 0; j < m; j++)
             {
+                if (silent[j])
+                {
+                    continue;
+                }
                 foreach (var g in Grid)
                 {
                     if (g == weights[j])

@@ -44,7 +44,7 @@ public sealed class TrainingData
             }
         }
         EventCount = events;
-        UserCount = users;
+        UsersPerItem = users;
         ItemUserPtr = Prefix(users);
         ItemUsers = new int[ItemUserPtr[^1]];
         OccurrencePtr = Prefix(events);
@@ -94,7 +94,7 @@ public sealed class TrainingData
 
     public int ItemCount => ItemIds.Length;
 
-    public int UserCountTotal => UserIds.Length;
+    public int UserCount => UserIds.Length;
 
     internal string[] ItemIds { get; }
 
@@ -106,7 +106,7 @@ public sealed class TrainingData
     internal int[] EventCount { get; }
 
     /// <summary>Distinct users per item.</summary>
-    internal int[] UserCount { get; }
+    internal int[] UsersPerItem { get; }
 
     internal int[] ItemUserPtr { get; }
 

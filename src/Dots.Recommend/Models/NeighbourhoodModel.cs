@@ -80,7 +80,7 @@ internal sealed class ItemKnnModel(SparseRows similarity, float historyDecay) : 
     public static ItemKnnModel Fit(TrainingData data, int topK = 100, float shrink = 10f, float alpha = 0.5f, float historyDecay = 1f)
     {
         var n = data.ItemCount;
-        var count = data.UserCount;
+        var count = data.UsersPerItem;
         var sim = SparseRows.BuildPruned(n, topK, (i, acc, touched) =>
         {
             foreach (var u in data.UsersOf(i))
@@ -117,8 +117,8 @@ internal sealed class Rp3BetaModel(SparseRows similarity, float historyDecay) : 
     public static Rp3BetaModel Fit(TrainingData data, int topK = 100, float alpha = 1f, float beta = 0.5f, float historyDecay = 1f)
     {
         var n = data.ItemCount;
-        var count = data.UserCount;
-        var userWeight = new float[data.UserCountTotal];
+        var count = data.UsersPerItem;
+        var userWeight = new float[data.UserCount];
         for (var u = 0; u < userWeight.Length; u++)
         {
             var d = data.ItemsOf(u).Length;

@@ -8,7 +8,7 @@ namespace Dots.Recommend.Models;
 /// </summary>
 internal sealed class RepeatModel(float decay) : IScoringModel
 {
-    public string Name => $"repeat";
+    public string Name => "repeat";
 
     public ReasonKind Reason => ReasonKind.BuyAgain;
 

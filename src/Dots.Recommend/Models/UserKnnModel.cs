@@ -18,16 +18,22 @@ internal sealed class UserKnnModel : IScoringModel
     private readonly float _decay;
     private readonly float _power;
 
+    [ThreadStatic]
+    private static float[]? _similarity;
+
+    [ThreadStatic]
+    private static List<int>? _touched;
+
     public UserKnnModel(TrainingData data, int neighbours = 100, float decay = 0.8f, float power = 1f)
     {
         _data = data;
         _neighbours = neighbours;
         _decay = decay;
         _power = power;
-        var ptr = new int[data.UserCountTotal + 1];
+        var ptr = new int[data.UserCount + 1];
         var cols = new List<int>(data.UserItems.Length);
         var vals = new List<float>(data.UserItems.Length);
-        for (var u = 0; u < data.UserCountTotal; u++)
+        for (var u = 0; u < data.UserCount; u++)
         {
             var (items, weights) = Vector(data.Histories[u]);
             cols.AddRange(items);
@@ -67,12 +73,15 @@ internal sealed class UserKnnModel : IScoringModel
 
     public void Score(UserHistory history, Span<float> scores)
     {
-        if (history.IsEmpty || _data.UserCountTotal == 0)
+        if (history.IsEmpty || _data.UserCount == 0)
         {
             return;
         }
         var (items, weights) = Vector(history);
-        var sim = new Dictionary<int, float>();
+        // Dense per-thread accumulator over users plus the list of touched users: no hashing on the hot path.
+        var sim = _similarity is { } buffer && buffer.Length == _data.UserCount ? buffer : _similarity = new float[_data.UserCount];
+        var touched = _touched ??= [];
+        touched.Clear();
         for (var k = 0; k < items.Length; k++)
         {
             var i = items[k];
@@ -84,21 +93,31 @@ internal sealed class UserKnnModel : IScoringModel
             var users = _data.UsersOf(i);
             for (var x = 0; x < users.Length; x++)
             {
-                if (users[x] != history.Owner)
+                var v = users[x];
+                if (v != history.Owner)
                 {
-                    sim[users[x]] = sim.GetValueOrDefault(users[x]) + (weights[k] * _itemUserWeight[start + x]);
+                    if (sim[v] == 0f)
+                    {
+                        touched.Add(v);
+                    }
+                    sim[v] += weights[k] * _itemUserWeight[start + x];
                 }
             }
         }
         var heap = new TopKHeap(_neighbours);
-        foreach (var (v, s) in sim)
+        foreach (var v in touched)
         {
-            heap.Offer(v, s);
+            heap.Offer(v, sim[v]);
         }
-        foreach (var v in heap.DrainDescending())
+        var best = heap.DrainDescending();
+        foreach (var v in best)
         {
             var s = sim[v];
             _userVectors.AddRow(v, _power == 1f ? s : MathF.Pow(s, _power), scores);
+        }
+        foreach (var v in touched)
+        {
+            sim[v] = 0f;
         }
     }
 

@@ -26,6 +26,13 @@ public sealed class Recommender
     private readonly BlendedModel _blend;
     private readonly ContentIndex? _content;
 
+    // Per-thread score rows reused across requests (see BlendedModel): results copy what they need out of them.
+    [ThreadStatic]
+    private static float[]? _total;
+
+    [ThreadStatic]
+    private static float[][]? _contributions;
+
     private Recommender(TrainingData data, BlendedModel blend, ContentIndex? content, bool keepSeen, TrainingSummary summary)
     {
         Data = data;
@@ -48,7 +55,7 @@ public sealed class Recommender
     {
         options ??= new RecommenderOptions();
         var data = TrainingData.Build(interactions);
-        progress?.Invoke($"indexed {data.UserCountTotal} users, {data.ItemCount} items");
+        progress?.Invoke($"indexed {data.UserCount} users, {data.ItemCount} items");
         var watch = Stopwatch.StartNew();
         float[]? weights = null;
         BlendTuner.Result? tuned = null;
@@ -127,8 +134,7 @@ public sealed class Recommender
             return Rank(UserHistory.Empty, request with { ExcludePurchased = false, Exclude = With(request.Exclude, itemId) }, content, itemId);
         }
         var n = Data.ItemCount;
-        var total = new float[n];
-        var contributions = _blend.Models.Select(_ => new float[n]).ToArray();
+        var (total, contributions) = Rows();
         var tmp = new float[n];
         var h = UserHistory.FromSequence([item]);
         for (var m = 0; m < _blend.Models.Length; m++)
@@ -158,14 +164,30 @@ public sealed class Recommender
         return result;
     }
 
+    private (float[] Total, float[][] Contributions) Rows()
+    {
+        var n = Data.ItemCount;
+        var total = Scratch.Get(ref _total, n);
+        if (_contributions is null || _contributions.Length != _blend.Models.Length || (_contributions.Length > 0 && _contributions[0].Length != n))
+        {
+            _contributions = [.. _blend.Models.Select(_ => new float[n])];
+        }
+        else
+        {
+            foreach (var row in _contributions)
+            {
+                Array.Clear(row);
+            }
+        }
+        return (total, _contributions);
+    }
+
     private static HashSet<string> With(IReadOnlySet<string>? set, string id) => [.. set ?? new HashSet<string>(), id];
 
     private List<Recommendation> Rank(UserHistory h, RecommendRequest request, IReadOnlyList<(string Id, float Score)> content, string? contentAnchor = null)
     {
         var excludeSeen = request.ExcludePurchased ?? !KeepSeen;
-        var n = Data.ItemCount;
-        var total = new float[n];
-        var contributions = _blend.Models.Select(_ => new float[n]).ToArray();
+        var (total, contributions) = Rows();
         _blend.Score(h, excludeSeen, total, contributions);
         return Select(total, request, h, contributions, content, contentAnchor);
     }

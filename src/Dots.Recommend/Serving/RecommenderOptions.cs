@@ -18,7 +18,7 @@ public sealed record RecommenderOptions
 
     public int TuneAtK { get; init; } = 20;
 
-    public float RepeatDecay { get; init; } = 0.8f;
+    public float RepeatDecay { get; init; } = 0.9f;
 
     public float TrendingDecay { get; init; } = 0.7f;
 
@@ -42,7 +42,7 @@ public sealed record RecommenderOptions
 
     public float SequenceHistoryDecay { get; init; } = 0.5f;
 
-    public int UserNeighbours { get; init; } = 100;
+    public int UserNeighbours { get; init; } = 300;
 
     public float UserDecay { get; init; } = 0.8f;
 

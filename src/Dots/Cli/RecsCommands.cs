@@ -93,7 +93,7 @@ internal static class RecsCommands
             var users = testSets.Keys.Order(StringComparer.Ordinal).ToList();
             var maxK = cutoffs.Max();
             var output = Console.Out;
-            output.WriteLine($"train {trainRows.Count} rows, {model.Data.UserCountTotal} users, {model.Data.ItemCount} items; test users {users.Count}; {(keep ? "repeats allowed (--keep-seen)" : "history excluded")}");
+            output.WriteLine($"train {trainRows.Count} rows, {model.Data.UserCount} users, {model.Data.ItemCount} items; test users {users.Count}; {(keep ? "repeats allowed (--keep-seen)" : "history excluded")}");
             output.WriteLine($"training {trainTime.TotalSeconds:F1} s (blend tuning on a validation split of the training data {model.Summary.TuningTime.TotalSeconds:F1} s, final fit {model.Summary.FitTime.TotalSeconds:F1} s)");
             output.WriteLine($"blend weights: {Weights(model)}; validation Recall@{20}+NDCG@{20} {model.Summary.ValidationObjective:F4} on {model.Summary.ValidationUsers} users");
             var header = new StringBuilder("model".PadRight(10));
