@@ -18,6 +18,8 @@ public static class WebSetup
         services.AddCascadingAuthenticationState();
         services.AddLocalization();
         services.AddScoped<ShopCatalog>();
+        services.AddMemoryCache();
+        services.AddScoped<StorefrontCache>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");
