@@ -25,7 +25,8 @@ public static class DotsApp
 
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // The application name is fixed so static web assets resolve even when another program (a test, the CLI bench) hosts us.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DotsApp).Assembly.GetName().Name });
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls("http://localhost:5080");
@@ -126,13 +127,13 @@ public static class DotsApp
                 .ExecuteAsync(context.HttpContext);
         };
         // Partitioned per signed-in user, else per client address. Limits are per instance (see ADR 0004).
-        o.AddPolicy(IdentityApi.AuthRateLimit, http => RateLimitPartition.GetSlidingWindowLimiter(
+        o.AddPolicy(IdentityApi.AuthRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
             "ip:" + http.Connection.RemoteIpAddress,
-            _ => new SlidingWindowRateLimiterOptions
+            _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = configuration.GetValue("RateLimits:AuthPerMinute", 30),
                 Window = TimeSpan.FromMinutes(1),
-                SegmentsPerWindow = 6,
+                QueueLimit = 0,
             }));
         o.AddPolicy(OrderingApi.OrdersRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
             http.User.UserIdOrNull() is { } user ? "user:" + user : "ip:" + http.Connection.RemoteIpAddress,

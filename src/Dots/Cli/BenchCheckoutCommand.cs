@@ -1,8 +1,293 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using Dots.Infrastructure.Database;
+using Dots.Modules.Catalog;
+using Dots.Modules.Identity;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Dots.Cli;
 
+/// <summary>
+/// `dots bench checkout`: a flash sale through the real HTTP stack, measured beside the database's own ceiling for
+/// the same write pattern (pgbench, or the same loop on raw SQLite connections) in the same run.
+/// </summary>
 internal static class BenchCheckoutCommand
 {
-    public static Command Create() => new("checkout", "Flash sale: N concurrent buyers, one hot SKU, through the real HTTP stack.");
+    public static Command Create()
+    {
+        var buyers = new Option<int>("--buyers") { Description = "Concurrent buyers (one connection each).", DefaultValueFactory = _ => 100 };
+        var stock = new Option<int>("--stock") { Description = "Units of the hot SKU on sale.", DefaultValueFactory = _ => 2000 };
+        var provider = new Option<string>("--provider") { Description = "sqlite or postgres.", DefaultValueFactory = _ => "sqlite" };
+        provider.AcceptOnlyFromAmong("sqlite", "postgres");
+        var postgres = new Option<string?>("--postgres") { Description = "Connection string to a PostgreSQL server where the bench may create a database (default: DOTS_BENCH_POSTGRES)." };
+        var baselineSeconds = new Option<int>("--baseline-seconds") { Description = "How long the raw database baseline runs.", DefaultValueFactory = _ => 10 };
+        var command = new Command("checkout", "Flash sale: N concurrent buyers, one hot SKU with S units, through the real HTTP stack; reports oversold units, throughput, p50/p99 and the ratio to the raw database ceiling.")
+        {
+            buyers, stock, provider, postgres, baselineSeconds,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var options = new Options(parse.GetValue(buyers), parse.GetValue(stock), parse.GetValue(provider)!,
+                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"), parse.GetValue(baselineSeconds));
+            if (options.Buyers < 1 || options.Stock < 1)
+            {
+                Console.Error.WriteLine("--buyers and --stock must be at least 1.");
+                return 2;
+            }
+            if (options.Provider == "postgres" && string.IsNullOrWhiteSpace(options.Postgres))
+            {
+                Console.Error.WriteLine("--provider postgres needs --postgres \"Host=127.0.0.1;Port=5432;Username=postgres\" (or DOTS_BENCH_POSTGRES).");
+                return 2;
+            }
+            return await RunAsync(options, ct);
+        });
+        return command;
+    }
+
+    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds);
+
+    private static async Task<int> RunAsync(Options o, CancellationToken ct)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "dots-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = FreePort();
+        var args = new List<string> { $"--DataDir={dataDir}", $"--urls=http://127.0.0.1:{port}", "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning",
+            "--RateLimits:OrdersPerMinute=100000000", "--RateLimits:OrdersBurst=100000000", "--RateLimits:AuthPerMinute=100000000" };
+        string? database = null;
+        if (o.Provider == "postgres")
+        {
+            database = "dots_bench_" + Guid.NewGuid().ToString("N")[..8];
+            var cs = new NpgsqlConnectionStringBuilder(o.Postgres) { Database = database, MaxPoolSize = Math.Max(o.Buyers + 10, 100) }.ToString();
+            args.AddRange(["--Database:Provider=Postgres", $"--ConnectionStrings:Postgres={cs}"]);
+        }
+
+        Console.Error.WriteLine($"Starting Dots on 127.0.0.1:{port} ({o.Provider})…");
+        await using var app = DotsApp.Build([.. args]);
+        using (var scope = app.Services.CreateScope())
+        {
+            await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), ct);
+        }
+        await app.StartAsync(ct);
+        try
+        {
+            var (productId, variantId, tokens) = await PrepareAsync(app.Services, o, port, ct);
+            Console.Error.WriteLine($"Flash sale: {o.Buyers} buyers, {o.Stock} units…");
+            var sale = await FlashSaleAsync(port, variantId, tokens, ct);
+
+            using var scope = app.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var remaining = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock).FirstAsync(ct);
+            var sold = await db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity, ct);
+            var oversold = Math.Max(0, sold - o.Stock) + Math.Max(0, -remaining) + Math.Max(0, sold + remaining - o.Stock);
+
+            Console.Error.WriteLine($"Measuring the raw database ceiling for the same pattern ({o.BaselineSeconds} s)…");
+            var (baselineName, baselineTps) = o.Provider == "postgres"
+                ? await PgbenchAsync(db.Database.GetConnectionString()!, o.Buyers, o.BaselineSeconds, ct)
+                : await SqliteCeilingAsync(db.Database.GetConnectionString()!, o.Buyers, o.BaselineSeconds, ct);
+
+            var throughput = sale.Succeeded / sale.Elapsed.TotalSeconds;
+            Console.WriteLine($"provider            {o.Provider}");
+            Console.WriteLine($"buyers              {o.Buyers}");
+            Console.WriteLine($"stock               {o.Stock}");
+            Console.WriteLine($"orders (201)        {sale.Succeeded}");
+            Console.WriteLine($"rejected (409)      {sale.Rejected}");
+            Console.WriteLine($"errors              {sale.Errors}");
+            Console.WriteLine($"oversold units      {oversold}");
+            Console.WriteLine($"units left          {remaining}");
+            Console.WriteLine($"elapsed             {sale.Elapsed.TotalSeconds:F2} s");
+            Console.WriteLine($"throughput          {throughput:F0} orders/s");
+            Console.WriteLine($"latency p50         {sale.P50:F1} ms");
+            Console.WriteLine($"latency p99         {sale.P99:F1} ms");
+            Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");
+            Console.WriteLine($"ratio               {throughput / baselineTps:P1} of the raw ceiling");
+            return oversold == 0 && sale.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            if (database is not null)
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var admin = new NpgsqlConnection(o.Postgres);
+                await admin.OpenAsync(CancellationToken.None);
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            try
+            {
+                Directory.Delete(dataDir, true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<(string ProductId, string VariantId, string[] Tokens)> PrepareAsync(IServiceProvider services, Options o, int port, CancellationToken ct)
+    {
+        Console.Error.WriteLine($"Creating a shop and {o.Buyers} buyer accounts…");
+        string productId, variantId;
+        using (var scope = services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var seller = new AppUser { UserName = "seller@bench.dots", Email = "seller@bench.dots" };
+            await users.CreateAsync(seller, "Bench1234");
+            var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
+            var shop = await catalog.OpenShopAsync(seller.Id, new CreateShopRequest("Flash Sale Shop", "Benchmark"), ct);
+            var product = await catalog.CreateProductAsync(shop.Id, seller.Id, new CreateProductRequest("Limited Sneakers", "Hot drop", "fashion", ["drop"],
+                [new VariantRequest("DROP-1", new() { ["size"] = "270" }, new Infrastructure.MoneyDto(139000, "KRW"), o.Stock)]), ct);
+            productId = product.Id;
+            variantId = product.Variants[0].Id;
+        }
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var tokens = new string[o.Buyers];
+        var done = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, o.Buyers), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        {
+            var email = $"buyer{i}@bench.dots";
+            (await http.PostAsJsonAsync("/api/auth/register", new { email, password = "Bench1234" }, token)).EnsureSuccessStatusCode();
+            var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "Bench1234" }, token);
+            login.EnsureSuccessStatusCode();
+            tokens[i] = (await login.Content.ReadFromJsonAsync<Login>(token))!.AccessToken;
+            var n = Interlocked.Increment(ref done);
+            if (n % 25 == 0)
+            {
+                Console.Error.WriteLine($"  {n}/{o.Buyers} buyers ready");
+            }
+        });
+        return (productId, variantId, tokens);
+    }
+
+    private sealed record Login(string AccessToken);
+
+    private sealed record Sale(int Succeeded, int Rejected, int Errors, TimeSpan Elapsed, double P50, double P99);
+
+    /// <summary>Every buyer keeps buying one unit until the shop answers 409 (sold out).</summary>
+    private static async Task<Sale> FlashSaleAsync(int port, string variantId, string[] tokens, CancellationToken ct)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = tokens.Length, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var body = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            items = new[] { new { variantId, quantity = 1 } },
+            shippingAddress = new { name = "Buyer", line1 = "1 Teheran-ro", city = "Seoul", postalCode = "06236", phone = "010-0000-0000" },
+            payment = new { method = "card", cardNumber = "4242424242424242" },
+        });
+        int succeeded = 0, rejected = 0, errors = 0;
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(tokens.Select(async (token, buyer) =>
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Add("Idempotency-Key", $"b{buyer}-{attempt}");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request, ct);
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    Interlocked.Increment(ref succeeded);
+                }
+                else if (response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    Interlocked.Increment(ref rejected);
+                    return;
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                    if (errors > 1000)
+                    {
+                        return;
+                    }
+                }
+            }
+        }));
+        clock.Stop();
+        var sorted = latencies.Order().ToArray();
+        return new Sale(succeeded, rejected, errors, clock.Elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    /// <summary>pgbench with a one-row conditional decrement at the same client count: the database's own ceiling.</summary>
+    private static async Task<(string, double)> PgbenchAsync(string connectionString, int clients, int seconds, CancellationToken ct)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connectionString);
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync(ct);
+            await using var setup = new NpgsqlCommand("DROP TABLE IF EXISTS bench_stock; CREATE TABLE bench_stock (id int PRIMARY KEY, stock int NOT NULL); INSERT INTO bench_stock VALUES (1, 2000000000);", connection);
+            await setup.ExecuteNonQueryAsync(ct);
+        }
+        var script = Path.GetTempFileName();
+        await File.WriteAllTextAsync(script, "UPDATE bench_stock SET stock = stock - 1 WHERE id = 1 AND stock > 0;\n", ct);
+        var pgbench = new[] { "/usr/bin/pgbench" }.Concat(Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin", "pgbench")) : [])
+            .FirstOrDefault(File.Exists) ?? throw new InvalidOperationException("pgbench was not found (apt-get install postgresql).");
+        var psi = new ProcessStartInfo(pgbench)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var a in new[] { "-n", "-f", script, "-c", clients.ToString(CultureInfo.InvariantCulture), "-j", "2", "-T", seconds.ToString(CultureInfo.InvariantCulture),
+                     "-h", cs.Host!, "-p", cs.Port.ToString(CultureInfo.InvariantCulture), "-U", cs.Username ?? "postgres", cs.Database! })
+        {
+            psi.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(psi)!;
+        var output = await process.StandardOutput.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("pgbench printed no tps: " + output + await process.StandardError.ReadToEndAsync(ct));
+        var tps = double.Parse(line["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
+        return ($"pgbench -c {clients} -j 2 (UPDATE … SET stock = stock - 1 WHERE stock > 0)", tps);
+    }
+
+    /// <summary>The same conditional decrement on raw SQLite connections, one transaction each, at the same concurrency.</summary>
+    private static async Task<(string, double)> SqliteCeilingAsync(string connectionString, int clients, int seconds, CancellationToken ct)
+    {
+        await using (var connection = new SqliteConnection(connectionString))
+        {
+            await connection.OpenAsync(ct);
+            await using var setup = connection.CreateCommand();
+            setup.CommandText = "DROP TABLE IF EXISTS bench_stock; CREATE TABLE bench_stock (id INTEGER PRIMARY KEY, stock INTEGER NOT NULL); INSERT INTO bench_stock VALUES (1, 2000000000);";
+            await setup.ExecuteNonQueryAsync(ct);
+        }
+        long count = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            await using var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(ct);
+            await using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE bench_stock SET stock = stock - 1 WHERE id = 1 AND stock > 0";
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+                update.Transaction = tx;
+                await update.ExecuteNonQueryAsync(ct);
+                await tx.CommitAsync(ct);
+                Interlocked.Increment(ref count);
+            }
+        }, ct)));
+        return ($"raw SQLite, {clients} connections (UPDATE … SET stock = stock - 1 WHERE stock > 0)", count / clock.Elapsed.TotalSeconds);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }

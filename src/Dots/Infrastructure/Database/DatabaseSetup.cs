@@ -39,7 +39,8 @@ public static class DatabaseSetup
     {
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DataPaths>()));
         services.AddDbContext<SqliteDotsDbContext>((sp, o) =>
-            o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations")));
+            o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors(new SqliteWriteGate()));
         services.AddDbContext<PostgresDotsDbContext>((sp, o) =>
             o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations")));
         services.AddScoped<DotsDbContext>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
@@ -56,7 +57,13 @@ public static class DatabaseSetup
     {
         if (db.Provider == DatabaseProvider.Sqlite)
         {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            // The migrator opens a second connection while holding the first, so it runs without the write gate.
+            var options = new DbContextOptionsBuilder<SqliteDotsDbContext>()
+                .UseSqlite(db.Database.GetConnectionString(), x => x.MigrationsHistoryTable("__ef_migrations")).Options;
+            await using var ungated = new SqliteDotsDbContext(options);
+            await ungated.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+            await ungated.Database.MigrateAsync(ct);
+            return;
         }
         await db.Database.MigrateAsync(ct);
     }

@@ -70,7 +70,7 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             problem.Instance = http.Request.Path;
             var text = JsonSerializer.Serialize(problem, json.Value.SerializerOptions);
             await CompleteAsync(record, problem.Status ?? 400, text, null);
-            throw;
+            return Respond(http, problem.Status ?? 400, text, "application/problem+json", null, replayed: false);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Modules.Catalog;
 
@@ -47,7 +48,7 @@ public sealed class ProductImages(DotsDbContext db, CatalogService catalog, Data
             FileName = Ids.New() + format.Extension,
             ContentType = format.ContentType,
             Alt = string.IsNullOrWhiteSpace(alt) ? product.Title : alt.Trim()[..Math.Min(alt.Trim().Length, 200)],
-            SortOrder = db.ProductImages.Count(i => i.ProductId == product.Id),
+            SortOrder = await db.ProductImages.CountAsync(i => i.ProductId == product.Id, ct),
         };
         await File.WriteAllBytesAsync(Path.Combine(paths.MediaDir, image.FileName), bytes, ct);
         db.ProductImages.Add(image);

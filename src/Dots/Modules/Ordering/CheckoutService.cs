@@ -24,9 +24,12 @@ public sealed class CheckoutService(
     {
         var (items, address, card) = Validate(request);
         var variantIds = items.Select(i => i.VariantId).ToList();
-        var variants = await db.Variants.AsNoTracking().Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
-        var productIds = variants.Values.Select(v => v.ProductId).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+        // One round trip for prices, stock and titles.
+        var rows = await db.Variants.AsNoTracking().Where(v => variantIds.Contains(v.Id))
+            .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new { Variant = v, Product = p })
+            .ToListAsync(ct);
+        var variants = rows.ToDictionary(r => r.Variant.Id, r => r.Variant);
+        var products = rows.Select(r => r.Product).DistinctBy(p => p.Id).ToDictionary(p => p.Id);
 
         var v = new Validation();
         for (var i = 0; i < items.Count; i++)

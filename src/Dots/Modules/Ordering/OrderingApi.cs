@@ -15,6 +15,8 @@ public static class OrderingApi
         services.AddScoped<CheckoutService>();
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();
+        services.AddSingleton<StaleOrderSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<StaleOrderSweeper>());
         return services;
     }
 

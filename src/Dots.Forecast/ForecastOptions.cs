@@ -1,0 +1,76 @@
+namespace Dots.Forecast;
+
+/// <summary>How the automatic method scores candidates in the rolling-origin backtest.</summary>
+public enum SelectionLoss
+{
+    /// <summary>Scaled mean absolute error: aims at the median, as MASE and sMAPE reward.</summary>
+    Absolute,
+
+    /// <summary>Scaled root mean squared error: aims at the mean, as RMSSE and stock planning reward.</summary>
+    Squared,
+}
+
+/// <summary>What to forecast and how. Only <see cref="Horizon"/> is required.</summary>
+public sealed record ForecastOptions
+{
+    /// <summary>Steps ahead to forecast (at least 1).</summary>
+    public required int Horizon { get; init; }
+
+    /// <summary>Season length in steps (7 for daily with a weekly cycle, 12 monthly, 1 for none).</summary>
+    public int SeasonLength { get; init; } = 1;
+
+    /// <summary><c>auto</c> (backtest-driven choice and combination) or a name from <see cref="Forecaster.MethodNames"/>.</summary>
+    public string Method { get; init; } = "auto";
+
+    /// <summary>Quantile levels in (0, 1) to return beside the mean, e.g. 0.1, 0.5, 0.9.</summary>
+    public IReadOnlyList<double> Quantiles { get; init; } = [];
+
+    /// <summary>Rolling origins used to score candidates; histories of 60 or more points use at least 5.</summary>
+    public int BacktestOrigins { get; init; } = 3;
+
+    /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>
+    public int QuantileOrigins { get; init; } = 8;
+
+    /// <summary>How candidates are scored; see <see cref="SelectionLoss"/>.</summary>
+    public SelectionLoss Loss { get; init; } = SelectionLoss.Absolute;
+
+    /// <summary>
+    /// Batch <c>auto</c> only: short series take the method ranking of all series of their kind, and a
+    /// calibration (an obsolescence cut and a shrink factor) is learned from every series' backtest.
+    /// </summary>
+    public bool CrossLearning { get; init; } = true;
+
+    /// <summary>Series forecast at once by the batch API; null means one per core.</summary>
+    public int? MaxDegreeOfParallelism { get; init; }
+
+    internal void Validate()
+    {
+        if (Horizon < 1)
+            throw new ArgumentOutOfRangeException(nameof(Horizon), Horizon, "the horizon must be at least 1");
+        if (SeasonLength < 1)
+            throw new ArgumentOutOfRangeException(nameof(SeasonLength), SeasonLength, "the season length must be at least 1");
+        if (BacktestOrigins < 0)
+            throw new ArgumentOutOfRangeException(nameof(BacktestOrigins), BacktestOrigins, "backtest origins cannot be negative");
+        foreach (double q in Quantiles)
+            if (!(q > 0 && q < 1))
+                throw new ArgumentOutOfRangeException(nameof(Quantiles), q, "quantile levels must lie strictly between 0 and 1");
+        if (!string.Equals(Method, "auto", StringComparison.OrdinalIgnoreCase) && Methods.Catalog.Find(Method) is null)
+            throw new ArgumentException($"unknown method '{Method}'; known: auto, {string.Join(", ", Forecaster.MethodNames)}", nameof(Method));
+    }
+}
+
+/// <summary>
+/// A forecast of one series: the mean path and, per requested level, the quantile path.
+/// <see cref="Method"/> names what produced the mean (for <c>auto</c>, the members of the combination).
+/// </summary>
+public sealed record ForecastResult(double[] Mean, IReadOnlyList<double> QuantileLevels, double[][] Quantiles, string Method)
+{
+    /// <summary>The quantile path for a level that was requested.</summary>
+    public double[] Quantile(double level)
+    {
+        for (int i = 0; i < QuantileLevels.Count; i++)
+            if (Math.Abs(QuantileLevels[i] - level) < 1e-12)
+                return Quantiles[i];
+        throw new ArgumentException($"quantile {level} was not requested", nameof(level));
+    }
+}

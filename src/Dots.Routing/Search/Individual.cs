@@ -1,0 +1,122 @@
+namespace Dots.Routing.Search;
+
+/// <summary>A member of the population: its routes, its giant tour, and its measures.</summary>
+internal sealed class Individual
+{
+    public Individual(ProblemData data, List<int[]> routes)
+    {
+        Routes = routes;
+        Tour = new int[data.Customers];
+        Successor = new int[data.N];
+        Predecessor = new int[data.N];
+        int t = 0;
+        foreach (var route in routes)
+        {
+            var seg = data.NodeSegment[0];
+            for (int k = 0; k < route.Length; k++)
+            {
+                int c = route[k];
+                Tour[t++] = c;
+                Predecessor[c] = k == 0 ? 0 : route[k - 1];
+                Successor[c] = k == route.Length - 1 ? 0 : route[k + 1];
+                seg = Segment.Merge(data, seg, data.NodeSegment[c]);
+            }
+            seg = Segment.Merge(data, seg, data.NodeSegment[0]);
+            Distance += seg.Distance;
+            CapacityExcess += Math.Max(seg.Load - data.Capacity, 0);
+            TimeWarp += seg.RouteTimeWarp(data);
+        }
+        IsFeasible = CapacityExcess <= 1e-9 && TimeWarp <= 1e-9 && routes.Count <= data.Fleet;
+    }
+
+    public List<int[]> Routes { get; }
+    public int[] Tour { get; }
+    public int[] Successor { get; }
+    public int[] Predecessor { get; }
+    public double Distance { get; }
+    public double CapacityExcess { get; }
+    public double TimeWarp { get; }
+    public bool IsFeasible { get; }
+
+    /// <summary>Other members of the same sub-population sorted by broken-pairs distance.</summary>
+    public List<(double Distance, Individual Other)> Proximity { get; } = [];
+
+    public double BiasedFitness { get; set; }
+
+    public double Cost(Penalties p) => Distance + p.Capacity * CapacityExcess + p.TimeWarp * TimeWarp;
+
+    /// <summary>Broken-pairs distance of HGS-CVRP: the share of customers whose neighbours differ.</summary>
+    public double BrokenPairs(Individual other)
+    {
+        int differences = 0;
+        for (int i = 0; i < Tour.Length; i++)
+        {
+            int c = Tour[i];
+            if (Successor[c] != other.Successor[c] && Successor[c] != other.Predecessor[c]) differences++;
+            if (Predecessor[c] == 0 && other.Predecessor[c] != 0 && other.Predecessor[c] != other.Successor[c]) differences++;
+        }
+        return Tour.Length == 0 ? 0 : (double)differences / Tour.Length;
+    }
+
+    public double AverageDistanceToClosest(int count)
+    {
+        int m = Math.Min(count, Proximity.Count);
+        if (m == 0) return 0;
+        double sum = 0;
+        for (int i = 0; i < m; i++) sum += Proximity[i].Distance;
+        return sum / m;
+    }
+}
+
+/// <summary>
+/// Splits a giant tour into routes by a shortest path over the tour (Prins 2004), with the current
+/// penalties on overload and time warp, so that infeasible offspring stay comparable.
+/// </summary>
+internal sealed class Splitter(ProblemData data)
+{
+    private readonly double[] _potential = new double[data.Customers + 1];
+    private readonly int[] _predecessor = new int[data.Customers + 1];
+
+    public List<int[]> Split(ReadOnlySpan<int> tour, Penalties penalties)
+    {
+        int n = tour.Length;
+        Array.Fill(_potential, double.PositiveInfinity);
+        _potential[0] = 0;
+        var depot = data.NodeSegment[0];
+        for (int i = 0; i < n; i++)
+        {
+            if (double.IsPositiveInfinity(_potential[i])) continue;
+            var seg = depot;
+            for (int j = i + 1; j <= n; j++)
+            {
+                seg = Segment.Merge(data, seg, data.NodeSegment[tour[j - 1]]);
+                // Routes far over capacity are never worth it; cutting them keeps the split near-linear.
+                if (j > i + 1 && seg.Load > 1.5 * data.Capacity + 1e-9) break;
+                var closed = Segment.Merge(data, seg, depot);
+                double cost = _potential[i] + penalties.RouteCost(data, closed);
+                if (cost < _potential[j])
+                {
+                    _potential[j] = cost;
+                    _predecessor[j] = i;
+                }
+            }
+        }
+        var routes = new List<int[]>();
+        for (int end = n; end > 0;)
+        {
+            int start = _predecessor[end];
+            routes.Add(tour[start..end].ToArray());
+            end = start;
+        }
+        routes.Reverse();
+        // The split ignores the fleet size; surplus routes are appended to the last allowed one and
+        // the local search, which only has the fleet's route slots, repairs the penalised overload.
+        while (routes.Count > data.Fleet)
+        {
+            var last = routes[^1];
+            routes.RemoveAt(routes.Count - 1);
+            routes[^1] = [.. routes[^1], .. last];
+        }
+        return routes;
+    }
+}

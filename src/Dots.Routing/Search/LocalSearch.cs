@@ -1,0 +1,477 @@
+using System.Diagnostics;
+
+namespace Dots.Routing.Search;
+
+/// <summary>
+/// Granular local search of HGS (Vidal 2022) for time windows: for each customer u and each of its
+/// neighbours v, relocate / swap / 2-opt / 2-opt* moves, first improvement. Every move is evaluated in
+/// O(1) (inter-route) or O(span) (intra-route) from forward and backward segment data, after a cheap
+/// lower bound from distances and loads; nothing is allocated while searching.
+/// </summary>
+internal sealed class LocalSearch
+{
+    private const double Epsilon = 1e-7;
+
+    private readonly ProblemData _d;
+    private readonly Rng _rng;
+    private readonly Route[] _routes;
+    private readonly int[] _routeOf;
+    private readonly int[] _posOf;
+    private readonly int[] _order;
+    private readonly int[] _lastTested;
+    private readonly int[] _scratch;
+    private readonly bool _symmetric;
+    private Penalties _p = new(1, 1);
+    private int _clock;
+
+    public LocalSearch(ProblemData data, Rng rng)
+    {
+        _d = data;
+        _rng = rng;
+        _routes = new Route[data.Fleet];
+        for (int r = 0; r < _routes.Length; r++) _routes[r] = new Route();
+        _routeOf = new int[data.N];
+        _posOf = new int[data.N];
+        _order = new int[data.Customers];
+        for (int i = 0; i < _order.Length; i++) _order[i] = i + 1;
+        _lastTested = new int[data.N];
+        _scratch = new int[data.N + 2];
+        _symmetric = true;
+        for (int i = 0; i < data.N && _symmetric; i++)
+            for (int j = 0; j < i; j++)
+                if (data.Dist[i * data.N + j] != data.Dist[j * data.N + i]) { _symmetric = false; break; }
+    }
+
+    /// <summary>Test hook: called with the predicted change of penalised cost after each applied move.</summary>
+    internal Action<double>? MoveApplied { get; set; }
+
+    /// <summary>The routes as they stand (tests compare them with an independent recomputation).</summary>
+    internal List<int[]> CurrentRoutes() => _routes.Where(r => r.Len > 0).Select(r => r.Seq.AsSpan(1, r.Len).ToArray()).ToList();
+
+    /// <summary>Improves <paramref name="routes"/> until no move improves the penalised cost (or the deadline passes).</summary>
+    public List<int[]> Run(List<int[]> routes, Penalties penalties, Stopwatch clock, TimeSpan deadline)
+    {
+        _p = penalties;
+        Load(routes);
+        _rng.Shuffle(_order);
+        Array.Fill(_lastTested, -1);
+        // At least two passes: moves into an empty route are only tried from the second one on.
+        for (int loop = 0; ; loop++)
+        {
+            bool improved = false;
+            if (loop > 0 && clock.Elapsed > deadline) break;
+            foreach (int u in _order)
+            {
+                int lastTest = _lastTested[u];
+                _lastTested[u] = _clock;
+                foreach (int v in _d.Neighbours[u])
+                {
+                    if (loop > 0 && Math.Max(_routes[_routeOf[u]].Modified, _routes[_routeOf[v]].Modified) <= lastTest) continue;
+                    if (TryMoves(u, _routeOf[v], _posOf[v])) { improved = true; continue; }
+                    // v first in its route: also try u (and x) right after that route's depot.
+                    if (_posOf[v] == 1 && TryDepotMoves(u, _routeOf[v])) improved = true;
+                }
+                if (loop > 0)
+                {
+                    int empty = FirstEmptyRoute();
+                    if (empty >= 0 && TryDepotMoves(u, empty)) improved = true;
+                }
+            }
+            if (!improved && loop >= 1) break;
+        }
+        return Export();
+    }
+
+    private int FirstEmptyRoute()
+    {
+        for (int r = 0; r < _routes.Length; r++)
+            if (_routes[r].Len == 0) return r;
+        return -1;
+    }
+
+    private void Load(List<int[]> routes)
+    {
+        _clock = 0;
+        for (int r = 0; r < _routes.Length; r++)
+        {
+            var R = _routes[r];
+            var src = r < routes.Count ? routes[r] : [];
+            R.Ensure(src.Length + 2);
+            R.Seq[0] = 0;
+            src.CopyTo(R.Seq, 1);
+            R.Len = src.Length;
+            R.Seq[R.Len + 1] = 0;
+            Update(r);
+        }
+    }
+
+    private List<int[]> Export()
+    {
+        var result = new List<(double Angle, int[] Route)>();
+        foreach (var R in _routes)
+        {
+            if (R.Len == 0) continue;
+            double sx = 0, sy = 0;
+            for (int p = 1; p <= R.Len; p++) { sx += _d.X[R.Seq[p]]; sy += _d.Y[R.Seq[p]]; }
+            double angle = Math.Atan2(sy / R.Len - _d.Y[0], sx / R.Len - _d.X[0]);
+            result.Add((angle, R.Seq.AsSpan(1, R.Len).ToArray()));
+        }
+        // Routes in polar order make the giant tour geometrically coherent for the crossover.
+        result.Sort((a, b) => a.Angle.CompareTo(b.Angle));
+        return result.Select(t => t.Route).ToList();
+    }
+
+    private void Update(int r)
+    {
+        var R = _routes[r];
+        int last = R.Len + 1;
+        var seg = _d.NodeSegment;
+        R.Fwd[0] = seg[0];
+        for (int p = 1; p <= last; p++)
+        {
+            int c = R.Seq[p];
+            R.Fwd[p] = Segment.Merge(_d, R.Fwd[p - 1], seg[c]);
+            if (p < last) { _routeOf[c] = r; _posOf[c] = p; }
+        }
+        R.Bwd[last] = seg[0];
+        for (int p = last - 1; p >= 0; p--) R.Bwd[p] = Segment.Merge(_d, seg[R.Seq[p]], R.Bwd[p + 1]);
+        var full = R.Fwd[last];
+        R.Load = full.Load;
+        R.Cost = _p.RouteCost(_d, full);
+        R.WarpPenalty = _p.TimeWarp * full.RouteTimeWarp(_d);
+        R.Modified = ++_clock;
+    }
+
+    private double Dist(int a, int b) => _d.Dist[a * _d.N + b];
+
+    private double Excess(double load) => Math.Max(load - _d.Capacity, 0);
+
+    private double Cost(in Segment full) => _p.RouteCost(_d, full);
+
+    private Segment M(in Segment a, in Segment b) => Segment.Merge(_d, a, b);
+
+    private Segment M(in Segment a, in Segment b, in Segment c) => Segment.Merge(_d, Segment.Merge(_d, a, b), c);
+
+    private Segment M(in Segment a, in Segment b, in Segment c, in Segment e) => Segment.Merge(_d, Segment.Merge(_d, Segment.Merge(_d, a, b), c), e);
+
+    /// <summary>Lower bound on an inter-route move's gain: time warp can only vanish, never go negative.</summary>
+    private bool Hopeless(Route U, Route V, double distDelta, double newLoadU, double newLoadV) =>
+        distDelta + _p.Capacity * (Excess(newLoadU) + Excess(newLoadV) - Excess(U.Load) - Excess(V.Load)) - U.WarpPenalty - V.WarpPenalty > -Epsilon;
+
+    /// <summary>Tries the moves between u and the node at position j of route rv; applies the first improving one.</summary>
+    private bool TryMoves(int u, int rv, int j)
+    {
+        int ru = _routeOf[u];
+        return ru == rv ? TryIntra(u, j) : TryInter(u, rv, j);
+    }
+
+    private bool TryDepotMoves(int u, int rv)
+    {
+        int ru = _routeOf[u];
+        if (ru == rv) return IntraRelocate(u, 0, 1) || IntraRelocate(u, 0, 2) || IntraRelocate(u, 0, 3);
+        var U = _routes[ru];
+        var V = _routes[rv];
+        int i = _posOf[u];
+        return Relocate(U, V, ru, rv, i, 0) || RelocatePair(U, V, ru, rv, i, 0, false) || RelocatePair(U, V, ru, rv, i, 0, true) || TwoOptStar(U, V, ru, rv, i, 0);
+    }
+
+    private bool TryInter(int u, int rv, int j)
+    {
+        int ru = _routeOf[u];
+        var U = _routes[ru];
+        var V = _routes[rv];
+        int i = _posOf[u];
+        return Relocate(U, V, ru, rv, i, j)
+            || RelocatePair(U, V, ru, rv, i, j, false)
+            || RelocatePair(U, V, ru, rv, i, j, true)
+            || Swap(U, V, ru, rv, i, j)
+            || SwapPairWithOne(U, V, ru, rv, i, j)
+            || SwapPairs(U, V, ru, rv, i, j)
+            || TwoOptStar(U, V, ru, rv, i, j);
+    }
+
+    // ---- inter-route moves: u at position i of U, v at position j of V (j = 0: V's depot) ----
+
+    private bool Relocate(Route U, Route V, int ru, int rv, int i, int j)
+    {
+        int u = U.Seq[i], pu = U.Seq[i - 1], x = U.Seq[i + 1], v = V.Seq[j], y = V.Seq[j + 1];
+        double dd = Dist(pu, x) - Dist(pu, u) - Dist(u, x) + Dist(v, u) + Dist(u, y) - Dist(v, y);
+        double du = _d.Demand[u];
+        if (Hopeless(U, V, dd, U.Load - du, V.Load + du)) return false;
+        var nu = M(U.Fwd[i - 1], U.Bwd[i + 1]);
+        var nv = M(V.Fwd[j], _d.NodeSegment[u], V.Bwd[j + 1]);
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        U.RemoveAt(i);
+        V.InsertAt(j + 1, u);
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    private bool RelocatePair(Route U, Route V, int ru, int rv, int i, int j, bool reversed)
+    {
+        int u = U.Seq[i], x = U.Seq[i + 1];
+        if (x == 0) return false;
+        int pu = U.Seq[i - 1], xx = U.Seq[i + 2], v = V.Seq[j], y = V.Seq[j + 1];
+        int first = reversed ? x : u, second = reversed ? u : x;
+        double dd = Dist(pu, xx) - Dist(pu, u) - Dist(u, x) - Dist(x, xx) + Dist(v, first) + Dist(first, second) + Dist(second, y) - Dist(v, y);
+        double dl = _d.Demand[u] + _d.Demand[x];
+        if (Hopeless(U, V, dd, U.Load - dl, V.Load + dl)) return false;
+        var nu = M(U.Fwd[i - 1], U.Bwd[i + 2]);
+        var nv = M(V.Fwd[j], _d.NodeSegment[first], _d.NodeSegment[second], V.Bwd[j + 1]);
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        U.RemoveAt(i);
+        U.RemoveAt(i);
+        V.InsertAt(j + 1, first);
+        V.InsertAt(j + 2, second);
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    private bool Swap(Route U, Route V, int ru, int rv, int i, int j)
+    {
+        if (j == 0) return false;
+        int u = U.Seq[i], pu = U.Seq[i - 1], x = U.Seq[i + 1], v = V.Seq[j], pv = V.Seq[j - 1], y = V.Seq[j + 1];
+        double dd = Dist(pu, v) + Dist(v, x) - Dist(pu, u) - Dist(u, x) + Dist(pv, u) + Dist(u, y) - Dist(pv, v) - Dist(v, y);
+        double dl = _d.Demand[v] - _d.Demand[u];
+        if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
+        var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], U.Bwd[i + 1]);
+        var nv = M(V.Fwd[j - 1], _d.NodeSegment[u], V.Bwd[j + 1]);
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        U.Seq[i] = v;
+        V.Seq[j] = u;
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    private bool SwapPairWithOne(Route U, Route V, int ru, int rv, int i, int j)
+    {
+        int x = U.Seq[i + 1];
+        if (j == 0 || x == 0) return false;
+        int u = U.Seq[i], pu = U.Seq[i - 1], xx = U.Seq[i + 2], v = V.Seq[j], pv = V.Seq[j - 1], y = V.Seq[j + 1];
+        double dd = Dist(pu, v) + Dist(v, xx) - Dist(pu, u) - Dist(x, xx) + Dist(pv, u) + Dist(x, y) - Dist(pv, v) - Dist(v, y);
+        double dl = _d.Demand[v] - _d.Demand[u] - _d.Demand[x];
+        if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
+        var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], U.Bwd[i + 2]);
+        var nv = M(V.Fwd[j - 1], _d.NodeSegment[u], _d.NodeSegment[x], V.Bwd[j + 1]);
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        U.Seq[i] = v;
+        U.RemoveAt(i + 1);
+        V.Seq[j] = u;
+        V.InsertAt(j + 1, x);
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    private bool SwapPairs(Route U, Route V, int ru, int rv, int i, int j)
+    {
+        if (j == 0) return false;
+        int x = U.Seq[i + 1], y = V.Seq[j + 1];
+        if (x == 0 || y == 0) return false;
+        int u = U.Seq[i], pu = U.Seq[i - 1], xx = U.Seq[i + 2], v = V.Seq[j], pv = V.Seq[j - 1], yy = V.Seq[j + 2];
+        double dd = Dist(pu, v) + Dist(y, xx) - Dist(pu, u) - Dist(x, xx) + Dist(v, y) - Dist(u, x)
+                  + Dist(pv, u) + Dist(x, yy) - Dist(pv, v) - Dist(y, yy) + Dist(u, x) - Dist(v, y);
+        double dl = _d.Demand[v] + _d.Demand[y] - _d.Demand[u] - _d.Demand[x];
+        if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
+        var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], _d.NodeSegment[y], U.Bwd[i + 2]);
+        var nv = M(V.Fwd[j - 1], _d.NodeSegment[u], _d.NodeSegment[x], V.Bwd[j + 2]);
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        U.Seq[i] = v; U.Seq[i + 1] = y;
+        V.Seq[j] = u; V.Seq[j + 1] = x;
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    /// <summary>2-opt*: U keeps its head up to u and takes V's tail after v; V takes U's tail.</summary>
+    private bool TwoOptStar(Route U, Route V, int ru, int rv, int i, int j)
+    {
+        int u = U.Seq[i], x = U.Seq[i + 1], v = V.Seq[j], y = V.Seq[j + 1];
+        double dd = Dist(u, y) + Dist(v, x) - Dist(u, x) - Dist(v, y);
+        double newLoadU = U.Fwd[i].Load + V.Bwd[j + 1].Load, newLoadV = V.Fwd[j].Load + U.Bwd[i + 1].Load;
+        if (Hopeless(U, V, dd, newLoadU, newLoadV)) return false;
+        var nu = M(U.Fwd[i], V.Bwd[j + 1]);
+        var nv = M(V.Fwd[j], U.Bwd[i + 1]);
+        double delta = Cost(nu) + Cost(nv) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        int tailU = U.Len - i, tailV = V.Len - j;
+        Array.Copy(U.Seq, i + 1, _scratch, 0, tailU);
+        U.Ensure(i + tailV + 2);
+        Array.Copy(V.Seq, j + 1, U.Seq, i + 1, tailV);
+        U.Len = i + tailV;
+        U.Seq[U.Len + 1] = 0;
+        V.Ensure(j + tailU + 2);
+        Array.Copy(_scratch, 0, V.Seq, j + 1, tailU);
+        V.Len = j + tailU;
+        V.Seq[V.Len + 1] = 0;
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    // ---- intra-route moves: the changed span [a, b] is rewritten from _scratch ----
+
+    private bool TryIntra(int u, int j)
+    {
+        int i = _posOf[u];
+        return IntraRelocate(u, j, 1) || IntraRelocate(u, j, 2) || IntraRelocate(u, j, 3) || IntraSwap(i, j, _routeOf[u]) || IntraTwoOpt(i, j, _routeOf[u]);
+    }
+
+    /// <summary>Moves u (kind 1), u-x (kind 2) or x-u (kind 3) right after position j of its own route.</summary>
+    private bool IntraRelocate(int u, int j, int kind)
+    {
+        int r = _routeOf[u];
+        var R = _routes[r];
+        int i = _posOf[u];
+        int len = kind == 1 ? 1 : 2;
+        if (len == 2 && R.Seq[i + 1] == 0) return false;
+        int end = i + len - 1;
+        if (j >= i && j <= end) return false;
+        if (j == i - 1 && kind != 3) return false;
+        if (j != i - 1 && IntraRelocateHopeless(R, i, j, kind)) return false;
+        int a, b, k = 0;
+        if (j > end)
+        {
+            a = i; b = j;
+            for (int p = end + 1; p <= j; p++) _scratch[k++] = R.Seq[p];
+            k = AppendMoved(R, i, kind, k);
+        }
+        else
+        {
+            a = j + 1; b = end;
+            k = AppendMoved(R, i, kind, k);
+            for (int p = j + 1; p < i; p++) _scratch[k++] = R.Seq[p];
+        }
+        return ApplyIntraIfBetter(r, a, b, k);
+    }
+
+    /// <summary>O(1) distance bound before the O(span) evaluation: capacity is unchanged and time warp can only vanish.</summary>
+    private bool IntraRelocateHopeless(Route R, int i, int j, int kind)
+    {
+        var s = R.Seq;
+        int u = s[i], pu = s[i - 1], v = s[j], y = s[j + 1];
+        double dd;
+        if (kind == 1)
+            dd = Dist(pu, s[i + 1]) - Dist(pu, u) - Dist(u, s[i + 1]) + Dist(v, u) + Dist(u, y) - Dist(v, y);
+        else
+        {
+            int x = s[i + 1], xx = s[i + 2];
+            int first = kind == 2 ? u : x, second = kind == 2 ? x : u;
+            dd = Dist(pu, xx) - Dist(pu, u) - Dist(u, x) - Dist(x, xx) + Dist(v, first) + Dist(first, second) + Dist(second, y) - Dist(v, y);
+        }
+        return dd - R.WarpPenalty > -Epsilon;
+    }
+
+    private int AppendMoved(Route R, int i, int kind, int k)
+    {
+        int u = R.Seq[i];
+        switch (kind)
+        {
+            case 1: _scratch[k++] = u; break;
+            case 2: _scratch[k++] = u; _scratch[k++] = R.Seq[i + 1]; break;
+            default: _scratch[k++] = R.Seq[i + 1]; _scratch[k++] = u; break;
+        }
+        return k;
+    }
+
+    private bool IntraSwap(int i, int j, int r)
+    {
+        if (j == 0 || Math.Abs(i - j) <= 1) return false;
+        var R = _routes[r];
+        int a = Math.Min(i, j), b = Math.Max(i, j), k = 0;
+        var s = R.Seq;
+        int na = s[a], nb = s[b];
+        double dd = Dist(s[a - 1], nb) + Dist(nb, s[a + 1]) - Dist(s[a - 1], na) - Dist(na, s[a + 1])
+                  + Dist(s[b - 1], na) + Dist(na, s[b + 1]) - Dist(s[b - 1], nb) - Dist(nb, s[b + 1]);
+        if (dd - R.WarpPenalty > -Epsilon) return false;
+        for (int p = a; p <= b; p++) _scratch[k++] = R.Seq[p];
+        (_scratch[0], _scratch[k - 1]) = (_scratch[k - 1], _scratch[0]);
+        return ApplyIntraIfBetter(r, a, b, k);
+    }
+
+    /// <summary>Reverses the path between u's successor and v (u before v in the route).</summary>
+    private bool IntraTwoOpt(int i, int j, int r)
+    {
+        if (j <= i + 1) return false;
+        var R = _routes[r];
+        int a = i + 1, b = j, k = 0;
+        if (_symmetric)
+        {
+            double dd = Dist(R.Seq[i], R.Seq[j]) + Dist(R.Seq[i + 1], R.Seq[j + 1]) - Dist(R.Seq[i], R.Seq[i + 1]) - Dist(R.Seq[j], R.Seq[j + 1]);
+            if (dd - R.WarpPenalty > -Epsilon) return false;
+        }
+        for (int p = b; p >= a; p--) _scratch[k++] = R.Seq[p];
+        return ApplyIntraIfBetter(r, a, b, k);
+    }
+
+    private bool ApplyIntraIfBetter(int r, int a, int b, int count)
+    {
+        var R = _routes[r];
+        var seg = R.Fwd[a - 1];
+        double dist = 0;
+        int prev = R.Seq[a - 1];
+        for (int k = 0; k < count; k++)
+        {
+            dist += Dist(prev, _scratch[k]);
+            prev = _scratch[k];
+        }
+        dist += Dist(prev, R.Seq[b + 1]);
+        double oldDist = R.Fwd[b + 1].Distance - R.Fwd[a - 1].Distance;
+        if (dist - oldDist - R.WarpPenalty > -Epsilon) return false;
+        for (int k = 0; k < count; k++) seg = Segment.Merge(_d, seg, _d.NodeSegment[_scratch[k]]);
+        seg = Segment.Merge(_d, seg, R.Bwd[b + 1]);
+        double delta = Cost(seg) - R.Cost;
+        if (delta > -Epsilon) return false;
+        Array.Copy(_scratch, 0, R.Seq, a, count);
+        Update(r);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    private sealed class Route
+    {
+        public int[] Seq = new int[16];
+        public Segment[] Fwd = new Segment[16];
+        public Segment[] Bwd = new Segment[16];
+        public int Len;
+        public double Load, Cost, WarpPenalty;
+        public int Modified;
+
+        public void Ensure(int size)
+        {
+            if (size <= Seq.Length) return;
+            int n = Math.Max(size, Seq.Length * 2);
+            Array.Resize(ref Seq, n);
+            Fwd = new Segment[n];
+            Bwd = new Segment[n];
+        }
+
+        public void RemoveAt(int pos)
+        {
+            Array.Copy(Seq, pos + 1, Seq, pos, Len + 1 - pos);
+            Len--;
+        }
+
+        public void InsertAt(int pos, int node)
+        {
+            Ensure(Len + 3);
+            Array.Copy(Seq, pos, Seq, pos + 1, Len + 2 - pos);
+            Seq[pos] = node;
+            Len++;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace Dots.Routing;
+
+/// <summary>How long and how the solver searches.</summary>
+public sealed record SolverOptions
+{
+    /// <summary>Wall-clock budget; the best solution found so far is returned when it ends.</summary>
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Optional cap on genetic iterations; with it (and no time limit reached) runs are reproducible across machines.</summary>
+    public long? MaxIterations { get; init; }
+
+    /// <summary>Seed of the random generator: the same seed, instance and iteration cap give the same solution.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// When true, customers that no vehicle can serve on its own (window unreachable from the depot,
+    /// demand above capacity) are left out and reported in <see cref="VrptwSolution.Unassigned"/>;
+    /// when false (the default) they raise an <see cref="UnservableCustomerException"/>.
+    /// </summary>
+    public bool AllowDropping { get; init; }
+
+    /// <summary>
+    /// Size of each customer's neighbour list (granular search); null chooses by size: 40 up to
+    /// 150 customers, 20 above (as HGS-CVRP), where the time per local search matters more.
+    /// </summary>
+    public int? Neighbours { get; init; }
+
+    /// <summary>Minimum size of each sub-population (feasible and infeasible).</summary>
+    public int PopulationSize { get; init; } = 25;
+
+    /// <summary>Number of offspring added before a survivor selection.</summary>
+    public int GenerationSize { get; init; } = 40;
+
+    /// <summary>Iterations without improvement before the population restarts.</summary>
+    public int IterationsWithoutImprovement { get; init; } = 20_000;
+}
+
+/// <summary>A solution: routes as customer ids in visiting order (the depot implicit at both ends).</summary>
+/// <param name="Routes">Non-empty routes.</param>
+/// <param name="Distance">Total distance, unrounded.</param>
+/// <param name="IsFeasible">False only if no feasible solution was found in the budget (e.g. the fleet is too small).</param>
+/// <param name="Unassigned">Customers left out because no vehicle can serve them (only with <see cref="SolverOptions.AllowDropping"/>).</param>
+/// <param name="Iterations">Genetic iterations performed.</param>
+/// <param name="Elapsed">Time spent.</param>
+public sealed record VrptwSolution(IReadOnlyList<IReadOnlyList<int>> Routes, double Distance, bool IsFeasible,
+    IReadOnlyList<int> Unassigned, long Iterations, TimeSpan Elapsed)
+{
+    /// <summary>Number of vehicles used.</summary>
+    public int Vehicles => Routes.Count;
+}
+
+/// <summary>Reported each time the search finds a better feasible solution.</summary>
+public sealed record SolverProgress(TimeSpan Elapsed, long Iteration, double BestDistance, int Vehicles);
+
+/// <summary>A customer that no vehicle can serve even alone; the message names it and says why.</summary>
+public sealed class UnservableCustomerException(int customerId, string message) : Exception(message)
+{
+    /// <summary>The id of the customer.</summary>
+    public int CustomerId { get; } = customerId;
+}

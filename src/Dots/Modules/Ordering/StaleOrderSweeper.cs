@@ -1,0 +1,66 @@
+using Dots.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dots.Modules.Ordering;
+
+/// <summary>
+/// Releases the stock of orders stuck in Placed — a process that died between taking the stock and recording the
+/// payment. Safe on many instances: each order is claimed by a conditional status change, so it is released once.
+/// </summary>
+public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaleOrderSweeper> logger) : BackgroundService
+{
+    /// <summary>Longer than any checkout takes, payment included.</summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Sweeping stale orders failed; will retry in a minute");
+            }
+        }
+    }
+
+    /// <summary>Returns how many orders were released.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var cutoff = clock.GetUtcNow() - StaleAfter;
+        var stale = await db.Orders.Where(o => o.Status == OrderStatus.Placed && o.PlacedAt < cutoff).Select(o => o.Id).Take(100).ToListAsync(ct);
+        var released = 0;
+        foreach (var orderId in stale)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var claimed = await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Placed)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.UpdatedAt, now), ct);
+            if (claimed == 0)
+            {
+                continue;
+            }
+            var lines = await db.OrderLines.Where(l => l.OrderId == orderId).Select(l => new { l.VariantId, l.Quantity }).ToListAsync(ct);
+            foreach (var line in lines)
+            {
+                await db.Variants.Where(v => v.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Stock, v => v.Stock + line.Quantity), ct);
+            }
+            await db.Fulfillments.Where(f => f.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled), ct);
+            db.OrderEvents.Add(new OrderEvent { Id = Infrastructure.Ids.New(), OrderId = orderId, Status = OrderStatus.Cancelled, At = now, Note = "Checkout did not finish; stock returned" });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            released++;
+        }
+        if (released > 0)
+        {
+            logger.LogWarning("Released {Count} orders whose checkout did not finish", released);
+        }
+        return released;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using Dots.Modules.Ordering;
+using Dots.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dots.Tests.Ordering;
+
+public sealed class ConcurrencyTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    [Fact]
+    public async Task ManyParallelCheckouts_OnLittleStock_SellExactlyTheStock()
+    {
+        const int stock = 13;
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: stock);
+        var variantId = product.FirstVariantId();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => platform.NewUserAsync()));
+
+        var attempts = buyers.SelectMany(b => Enumerable.Range(0, 5).Select(i => (Buyer: b, Key: $"flash-{i}"))).ToList();
+        var responses = await Task.WhenAll(attempts.Select(a => a.Buyer.PlaceOrderAsync(Api.OrderBody(variantId, 1), a.Key)));
+
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        Assert.Equal(stock, statuses.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(attempts.Count - stock, statuses.Count(s => s == HttpStatusCode.Conflict));
+        Assert.Equal(0, await platform.CreateClient().StockAsync((string)product["id"]!));
+        var sold = await platform.WithDbAsync(db => db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity));
+        Assert.Equal(stock, sold);
+    }
+
+    [Fact]
+    public async Task ParallelMultiLineCheckouts_NeverOversellAnyVariant()
+    {
+        var owner = await platform.NewUserAsync();
+        var shopId = await owner.OpenShopAsync();
+        var a = await owner.CreateProductAsync(shopId, title: "A", stock: 6);
+        var b = await owner.CreateProductAsync(shopId, title: "B", stock: 9);
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => platform.NewUserAsync()));
+        var bodies = buyers.SelectMany((buyer, i) => Enumerable.Range(0, 3).Select(k => (buyer, body: (object)new
+        {
+            // Alternating line order: the service must lock in one global order or these would deadlock.
+            items = (i + k) % 2 == 0
+                ? new[] { new { variantId = a.FirstVariantId(), quantity = 1 }, new { variantId = b.FirstVariantId(), quantity = 2 } }
+                : new[] { new { variantId = b.FirstVariantId(), quantity = 2 }, new { variantId = a.FirstVariantId(), quantity = 1 } },
+            shippingAddress = Api.Address,
+            payment = new { method = "card", cardNumber = Api.ApprovedCard },
+        }))).ToList();
+        var responses = await Task.WhenAll(bodies.Select(x => x.buyer.PlaceOrderAsync(x.body)));
+        var created = responses.Count(r => r.StatusCode == HttpStatusCode.Created);
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        Assert.Equal(4, created);
+        Assert.Equal(2, await platform.CreateClient().StockAsync((string)a["id"]!));
+        Assert.Equal(1, await platform.CreateClient().StockAsync((string)b["id"]!));
+    }
+
+    [Fact]
+    public async Task ParallelRetriesWithOneIdempotencyKey_CreateOneOrderAndChargeOnce()
+    {
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 50);
+        var buyer = await platform.NewUserAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => buyer.PlaceOrderAsync(Api.OrderBody(product.FirstVariantId(), 1), "double-click")));
+        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var bodies = await Task.WhenAll(responses.Where(r => r.StatusCode == HttpStatusCode.Created).Select(r => r.Content.ReadAsStringAsync()));
+        Assert.NotEmpty(bodies);
+        Assert.Single(bodies.Distinct());
+        Assert.Equal(49, await platform.CreateClient().StockAsync((string)product["id"]!));
+        var captures = await platform.WithDbAsync(db => db.Payments.CountAsync(p => p.Kind == PaymentKind.Capture && db.Orders.Any(o => o.Id == p.OrderId && o.BuyerId != null && db.OrderLines.Any(l => l.OrderId == o.Id && l.VariantId == product.FirstVariantId()))));
+        Assert.Equal(1, captures);
+    }
+
+    [Fact]
+    public async Task ParallelCancels_ReturnTheStockAndRefundExactlyOnce()
+    {
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 10);
+        var buyer = await platform.NewUserAsync();
+        var order = await (await buyer.PlaceOrderAsync(Api.OrderBody(product.FirstVariantId(), 3))).JsonAsync(HttpStatusCode.Created);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => buyer.Http.PostAsync($"/api/orders/{order["id"]}/cancel", null)));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(10, await platform.CreateClient().StockAsync((string)product["id"]!));
+        var orderId = (string)order["id"]!;
+        var refunds = await platform.WithDbAsync(db => db.Payments.CountAsync(p => p.OrderId == orderId && p.Kind == PaymentKind.Refund));
+        Assert.Equal(1, refunds);
+    }
+}
+
+public sealed class StaleOrderTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    [Fact]
+    public async Task AnOrderWhoseCheckoutDied_GetsItsStockBackOnce_EvenWithTwoSweepersRacing()
+    {
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 10);
+        var productId = (string)product["id"]!;
+        var variantId = product.FirstVariantId();
+        var buyer = await platform.NewUserAsync();
+        var placed = await (await buyer.PlaceOrderAsync(Api.OrderBody(variantId, 3))).JsonAsync(HttpStatusCode.Created);
+        var orderId = (string)placed["id"]!;
+
+        // Simulate a process that died after taking the stock: the order is still Placed, and old.
+        var old = DateTimeOffset.UtcNow - StaleOrderSweeper.StaleAfter - TimeSpan.FromMinutes(1);
+        await platform.WithDbAsync(db => db.Orders.Where(o => o.Id == orderId)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Placed).SetProperty(o => o.PlacedAt, old)));
+        Assert.Equal(7, await platform.CreateClient().StockAsync(productId));
+
+        var sweeper = platform.Services.GetRequiredService<StaleOrderSweeper>();
+        var released = await Task.WhenAll(sweeper.SweepAsync(CancellationToken.None), sweeper.SweepAsync(CancellationToken.None));
+        Assert.Equal(1, released.Sum());
+        Assert.Equal(10, await platform.CreateClient().StockAsync(productId));
+        var order = await (await buyer.Http.GetAsync($"/api/orders/{orderId}")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Cancelled", (string?)order["status"]);
+    }
+}
