@@ -48,6 +48,13 @@ public sealed class SellerTests(AppFixture app)
         await Expect(seller.GetByTestId("product-row")).ToContainTextAsync("2 variants");
         await AppFixture.ScreenshotAsync(seller, "desktop-sell-products");
 
+        await seller.GetByTestId("product-row").GetByRole(AriaRole.Link).ClickAsync();
+        await seller.GetByLabel("Add an image").SetInputFilesAsync(Path.Combine(AppContext.BaseDirectory, "Assets", "candle.png"));
+        await seller.GetByLabel("Describe the image").FillAsync("A white moon jar candle");
+        await seller.GetByRole(AriaRole.Button, new() { Name = "Upload" }).ClickAsync();
+        await Expect(seller.Locator(".toast")).ToContainTextAsync("The image is added");
+        await Expect(seller.Locator("img[alt='A white moon jar candle']")).ToBeVisibleAsync();
+
         var customer = await app.NewPageAsync();
         await Journeys.RegisterAsync(customer, Journeys.NewEmail("fan"));
         await customer.GotoAsync("/search?q=" + token);

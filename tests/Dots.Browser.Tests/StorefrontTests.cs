@@ -105,7 +105,7 @@ public sealed class StorefrontTests(AppFixture app)
     }
 
     [Fact]
-    public async Task SearchFilters_NarrowByCategoryAndPrice_AndPagesThroughResults()
+    public async Task SearchFilters_PageThroughResults_ExplainEmptyAndInvalidSearches_AndUnknownPagesAre404()
     {
         var page = await app.NewPageAsync();
         await page.GotoAsync("/search?sort=price-asc");
@@ -117,6 +117,12 @@ public sealed class StorefrontTests(AppFixture app)
 
         await page.GotoAsync("/search?q=zzzqqqxxnothing");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Nothing found" })).ToBeVisibleAsync();
+
+        var missing = await page.GotoAsync("/no-such-page");
+        Assert.Equal(404, missing!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        missing = await page.GotoAsync("/products/no-such-product");
+        Assert.Equal(404, missing!.Status);
 
         await page.GotoAsync("/search?minPrice=50000&maxPrice=1000");
         await Expect(page.Locator("#maxPrice-error")).ToContainTextAsync("maxPrice");

@@ -62,6 +62,10 @@ public static class Formatting
     public static string Options(IReadOnlyDictionary<string, string> options) =>
         options.Count == 0 ? "" : string.Join(" · ", options.Select(o => o.Value));
 
+    /// <summary>A page number or index from a query string; anything else (text, negative, huge) is null, never an error.</summary>
+    public static int? PositiveInt(string? text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 1_000_000 ? n : null;
+
     /// <summary>Only paths on this site, so a crafted return URL cannot send people elsewhere.</summary>
     public static string LocalUrl(string? url, string fallback = "/") =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)

@@ -1,4 +1,5 @@
 using Dots.Infrastructure;
+using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
 using Microsoft.AspNetCore.Identity;
@@ -21,6 +22,8 @@ internal static class WebActions
         web.MapPost("/cart/set", SetCartQuantity);
         web.MapPost("/orders/{id}/cancel", CancelOrder);
         web.MapPost("/sell/{shopId}/orders/{orderId}/advance", AdvanceOrder);
+        web.MapPost("/sell/{shopId}/products/{productId}/images", UploadImage)
+            .WithMetadata(new RequestSizeLimitAttribute(ProductImages.MaxBytes + 64 * 1024));
         web.MapPost("/account/logout", SignOut);
         web.MapGet("/culture", SwitchCulture);
         return app;
@@ -110,6 +113,25 @@ internal static class WebActions
             return Results.LocalRedirect(page + "?toast=advance-failed");
         }
         return Results.LocalRedirect(page + "?toast=advanced");
+    }
+
+    private static async Task<IResult> UploadImage(
+        string shopId, string productId, HttpContext http, ProductImages images, IFormFile? file, [FromForm] string? alt, CancellationToken ct)
+    {
+        var page = $"/sell/{Uri.EscapeDataString(shopId)}/products/{Uri.EscapeDataString(productId)}";
+        if (http.User.UserIdOrNull() is not { } userId)
+        {
+            return Results.LocalRedirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(page));
+        }
+        try
+        {
+            await images.AddAsync(productId, userId, file, alt, ct);
+        }
+        catch (Exception e) when (e is RequestValidationException or NotFoundException or ForbiddenException)
+        {
+            return Results.LocalRedirect(page + "?toast=image-failed");
+        }
+        return Results.LocalRedirect(page + "?toast=image-added");
     }
 
     private static async Task<IResult> SignOut(SignInManager<AppUser> signIn)

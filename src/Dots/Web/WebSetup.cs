@@ -2,6 +2,8 @@ using System.Globalization;
 using Dots.Modules.Catalog;
 using Dots.Web.Components;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Localization;
 
 namespace Dots.Web;
@@ -18,6 +20,8 @@ public static class WebSetup
         services.AddCascadingAuthenticationState();
         services.AddLocalization();
         services.AddScoped<ShopCatalog>();
+        services.AddMemoryCache();
+        services.AddScoped<StorefrontCache>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");
@@ -47,6 +51,11 @@ public static class WebSetup
         app.MapStaticAssets();
         app.MapWebActions();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Any other page address gets the shop's own "not found" page (404) instead of a bare status text; /api stays ProblemDetails.
+        app.MapFallback("{*path:nonfile}", (HttpContext http) => http.Request.Path.StartsWithSegments("/api")
+                ? Results.NotFound()
+                : new RazorComponentResult<App> { StatusCode = StatusCodes.Status404NotFound })
+            .WithMetadata(new HttpMethodMetadata(["GET", "HEAD"]));
         return app;
     }
 }

@@ -44,6 +44,15 @@ public sealed class FormattingTests
     [InlineData(null, "/")]
     public void ReturnUrls_StayOnThisSite(string? url, string expected) => Assert.Equal(expected, Formatting.LocalUrl(url));
 
+    [Theory]
+    [InlineData("3", 3)]
+    [InlineData("0", 0)]
+    [InlineData("abc", null)]
+    [InlineData("-1", null)]
+    [InlineData("99999999999", null)]
+    [InlineData(null, null)]
+    public void PageNumbersFromTheAddressBar_NeverBreakAPage(string? text, int? expected) => Assert.Equal(expected, Formatting.PositiveInt(text));
+
     [Fact]
     public void FormErrors_ShowNestedServiceErrorsUnderTheirField()
     {

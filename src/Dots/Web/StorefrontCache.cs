@@ -1,0 +1,33 @@
+using Dots.Modules.Catalog;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Dots.Web;
+
+public sealed record HomeShelves(IReadOnlyList<ProductSummaryDto> Newest, IReadOnlyList<ProductSummaryDto> Popular);
+
+/// <summary>
+/// Storefront reads that every visitor shares and that may lag the database by seconds: the category list and the
+/// home page's shelves. Per instance, short-lived, so a second instance never needs to be told (ADR 0008).
+/// </summary>
+public sealed class StorefrontCache(IMemoryCache cache, CatalogService catalog)
+{
+    public static readonly TimeSpan ShelfLife = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan CategoryLife = TimeSpan.FromMinutes(5);
+
+    public async Task<IReadOnlyList<CategoryDto>> CategoriesAsync(CancellationToken ct) =>
+        (await cache.GetOrCreateAsync("web:categories", async e =>
+        {
+            e.AbsoluteExpirationRelativeToNow = CategoryLife;
+            return await catalog.CategoriesAsync(ct);
+        }))!;
+
+    public async Task<HomeShelves> HomeAsync(CancellationToken ct) =>
+        (await cache.GetOrCreateAsync("web:home", async e =>
+        {
+            e.AbsoluteExpirationRelativeToNow = ShelfLife;
+            // One DbContext per request cannot run queries in parallel, so these run one after another.
+            var newest = await catalog.SearchAsync(new ProductQuery(Sort: "newest", PageSize: 10), ct);
+            var popular = await catalog.SearchAsync(new ProductQuery(Sort: "popular", PageSize: 10), ct);
+            return new HomeShelves(newest.Items, popular.Items);
+        }))!;
+}
