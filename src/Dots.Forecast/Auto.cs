@@ -83,6 +83,12 @@ internal static class Auto
         if (Stats.AllEqual(y))
             return new SeriesPlan { History = y, NonNegative = nonNegative, Sparse = false, Pool = null };
         bool sparse = nonNegative && Stats.ZeroFraction(y) >= IntermittentZeroShare;
+        if (!sparse && o.OutlierThreshold is double threshold)
+        {
+            var cleaned = new double[y.Length];
+            if (Outliers.Clean(y, threshold, cleaned) > 0)
+                y = cleaned;
+        }
         var pool = sparse ? SparsePool
             : o.SeasonLength <= 1 ? SmoothPool
             : o.SeasonLength <= Ets.MaxSeason ? SeasonalSmoothPool : LongSeasonSmoothPool;

@@ -28,6 +28,13 @@ public sealed record ForecastOptions
     /// <summary>Rolling origins used to score candidates; histories of 60 or more points use at least 5.</summary>
     public int BacktestOrigins { get; init; } = 3;
 
+    /// <summary>
+    /// <c>auto</c> only: in smooth (non-intermittent) histories, values further than this many robust
+    /// standard deviations from their local median are replaced by it before fitting. Null turns it off.
+    /// Intermittent histories are never cleaned: their spikes are the demand.
+    /// </summary>
+    public double? OutlierThreshold { get; init; } = 6;
+
     /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>
     public int QuantileOrigins { get; init; } = 8;
 
