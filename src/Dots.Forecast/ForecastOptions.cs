@@ -30,10 +30,12 @@ public sealed record ForecastOptions
 
     /// <summary>
     /// <c>auto</c> only: in smooth (non-intermittent) histories, values further than this many robust
-    /// standard deviations from their local median are replaced by it before fitting. Null turns it off.
-    /// Intermittent histories are never cleaned: their spikes are the demand.
+    /// standard deviations from their local median are replaced by it before fitting (6 is a sensible
+    /// value). Off (null) by default: on M4 weekly, cleaning at 6 worsened OWA from 0.752 to 0.794,
+    /// because a genuine recent level shift looks like a spike. Intermittent histories are never
+    /// cleaned: their spikes are the demand.
     /// </summary>
-    public double? OutlierThreshold { get; init; } = 6;
+    public double? OutlierThreshold { get; init; }
 
     /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>
     public int QuantileOrigins { get; init; } = 8;
