@@ -16,7 +16,14 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             {
                 throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set (use --ConnectionStrings:Postgres=\"Host=...;Database=...;Username=...\").");
             }
-            return new DatabaseSettings(DatabaseProvider.Postgres, cs);
+            // Automatic preparation lets PostgreSQL skip parsing and planning the statements every checkout repeats.
+            var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(cs);
+            if (npgsql.MaxAutoPrepare == 0)
+            {
+                npgsql.MaxAutoPrepare = 64;
+                npgsql.AutoPrepareMinUsages = 2;
+            }
+            return new DatabaseSettings(DatabaseProvider.Postgres, npgsql.ToString());
         }
         if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
