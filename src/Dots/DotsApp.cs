@@ -171,9 +171,23 @@ internal sealed class DatabaseHealthCheck(DotsDbContext db) : Microsoft.Extensio
 {
     public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
         Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
+        await CanQueryAsync(cancellationToken)
             ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
             : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The database cannot be reached.");
+
+    /// <summary>A real query through the app's own connection (not a connect-only probe), so "healthy" means it can serve.</summary>
+    private async Task<bool> CanQueryAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.Categories.Select(c => c.Slug).FirstOrDefaultAsync(ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
 }
 
 /// <summary>

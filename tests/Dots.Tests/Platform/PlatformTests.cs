@@ -88,3 +88,19 @@ public sealed class RateLimitTests(StrictRateLimitPlatform platform) : IClassFix
         Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
     }
 }
+
+public sealed class HealthProbeTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    [Fact]
+    public async Task RepeatedHealthProbes_LeaveTheApiAnswering()
+    {
+        var client = platform.CreateClient();
+        client.Timeout = TimeSpan.FromSeconds(30);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        }
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/products?pageSize=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+    }
+}

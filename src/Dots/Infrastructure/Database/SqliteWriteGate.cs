@@ -49,14 +49,24 @@ internal sealed class SqliteWriteGate : DbConnectionInterceptor
         return Task.CompletedTask;
     }
 
+    // EF disposes some connections without closing them first (SQLite's database-exists probe, for one); a disposed
+    // connection must give the gate back too, or every later query would wait forever.
+    public override void ConnectionDisposed(DbConnection connection, ConnectionEndEventData eventData) => Release(connection);
+
+    public override Task ConnectionDisposedAsync(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        Release(connection);
+        return Task.CompletedTask;
+    }
+
     private static SemaphoreSlim GateFor(DbConnection connection) =>
         Gates.GetOrAdd(connection.DataSource ?? connection.ConnectionString, _ => new SemaphoreSlim(1, 1));
 
     private static void Release(DbConnection connection)
     {
-        if (Held.TryGetValue(connection, out var gate))
+        // Remove succeeds once per acquisition, so a close followed by a dispose releases only once.
+        if (Held.TryGetValue(connection, out var gate) && Held.Remove(connection))
         {
-            Held.Remove(connection);
             gate.Release();
         }
     }
