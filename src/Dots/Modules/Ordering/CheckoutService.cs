@@ -169,9 +169,9 @@ public sealed class CheckoutService(
             await tx.DisposeAsync();
             db.ChangeTracker.Clear();
             var stock = await db.Variants.AsNoTracking().Where(v => items.Select(i => i.VariantId).Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Stock, CancellationToken.None);
-            var short_ = sorted.First(i => stock[i.VariantId] < i.Quantity);
-            var variant = variants[short_.VariantId];
-            throw OutOfStock(variant, products[variant.ProductId], stock[short_.VariantId]);
+            var lacking = sorted.First(i => stock[i.VariantId] < i.Quantity);
+            var variant = variants[lacking.VariantId];
+            throw OutOfStock(variant, products[variant.ProductId], stock[lacking.VariantId]);
         }
         catch
         {
