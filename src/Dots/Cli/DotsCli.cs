@@ -42,7 +42,28 @@ internal static class DotsCli
         bench.Subcommands.Add(BenchCheckoutCommand.Create());
         bench.Subcommands.Add(RouteCommands.CreateBench());
         root.Subcommands.Add(bench);
-        return await root.Parse(args).InvokeAsync();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // A mistyped command line is the user's mistake: say what is wrong and where to look, exit 2 like other bad input.
+            foreach (var error in parse.Errors)
+            {
+                Console.Error.WriteLine($"error: {error.Message}");
+            }
+            Console.Error.WriteLine($"Run 'dots {string.Join(' ', CommandPath(parse.CommandResult))} --help' for the usage.".Replace("dots  --help", "dots --help", StringComparison.Ordinal));
+            return 2;
+        }
+        return await parse.InvokeAsync();
+    }
+
+    private static IEnumerable<string> CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new Stack<string>();
+        for (var current = result; current is not null && current.Command is not RootCommand; current = current.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Push(current.Command.Name);
+        }
+        return names;
     }
 
     /// <summary>Host arguments: the tokens the CLI did not claim, plus the data directory as configuration.</summary>

@@ -62,6 +62,15 @@ public sealed class LibraryCliTests : IDisposable
     }
 
     [Fact]
+    public async Task AMistypedCommandLine_ExitsWith2AndSaysWhatIsWrong()
+    {
+        var (exit, _, err) = await RunAsync("forecast", "predict", "--horizon", "soon");
+        Assert.Equal(2, exit);
+        Assert.Contains("--train", err, StringComparison.Ordinal);
+        Assert.Contains("dots forecast predict --help", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RecsRecommend_WritesRankedUserItemRowsForEveryListedUser()
     {
         var train = Path.Combine(_dir, "train.csv");

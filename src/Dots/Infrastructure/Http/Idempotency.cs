@@ -18,12 +18,15 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
+    /// <summary>The request's Idempotency-Key, or null when the client sent none.</summary>
+    public static string? KeyOf(HttpContext http) => http.Request.Headers[Header].ToString() is { Length: > 0 } key ? key : null;
+
     public async Task<IResult> RunAsync<TResponse>(
         HttpContext http, string scope, object request, Func<Task<(int Status, TResponse Body, string? Location)>> action)
     {
         var ct = http.RequestAborted;
-        var key = http.Request.Headers[Header].ToString();
-        if (string.IsNullOrEmpty(key))
+        var key = KeyOf(http);
+        if (key is null)
         {
             var (status, body, location) = await action();
             return Respond(http, status, JsonSerializer.Serialize(body, json.Value.SerializerOptions), "application/json", location, replayed: false);

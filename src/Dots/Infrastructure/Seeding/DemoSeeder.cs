@@ -6,6 +6,7 @@ using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Dots.Infrastructure.Seeding;
 
@@ -13,7 +14,7 @@ namespace Dots.Infrastructure.Seeding;
 /// Reference data on every start; on a fresh database, a demo marketplace: ten shops, 230+ products with
 /// variants and images, and customers with order history, so the storefront looks alive from the first run.
 /// </summary>
-public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, DataPaths paths, TimeProvider clock, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, DataPaths paths, TimeProvider clock, IOptions<OrderingOptions> ordering, ILogger<DemoSeeder> logger)
 {
     public const string DemoPassword = "Demo1234";
     public const string DemoCustomerEmail = "demo@dots.local";
@@ -162,7 +163,7 @@ public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, Dat
                 });
             }
             order.Fulfillments.Add(new Fulfillment { Id = fulfillmentId, OrderId = order.Id, ShopId = byShop.Key, Status = status, Subtotal = subtotal, UpdatedAt = placed });
-            var commission = Math.Round(subtotal * 0.10m, 0);
+            var commission = Math.Round(subtotal * ordering.Value.CommissionRate, 0);
             db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, FulfillmentId = fulfillmentId, Kind = PayoutKind.Sale, Amount = subtotal, Currency = "KRW", At = placed });
             db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, FulfillmentId = fulfillmentId, Kind = PayoutKind.Commission, Amount = -commission, Currency = "KRW", At = placed });
             if (status == OrderStatus.Cancelled)

@@ -44,14 +44,14 @@ public static class OrderingApi
     private static Task<IResult> PlaceOrder(PlaceOrderRequest request, CheckoutService checkout, Idempotency idempotency, HttpContext http) =>
         idempotency.RunAsync(http, "orders", request, async () =>
         {
-            var order = await checkout.PlaceOrderAsync(http.User.UserId(), request, http.Request.Headers[Idempotency.Header].ToString() is { Length: > 0 } k ? k : null, http.RequestAborted);
+            var order = await checkout.PlaceOrderAsync(http.User.UserId(), request, Idempotency.KeyOf(http), http.RequestAborted);
             return (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}");
         });
 
     private static Task<IResult> CheckoutCart(CheckoutCartRequest request, CartService carts, Idempotency idempotency, HttpContext http) =>
         idempotency.RunAsync(http, "cart-checkout", request, async () =>
         {
-            var order = await carts.CheckoutAsync(http.User.UserId(), request, http.Request.Headers[Idempotency.Header].ToString() is { Length: > 0 } k ? k : null, http.RequestAborted);
+            var order = await carts.CheckoutAsync(http.User.UserId(), request, Idempotency.KeyOf(http), http.RequestAborted);
             return (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}");
         });
 
