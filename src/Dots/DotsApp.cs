@@ -167,29 +167,6 @@ internal sealed class DatabaseStartupFilter(IServiceProvider services, IConfigur
     }
 }
 
-internal sealed class DatabaseHealthCheck(DotsDbContext db) : Microsoft.Extensions.Diagnostics.HealthChecks.IHealthCheck
-{
-    public async Task<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult> CheckHealthAsync(
-        Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await CanQueryAsync(cancellationToken)
-            ? Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy()
-            : Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Unhealthy("The database cannot be reached.");
-
-    /// <summary>A real query through the app's own connection (not a connect-only probe), so "healthy" means it can serve.</summary>
-    private async Task<bool> CanQueryAsync(CancellationToken ct)
-    {
-        try
-        {
-            await db.Categories.Select(c => c.Slug).FirstOrDefaultAsync(ct);
-            return true;
-        }
-        catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException)
-        {
-            return false;
-        }
-    }
-}
-
 /// <summary>
 /// Rejects bodies over the endpoint's limit with a 413 problem from the declared Content-Length, before reading them
 /// (Kestrel enforces the same limit on the stream for bodies without a length).

@@ -21,7 +21,7 @@ public static class WebSetup
         services.AddLocalization();
         services.AddScoped<ShopCatalog>();
         services.AddMemoryCache();
-        services.AddScoped<StorefrontCache>();
+        services.AddSingleton<StorefrontCache>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");

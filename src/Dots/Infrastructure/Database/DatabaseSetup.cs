@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Infrastructure.Database;
 
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString)
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, SqliteLocking SqliteLocking = SqliteLocking.WriteGate)
 {
     /// <summary>Reads `Database:Provider` (Sqlite | Postgres) and `ConnectionStrings:Postgres`; SQLite lives in the data directory.</summary>
     public static DatabaseSettings From(IConfiguration configuration, DataPaths paths)
@@ -36,7 +36,12 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             // Writers queue on SQLite's single write lock; wait for it rather than fail.
             DefaultTimeout = 60,
         };
-        return new DatabaseSettings(DatabaseProvider.Sqlite, sqlite.ToString());
+        var lockingText = configuration["Database:SqliteLocking"] ?? nameof(SqliteLocking.WriteGate);
+        if (!Enum.TryParse<SqliteLocking>(lockingText, ignoreCase: true, out var locking) || !Enum.IsDefined(locking))
+        {
+            throw new InvalidOperationException($"Unknown Database:SqliteLocking '{lockingText}'; use WriteGate, ConnectionGate or BusyTimeout.");
+        }
+        return new DatabaseSettings(DatabaseProvider.Sqlite, sqlite.ToString(), locking);
     }
 }
 
@@ -45,11 +50,18 @@ public static class DatabaseSetup
     public static IServiceCollection AddDotsDatabase(this IServiceCollection services)
     {
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<DataPaths>()));
+        services.AddSingleton<DatabaseWatchdog>();
+        services.AddSingleton<WatchdogCommandInterceptor>();
+        services.AddSingleton(sp => new SqliteWriteGate(sp.GetRequiredService<DatabaseSettings>().SqliteLocking, sp.GetRequiredService<DatabaseWatchdog>()));
+        services.AddOptions<DatabaseHealthOptions>().BindConfiguration("Database:Health")
+            .Validate(o => o.StallThreshold > TimeSpan.Zero && o.ProbeTimeout > TimeSpan.Zero, "Database:Health thresholds must be positive.")
+            .ValidateOnStart();
         services.AddDbContext<SqliteDotsDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(new SqliteWriteGate()));
+                .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<WatchdogCommandInterceptor>()));
         services.AddDbContext<PostgresDotsDbContext>((sp, o) =>
-            o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations")));
+            o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
+                .AddInterceptors(sp.GetRequiredService<WatchdogCommandInterceptor>()));
         services.AddScoped<DotsDbContext>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresDotsDbContext>()
             : sp.GetRequiredService<SqliteDotsDbContext>());

@@ -11,9 +11,17 @@ public abstract class SellerPageBase : ComponentBase
 
     [CascadingParameter] protected HttpContext? Http { get; set; }
 
-    [Inject] protected CatalogService Catalog { get; set; } = default!;
+    [Inject] protected IServiceScopeFactory Scopes { get; set; } = default!;
 
-    protected ShopDto? Shop { get; private set; }
+    private ShopDto? _shop;
+    private bool _ready;
+
+    /// <summary>The shop, once the page's data has loaded: the page renders its content only then, so an early
+    /// render (the renderer may draw while the page still awaits) never sees half-loaded fields.</summary>
+    protected ShopDto? Shop => _ready ? _shop : null;
+
+    /// <summary>The owned shop while <see cref="LoadAsync"/> runs.</summary>
+    protected ShopDto LoadingShop => _shop ?? throw new InvalidOperationException("The shop is not loaded yet.");
 
     protected string UserId => Http!.User.UserId();
 
@@ -21,15 +29,17 @@ public abstract class SellerPageBase : ComponentBase
     {
         try
         {
-            Shop = CatalogService.ToDto(await Catalog.RequireOwnedShopAsync(ShopId, UserId, CancellationToken.None));
+            _ready = false;
+            _shop = await Scopes.RunAsync(async (CatalogService c) => CatalogService.ToDto(await c.RequireOwnedShopAsync(ShopId, UserId, CancellationToken.None)));
         }
         catch (Exception e) when (e is NotFoundException or ForbiddenException)
         {
-            Shop = null;
+            _shop = null;
             Http!.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
         await LoadAsync();
+        _ready = true;
     }
 
     protected virtual Task LoadAsync() => Task.CompletedTask;

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Dots.Tests.Infrastructure;
+
+namespace Dots.Tests.Platform;
+
+/// <summary>
+/// Real customers are signed in and arrive together. Eight of them (half with the web's sign-in cookie, half with
+/// bearer tokens), each also a seller, walk every storefront page, every seller page and the main API routes at
+/// the same time, round after round. Nothing may answer 5xx, nothing may hang, and the server must still say it is
+/// healthy afterwards. (Before the fix, the layout and the page shared one DbContext and this froze SQLite.)
+/// </summary>
+public sealed class SignedInLoadTests : IDisposable
+{
+    private const int Clients = 8;
+    private const int Rounds = 30;
+    private readonly DotsFactory _platform = new();
+
+    [Fact]
+    public Task EightSignedInClients_BrowsingEveryPageAtOnce_GetNoServerErrorsAndLeaveTheServerHealthy() =>
+        // A frozen server must fail the test, not hang the run.
+        BrowseAsync().WaitAsync(TimeSpan.FromMinutes(6));
+
+    private async Task BrowseAsync()
+    {
+        var clients = new List<Browser>();
+        for (var i = 0; i < Clients; i++)
+        {
+            clients.Add(await NewBrowserAsync(useCookie: i % 2 == 0));
+        }
+        // Everyone has something in the cart and an order from a neighbour's shop, so every page has data to load.
+        for (var i = 0; i < Clients; i++)
+        {
+            var neighbour = clients[(i + 1) % Clients];
+            var put = await clients[i].Http.PutAsJsonAsync($"/api/cart/items/{neighbour.VariantId}", new { quantity = 1 });
+            await put.JsonAsync(HttpStatusCode.OK);
+            var order = await new UserClient(clients[i].Email, clients[i].Http).PlaceOrderAsync(Api.OrderBody(neighbour.VariantId), $"load-{i}");
+            clients[i].OrderId = (string)(await order.JsonAsync(HttpStatusCode.Created))["id"]!;
+        }
+
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var requests = 0;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+        {
+            for (var round = 0; round < Rounds; round++)
+            {
+                foreach (var path in client.Paths())
+                {
+                    try
+                    {
+                        using var response = await client.Http.GetAsync(path, deadline.Token);
+                        Interlocked.Increment(ref requests);
+                        if ((int)response.StatusCode >= 500)
+                        {
+                            var body = await response.Content.ReadAsStringAsync();
+                            failures.Add($"{path} answered {(int)response.StatusCode}: {body[..Math.Min(300, body.Length)]}");
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        failures.Add($"{path} did not answer before the deadline (the server froze).");
+                        return;
+                    }
+                }
+            }
+        })));
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {requests} requests failed; first: {string.Join(Environment.NewLine, failures.Take(5))}");
+        Assert.Equal(Clients * Rounds * clients[0].Paths().Count, requests);
+        using var health = await _platform.CreateClient().GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("Healthy", await health.Content.ReadAsStringAsync());
+    }
+
+    private async Task<Browser> NewBrowserAsync(bool useCookie)
+    {
+        var email = $"load{Guid.NewGuid():N}@test.dots";
+        var http = _platform.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        (await http.PostAsJsonAsync("/api/auth/register", new { email, password = UserClient.Password })).EnsureSuccessStatusCode();
+        if (useCookie)
+        {
+            (await http.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email, password = UserClient.Password })).EnsureSuccessStatusCode();
+        }
+        else
+        {
+            var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = UserClient.Password });
+            var token = (string)(await login.JsonAsync(HttpStatusCode.OK))["accessToken"]!;
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        var user = new UserClient(email, http);
+        var shopId = await user.OpenShopAsync("Load shop " + email[4..10]);
+        var product = await user.CreateProductAsync(shopId, title: "Green tea " + email[4..10], stock: 1000);
+        return new Browser(email, http, useCookie, shopId, (string)product["id"]!, product.FirstVariantId());
+    }
+
+    public void Dispose() => _platform.Dispose();
+
+    private sealed record Browser(string Email, HttpClient Http, bool Cookie, string ShopId, string ProductId, string VariantId)
+    {
+        public string OrderId { get; set; } = "";
+
+        public IReadOnlyList<string> Paths() =>
+        [
+            "/", $"/products/{ProductId}", "/search?q=tea", "/cart", "/orders", $"/orders/{OrderId}", "/account", "/checkout",
+            "/sell", $"/sell/{ShopId}", $"/sell/{ShopId}/orders", $"/sell/{ShopId}/payouts", $"/sell/{ShopId}/products",
+            $"/sell/{ShopId}/products/new", $"/sell/{ShopId}/products/{ProductId}",
+            "/api/me", "/api/orders", $"/api/orders/{OrderId}", "/api/cart", "/api/products?q=tea", $"/api/products/{ProductId}",
+            $"/api/shops/{ShopId}/orders", $"/api/shops/{ShopId}/payouts", "/api/categories", "/health",
+        ];
+    }
+}
