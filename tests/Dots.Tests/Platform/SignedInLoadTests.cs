@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dots.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dots.Tests.Platform;
 
@@ -109,5 +111,60 @@ public sealed class SignedInLoadTests : IDisposable
             "/api/me", "/api/orders", $"/api/orders/{OrderId}", "/api/cart", "/api/products?q=tea", $"/api/products/{ProductId}",
             $"/api/shops/{ShopId}/orders", $"/api/shops/{ShopId}/payouts", "/api/categories", "/health",
         ];
+    }
+}
+
+/// <summary>/health tells an operator about stuck database work before customers notice.</summary>
+public sealed class HealthWatchdogTests : IDisposable
+{
+    private readonly StallingPlatform _platform = new();
+
+    [Fact]
+    public async Task Health_ReportsDegradedWhileDatabaseWorkIsStuck_AndHealthyAfterwards()
+    {
+        var watchdog = _platform.Services.GetRequiredService<Dots.Infrastructure.Database.DatabaseWatchdog>();
+        var client = _platform.CreateClient();
+        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+
+        using (watchdog.Waiting("sqlite gate"))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
+            using var degraded = await client.GetAsync("/health");
+            Assert.Equal(HttpStatusCode.OK, degraded.StatusCode);
+            Assert.Equal("Degraded", await degraded.Content.ReadAsStringAsync());
+        }
+        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+    }
+
+    [Fact]
+    public async Task Health_ReportsDegradedWhileARealQueryRunsPastTheThreshold()
+    {
+        var client = _platform.CreateClient();
+        var slow = Task.Run(async () =>
+        {
+            await using var scope = _platform.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Database.DotsDbContext>();
+            var sql = DotsFactory.Provider == Dots.Infrastructure.Database.DatabaseProvider.Postgres
+                ? "SELECT pg_sleep(1.5)"
+                // A recursive count that keeps SQLite busy for a while.
+                : "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 10000000) SELECT count(*) FROM n";
+            await db.Database.ExecuteSqlRawAsync(sql);
+        });
+        string? seen = null;
+        while (!slow.IsCompleted && seen != "Degraded")
+        {
+            await Task.Delay(100);
+            seen = await client.GetStringAsync("/health");
+        }
+        await slow;
+        Assert.Equal("Degraded", seen);
+        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+    }
+
+    public void Dispose() => _platform.Dispose();
+
+    private sealed class StallingPlatform : DotsFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Database:Health:StallThreshold"] = "00:00:00.200" };
     }
 }
