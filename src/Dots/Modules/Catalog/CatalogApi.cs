@@ -10,6 +10,7 @@ public static class CatalogApi
     {
         services.AddScoped<IProductSearch, ProductSearch>();
         services.AddScoped<CatalogService>();
+        services.AddScoped<StockService>();
         services.AddScoped<ProductImages>();
         return services;
     }

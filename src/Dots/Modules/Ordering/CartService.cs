@@ -6,27 +6,23 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Ordering;
 
 /// <summary>A signed-in customer's cart, kept in the database so it follows them across devices and instances.</summary>
-public sealed class CartService(DotsDbContext db, CheckoutService checkout, TimeProvider clock)
+public sealed class CartService(DotsDbContext db, StockService stock, CheckoutService checkout, TimeProvider clock)
 {
     public const int MaxLines = 50;
 
     public async Task<CartDto> GetAsync(string userId, CancellationToken ct)
     {
         var items = await db.CartItems.AsNoTracking().Where(c => c.UserId == userId).OrderBy(c => c.AddedAt).ToListAsync(ct);
-        var variantIds = items.Select(i => i.VariantId).ToList();
-        var variants = await db.Variants.AsNoTracking().Where(v => variantIds.Contains(v.Id)).ToDictionaryAsync(v => v.Id, ct);
-        var productIds = variants.Values.Select(v => v.ProductId).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).Include(p => p.Images).ToDictionaryAsync(p => p.Id, ct);
+        var variants = await stock.GetVariantsAsync(items.Select(i => i.VariantId).ToList(), ct);
         var lines = new List<CartLineDto>();
         foreach (var item in items)
         {
-            if (!variants.TryGetValue(item.VariantId, out var v) || !products.TryGetValue(v.ProductId, out var p) || p.Status != ProductStatus.Published)
+            if (!variants.TryGetValue(item.VariantId, out var v) || !v.ForSale)
             {
                 continue;
             }
-            lines.Add(new CartLineDto(v.Id, p.Id, p.ShopId, p.Title, p.TitleKo, v.Sku, v.Options, item.Quantity, v.Stock,
-                MoneyDto.Of(v.Price, v.Currency), MoneyDto.Of(v.Price * item.Quantity, v.Currency),
-                p.Images.OrderBy(i => i.SortOrder).Select(i => CatalogService.ImageUrl(i.FileName)).FirstOrDefault()));
+            lines.Add(new CartLineDto(v.VariantId, v.ProductId, v.ShopId, v.Title, v.TitleKo, v.Sku, new Dictionary<string, string>(v.Options), item.Quantity, v.Stock,
+                MoneyDto.Of(v.Price, v.Currency), MoneyDto.Of(v.Price * item.Quantity, v.Currency), v.ImageUrl));
         }
         var currency = lines.Select(l => l.UnitPrice.Currency).FirstOrDefault() ?? "KRW";
         return new CartDto(lines, MoneyDto.Of(lines.Where(l => l.LineTotal.Currency == currency).Sum(l => l.LineTotal.Amount), currency), lines.Sum(l => l.Quantity));
@@ -39,7 +35,7 @@ public sealed class CartService(DotsDbContext db, CheckoutService checkout, Time
             .Require(request.Quantity is not null, "quantity", "The quantity is required.")
             .Require(request.Quantity is null or (>= 0 and <= 1000), "quantity", "The quantity must be between 0 and 1000.")
             .ThrowIfInvalid();
-        var exists = await db.Variants.AnyAsync(v => v.Id == variantId && db.Products.Any(p => p.Id == v.ProductId && p.Status == ProductStatus.Published), ct);
+        var exists = await stock.IsForSaleAsync(variantId, ct);
         if (!exists)
         {
             throw new NotFoundException($"No product variant with id '{variantId}' is for sale.");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
@@ -8,12 +7,13 @@ using Microsoft.Extensions.Options;
 namespace Dots.Modules.Ordering;
 
 /// <summary>
-/// Checkout that never oversells. Stock is taken by one conditional UPDATE per variant
-/// (<c>stock = stock - q WHERE stock >= q</c>) issued last in a short transaction, so the hot row is locked only
-/// from that statement to the commit — never across the payment call (docs/decisions/0003-checkout-without-long-locks.md).
+/// Checkout that never oversells. The order is written and Catalog's <see cref="StockService"/> takes the stock last
+/// in the same short transaction, so the hot row is locked only from that statement to the commit — never across the
+/// payment call (docs/decisions/0003-checkout-without-long-locks.md).
 /// </summary>
 public sealed class CheckoutService(
     DotsDbContext db,
+    StockService stock,
     IPaymentGateway gateway,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
@@ -24,18 +24,12 @@ public sealed class CheckoutService(
     public async Task<OrderDto> PlaceOrderAsync(string buyerId, PlaceOrderRequest request, string? idempotencyKey, CancellationToken ct)
     {
         var (items, address, card) = Validate(request);
-        var variantIds = items.Select(i => i.VariantId).ToList();
-        // One round trip for prices, stock and titles.
-        var rows = await db.Variants.AsNoTracking().Where(v => variantIds.Contains(v.Id))
-            .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new { Variant = v, Product = p })
-            .ToListAsync(ct);
-        var variants = rows.ToDictionary(r => r.Variant.Id, r => r.Variant);
-        var products = rows.Select(r => r.Product).DistinctBy(p => p.Id).ToDictionary(p => p.Id);
+        var variants = await stock.GetVariantsAsync(items.Select(i => i.VariantId).ToList(), ct);
 
         var v = new Validation();
         for (var i = 0; i < items.Count; i++)
         {
-            if (!variants.TryGetValue(items[i].VariantId, out var variant) || products[variant.ProductId].Status != ProductStatus.Published)
+            if (!variants.TryGetValue(items[i].VariantId, out var variant) || !variant.ForSale)
             {
                 v.Add($"items[{items[i].Index}].variantId", $"No product variant with id '{items[i].VariantId}' is for sale.");
             }
@@ -46,17 +40,17 @@ public sealed class CheckoutService(
         {
             throw new RequestValidationException("items", $"One order cannot mix currencies ({string.Join(", ", currencies)}); order from each shop separately.");
         }
-        // A cheap early answer for the sold-out case; the conditional UPDATE below is what actually guarantees it.
+        // A cheap early answer for the sold-out case; the stock service's conditional take is what actually guarantees it.
         foreach (var item in items)
         {
             if (variants[item.VariantId].Stock < item.Quantity)
             {
-                throw OutOfStock(variants[item.VariantId], products[variants[item.VariantId].ProductId], variants[item.VariantId].Stock);
+                throw StockService.OutOfStock(variants[item.VariantId], item.VariantId);
             }
         }
 
-        var order = BuildOrder(buyerId, items, variants, products, address, currencies[0]);
-        await ReserveAsync(order, items, variants, products, ct);
+        var order = BuildOrder(buyerId, items, variants, address, currencies[0]);
+        await ReserveAsync(order, items, ct);
 
         var total = new Money(order.Total, order.Currency);
         var key = idempotencyKey ?? order.Id;
@@ -71,7 +65,7 @@ public sealed class CheckoutService(
         return OrderMapper.ToDto(order);
     }
 
-    private Order BuildOrder(string buyerId, List<Item> items, Dictionary<string, Variant> variants, Dictionary<string, Product> products, Address address, string currency)
+    private Order BuildOrder(string buyerId, List<Item> items, IReadOnlyDictionary<string, SellableVariant> variants, Address address, string currency)
     {
         var now = clock.GetUtcNow();
         var order = new Order { Id = Ids.New(), BuyerId = buyerId, Currency = currency, Status = OrderStatus.Placed, PlacedAt = now, UpdatedAt = now, ShippingAddress = address };
@@ -82,7 +76,6 @@ public sealed class CheckoutService(
             foreach (var item in shopItems)
             {
                 var variant = variants[item.VariantId];
-                var product = products[variant.ProductId];
                 var lineTotal = variant.Price * item.Quantity;
                 subtotal += lineTotal;
                 order.Lines.Add(new OrderLine
@@ -91,11 +84,11 @@ public sealed class CheckoutService(
                     OrderId = order.Id,
                     FulfillmentId = fulfillmentId,
                     ShopId = variant.ShopId,
-                    ProductId = product.Id,
-                    VariantId = variant.Id,
-                    Title = product.Title,
+                    ProductId = variant.ProductId,
+                    VariantId = variant.VariantId,
+                    Title = variant.Title,
                     Sku = variant.Sku,
-                    OptionsText = string.Join(", ", variant.Options.Select(o => $"{o.Key}: {o.Value}")),
+                    OptionsText = variant.OptionsText,
                     UnitPrice = variant.Price,
                     Quantity = item.Quantity,
                     LineTotal = lineTotal,
@@ -108,79 +101,21 @@ public sealed class CheckoutService(
         return order;
     }
 
-    /// <summary>Writes the order, then takes the stock; a variant short of stock rolls everything back (409).</summary>
-    private async Task ReserveAsync(Order order, List<Item> items, Dictionary<string, Variant> variants, Dictionary<string, Product> products, CancellationToken ct)
+    /// <summary>Writes the order, then Catalog takes the stock and commits both; a variant short of stock rolls everything back (409).</summary>
+    private async Task ReserveAsync(Order order, List<Item> items, CancellationToken ct)
     {
-        if (db.Provider == DatabaseProvider.Postgres)
-        {
-            await ReserveOnPostgresAsync(order, items, variants, products, ct);
-            return;
-        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Orders.Add(order);
-        await db.SaveChangesAsync(ct);
-        // Sorted ids: two checkouts that share variants lock them in the same order and cannot deadlock.
-        foreach (var item in items.OrderBy(i => i.VariantId, StringComparer.Ordinal))
-        {
-            var quantity = item.Quantity;
-            var taken = await db.Variants
-                .Where(x => x.Id == item.VariantId && x.Stock >= quantity)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock - quantity), ct);
-            if (taken == 0)
-            {
-                await tx.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-                var available = await db.Variants.AsNoTracking().Where(x => x.Id == item.VariantId).Select(x => x.Stock).FirstAsync(CancellationToken.None);
-                var variant = variants[item.VariantId];
-                throw OutOfStock(variant, products[variant.ProductId], available);
-            }
-        }
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>
-    /// PostgreSQL: the stock decrements and the COMMIT travel in one command, so the hot row is locked only inside
-    /// the server — no network round trip or thread-pool wait while other buyers queue on it, exactly like the
-    /// database's own pgbench ceiling. The decrement is unconditional and the CHECK (stock >= 0) constraint is what
-    /// refuses an oversell: the whole transaction, order rows included, then rolls back.
-    /// </summary>
-    private async Task ReserveOnPostgresAsync(Order order, List<Item> items, Dictionary<string, Variant> variants, Dictionary<string, Product> products, CancellationToken ct)
-    {
-        var sorted = items.OrderBy(i => i.VariantId, StringComparer.Ordinal).ToList();
-        var sql = new System.Text.StringBuilder();
-        var parameters = new List<object>();
-        foreach (var item in sorted)
-        {
-            sql.Append(CultureInfo.InvariantCulture, $"UPDATE \"Variants\" SET \"Stock\" = \"Stock\" - {{{parameters.Count}}} WHERE \"Id\" = {{{parameters.Count + 1}}};");
-            parameters.Add(item.Quantity);
-            parameters.Add(item.VariantId);
-        }
-        sql.Append("COMMIT;");
-
-        var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             db.Orders.Add(order);
             await db.SaveChangesAsync(ct);
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
-        }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.CheckViolation)
-        {
-            await tx.DisposeAsync();
-            db.ChangeTracker.Clear();
-            var stock = await db.Variants.AsNoTracking().Where(v => items.Select(i => i.VariantId).Contains(v.Id)).ToDictionaryAsync(v => v.Id, v => v.Stock, CancellationToken.None);
-            var lacking = sorted.First(i => stock[i.VariantId] < i.Quantity);
-            var variant = variants[lacking.VariantId];
-            throw OutOfStock(variant, products[variant.ProductId], stock[lacking.VariantId]);
         }
         catch
         {
-            await tx.DisposeAsync();
             db.ChangeTracker.Clear();
             throw;
         }
-        // The COMMIT above ended the transaction in the server; disposing only releases the connection.
-        await tx.DisposeAsync();
+        await stock.TakeAndCommitAsync(items.Select(i => new StockLine(i.VariantId, i.Quantity)).ToList(), ct);
     }
 
     /// <summary>Undoes a reservation whose payment failed: the stock goes back and the order disappears.</summary>
@@ -188,11 +123,7 @@ public sealed class CheckoutService(
     {
         logger.LogInformation("Releasing order {OrderId}: {Reason}", order.Id, reason);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var line in order.Lines)
-        {
-            var quantity = line.Quantity;
-            await db.Variants.Where(x => x.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + quantity), ct);
-        }
+        await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
         db.ChangeTracker.Clear();
         await db.Orders.Where(o => o.Id == order.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
@@ -217,10 +148,6 @@ public sealed class CheckoutService(
         // Money has moved: this write must not be abandoned because the client hung up.
         await db.SaveChangesAsync(CancellationToken.None);
     }
-
-    private static ConflictException OutOfStock(Variant variant, Product product, int available) =>
-        new($"Only {available} of '{product.Title}' ({variant.Sku}) left in stock.",
-            new Dictionary<string, object?> { ["variantId"] = variant.Id, ["available"] = available });
 
     private sealed record Item(int Index, string VariantId, int Quantity);
 

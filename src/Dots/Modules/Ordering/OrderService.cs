@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Ordering;
 
 /// <summary>Orders after checkout: the buyer's view, cancellation, and each shop's fulfilment and payouts.</summary>
-public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, CatalogService catalog, TimeProvider clock)
+public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, CatalogService catalog, StockService stock, TimeProvider clock)
 {
     private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
 
@@ -49,11 +49,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
 
             var order = await db.Orders.Include(o => o.Lines).Include(o => o.Fulfillments).Include(o => o.Payments)
                 .AsSplitQuery().FirstAsync(o => o.Id == orderId, ct);
-            foreach (var line in order.Lines)
-            {
-                var quantity = line.Quantity;
-                await db.Variants.Where(v => v.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Stock, v => v.Stock + quantity), ct);
-            }
+            await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
             foreach (var fulfillment in order.Fulfillments)
             {
                 fulfillment.Status = OrderStatus.Cancelled;

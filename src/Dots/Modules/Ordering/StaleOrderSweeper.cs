@@ -1,3 +1,4 @@
+using Dots.Modules.Catalog;
 using Dots.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 
@@ -47,10 +48,7 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
                 continue;
             }
             var lines = await db.OrderLines.Where(l => l.OrderId == orderId).Select(l => new { l.VariantId, l.Quantity }).ToListAsync(ct);
-            foreach (var line in lines)
-            {
-                await db.Variants.Where(v => v.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(v => v.Stock, v => v.Stock + line.Quantity), ct);
-            }
+            await scope.ServiceProvider.GetRequiredService<StockService>().ReturnAsync(lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
             await db.Fulfillments.Where(f => f.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled), ct);
             db.OrderEvents.Add(new OrderEvent { Id = Infrastructure.Ids.New(), OrderId = orderId, Status = OrderStatus.Cancelled, At = now, Note = "Checkout did not finish; stock returned" });
             await db.SaveChangesAsync(ct);

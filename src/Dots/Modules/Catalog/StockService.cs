@@ -1,0 +1,152 @@
+using System.Globalization;
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dots.Modules.Catalog;
+
+/// <summary>A variant as a buyer's cart and checkout see it: price, stock now, and whether it is for sale.</summary>
+public sealed record SellableVariant(
+    string VariantId, string ProductId, string ShopId, string Title, string? TitleKo, string Sku,
+    IReadOnlyDictionary<string, string> Options, decimal Price, string Currency, int Stock, bool ForSale, string? ImageUrl)
+{
+    public string OptionsText => string.Join(", ", Options.Select(o => $"{o.Key}: {o.Value}"));
+}
+
+/// <summary>Units of one variant to take from, or give back to, the shelf.</summary>
+public sealed record StockLine(string VariantId, int Quantity);
+
+/// <summary>
+/// Catalog's public surface for stock: other modules read sellable variants and take or return units here, never
+/// through Catalog's tables. Taking and returning join the caller's open transaction on the request's
+/// <see cref="DotsDbContext"/> (so an order and its stock commit together) and lock variant rows in one global order
+/// — ascending variant id — everywhere, so two operations that share variants can never deadlock.
+/// </summary>
+public sealed class StockService(DotsDbContext db)
+{
+    public async Task<IReadOnlyDictionary<string, SellableVariant>> GetVariantsAsync(IReadOnlyCollection<string> variantIds, CancellationToken ct)
+    {
+        if (variantIds.Count == 0)
+        {
+            return new Dictionary<string, SellableVariant>();
+        }
+        var ids = variantIds.Distinct().ToList();
+        // One round trip for prices, stock, titles and the first image.
+        var rows = await db.Variants.AsNoTracking().Where(v => ids.Contains(v.Id))
+            .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new
+            {
+                Variant = v,
+                p.Title,
+                p.TitleKo,
+                p.Status,
+                Image = p.Images.OrderBy(i => i.SortOrder).Select(i => i.FileName).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => r.Variant.Id, r => new SellableVariant(
+            r.Variant.Id, r.Variant.ProductId, r.Variant.ShopId, r.Title, r.TitleKo, r.Variant.Sku, r.Variant.Options,
+            r.Variant.Price, r.Variant.Currency, r.Variant.Stock, r.Status == ProductStatus.Published,
+            r.Image is null ? null : CatalogService.ImageUrl(r.Image)));
+    }
+
+    public Task<bool> IsForSaleAsync(string variantId, CancellationToken ct) =>
+        db.Variants.AnyAsync(v => v.Id == variantId && db.Products.Any(p => p.Id == v.ProductId && p.Status == ProductStatus.Published), ct);
+
+    /// <summary>
+    /// Inside the caller's open transaction: takes every line's units and commits. When any variant is short, nothing
+    /// is taken, the caller's transaction (and everything it wrote) rolls back, and a 409 names the variant and what
+    /// is left. The caller must not use its transaction afterwards.
+    /// </summary>
+    public async Task TakeAndCommitAsync(IReadOnlyList<StockLine> lines, CancellationToken ct)
+    {
+        var tx = db.Database.CurrentTransaction ?? throw new InvalidOperationException("TakeAndCommitAsync joins the caller's transaction; begin one first.");
+        var sorted = Merge(lines);
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            await TakeOnPostgresAsync(tx, sorted, ct);
+            return;
+        }
+        foreach (var line in sorted)
+        {
+            var quantity = line.Quantity;
+            var taken = await db.Variants
+                .Where(x => x.Id == line.VariantId && x.Stock >= quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock - quantity), ct);
+            if (taken == 0)
+            {
+                await tx.RollbackAsync(CancellationToken.None);
+                await tx.DisposeAsync();
+                db.ChangeTracker.Clear();
+                throw await OutOfStockAsync(sorted, CancellationToken.None);
+            }
+        }
+        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// PostgreSQL: the decrements and the COMMIT travel in one command, so the hot row is locked only inside the
+    /// server — no network round trip while other buyers queue on it (ADR 0003). The decrement is unconditional and
+    /// the CHECK (stock >= 0) constraint refuses an oversell: the whole transaction then rolls back.
+    /// </summary>
+    private async Task TakeOnPostgresAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, IReadOnlyList<StockLine> sorted, CancellationToken ct)
+    {
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<object>();
+        foreach (var line in sorted)
+        {
+            sql.Append(CultureInfo.InvariantCulture, $"UPDATE \"Variants\" SET \"Stock\" = \"Stock\" - {{{parameters.Count}}} WHERE \"Id\" = {{{parameters.Count + 1}}};");
+            parameters.Add(line.Quantity);
+            parameters.Add(line.VariantId);
+        }
+        sql.Append("COMMIT;");
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.CheckViolation)
+        {
+            await tx.DisposeAsync();
+            db.ChangeTracker.Clear();
+            throw await OutOfStockAsync(sorted, CancellationToken.None);
+        }
+        catch
+        {
+            await tx.DisposeAsync();
+            db.ChangeTracker.Clear();
+            throw;
+        }
+        // The COMMIT above ended the transaction in the server; disposing only releases the connection.
+        await tx.DisposeAsync();
+    }
+
+    /// <summary>Puts units back on the shelf, in the caller's transaction when there is one, rows locked in id order.</summary>
+    public async Task ReturnAsync(IReadOnlyList<StockLine> lines, CancellationToken ct)
+    {
+        foreach (var line in Merge(lines))
+        {
+            var quantity = line.Quantity;
+            await db.Variants.Where(x => x.Id == line.VariantId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + quantity), ct);
+        }
+    }
+
+    private static List<StockLine> Merge(IReadOnlyList<StockLine> lines) =>
+        lines.GroupBy(l => l.VariantId, StringComparer.Ordinal)
+            .Select(g => new StockLine(g.Key, g.Sum(l => l.Quantity)))
+            .OrderBy(l => l.VariantId, StringComparer.Ordinal)
+            .ToList();
+
+    private async Task<ConflictException> OutOfStockAsync(IReadOnlyList<StockLine> sorted, CancellationToken ct)
+    {
+        var variants = await GetVariantsAsync(sorted.Select(l => l.VariantId).ToList(), ct);
+        // A concurrent return may have refilled the shelf since; name the first line that was short, else the first.
+        var lacking = sorted.FirstOrDefault(l => !variants.TryGetValue(l.VariantId, out var v) || v.Stock < l.Quantity) ?? sorted[0];
+        return OutOfStock(variants.GetValueOrDefault(lacking.VariantId), lacking.VariantId);
+    }
+
+    public static ConflictException OutOfStock(SellableVariant? variant, string variantId)
+    {
+        var available = variant?.Stock ?? 0;
+        return new ConflictException(
+            variant is null ? $"The variant '{variantId}' is no longer for sale." : $"Only {available} of '{variant.Title}' ({variant.Sku}) left in stock.",
+            new Dictionary<string, object?> { ["variantId"] = variantId, ["available"] = available });
+    }
+}
