@@ -9,7 +9,6 @@ using Dots.Modules.Ordering;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
@@ -46,29 +45,10 @@ public static class DotsApp
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        // Identity: bearer tokens for the API, cookies for the web UI; both protected by keys kept in the
-        // database so every instance can read every other instance's tokens.
-        services.AddDataProtection().SetApplicationName("Dots").PersistKeysToDbContext<DotsDbContext>();
-        services.AddIdentityApiEndpoints<AppUser>(o =>
-            {
-                o.User.RequireUniqueEmail = true;
-                o.Password.RequiredLength = 8;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
-            })
-            .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<DotsDbContext>();
-        services.ConfigureApplicationCookie(o =>
-        {
-            o.LoginPath = "/account/login";
-            o.AccessDeniedPath = "/account/login";
-            o.Events.OnRedirectToLogin = ApiAware(o.Events.OnRedirectToLogin, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = ApiAware(o.Events.OnRedirectToAccessDenied, StatusCodes.Status403Forbidden);
-        });
-        services.AddAuthorization();
-        services.AddScoped<UserAdministration>();
         services.AddRateLimiter(o => ConfigureRateLimits(o, builder.Configuration));
 
+        // The modules: adding one is a folder under Modules/ and two lines, here and in Configure.
+        services.AddIdentityModule();
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
         services.AddDotsWeb();
@@ -96,23 +76,11 @@ public static class DotsApp
         app.MapHealthChecks("/health");
         app.MapOpenApi();
         app.MapScalarApiReference("/api-docs", o => o.WithTitle("Dots API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapIdentityEndpoints();
-        app.MapCatalogApi();
-        app.MapOrderingApi();
+        app.MapIdentityModule();
+        app.MapCatalog();
+        app.MapOrdering();
         app.MapDotsWeb();
     }
-
-    private static Func<Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, Task> ApiAware(
-        Func<Microsoft.AspNetCore.Authentication.RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>, Task> web, int status) =>
-        context =>
-        {
-            if (context.Request.Path.StartsWithSegments("/api"))
-            {
-                context.Response.StatusCode = status;
-                return Task.CompletedTask;
-            }
-            return web(context);
-        };
 
     private static void ConfigureRateLimits(RateLimiterOptions o, IConfiguration configuration)
     {

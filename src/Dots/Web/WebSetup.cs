@@ -1,5 +1,4 @@
 using System.Globalization;
-using Dots.Modules.Catalog;
 using Dots.Web.Components;
 using Microsoft.AspNetCore.Hosting.StaticWebAssets;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -19,9 +18,6 @@ public static class WebSetup
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddLocalization();
-        services.AddScoped<ShopCatalog>();
-        services.AddMemoryCache();
-        services.AddSingleton<StorefrontCache>();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture("en");

@@ -2,7 +2,7 @@ using Bunit;
 using Dots.Infrastructure;
 using Dots.Modules.Catalog;
 using Dots.Modules.Ordering;
-using Dots.Web.Components.Pages.Sell;
+using Dots.Modules.Catalog.Pages.Sell;
 using Dots.Web.Components.Shared;
 
 namespace Dots.Tests.Web;

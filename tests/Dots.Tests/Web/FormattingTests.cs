@@ -70,7 +70,7 @@ public sealed class FormattingTests
     [Fact]
     public void VariantOptions_ParseFromWhatASellerTypes()
     {
-        var options = Dots.Web.Components.Pages.Sell.VariantInput.ParseOptions("size=M, color: Ivory; Large");
+        var options = Dots.Modules.Catalog.Pages.Sell.VariantInput.ParseOptions("size=M, color: Ivory; Large");
         Assert.Equal("M", options["size"]);
         Assert.Equal("Ivory", options["color"]);
         Assert.Equal("Large", options["option"]);

@@ -11,12 +11,17 @@ public static class CatalogApi
         services.AddScoped<IProductSearch, ProductSearch>();
         services.AddScoped<CatalogService>();
         services.AddScoped<StockService>();
+        services.AddScoped<Dots.Modules.Identity.IUserShops, UserShops>();
         services.AddScoped<ProductImages>();
+        services.AddScoped<ShopCatalog>();
+        services.AddMemoryCache();
+        services.AddSingleton<StorefrontCache>();
         return services;
     }
 
-    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
     {
+        app.MapCatalogWebActions();
         var api = app.MapGroup("/api").WithTags("Catalog");
 
         api.MapGet("/categories", ListCategories);

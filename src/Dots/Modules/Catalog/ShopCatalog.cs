@@ -25,3 +25,10 @@ public sealed class ShopCatalog(DotsDbContext db, CatalogService catalog)
             x.Images.OrderBy(i => i.SortOrder).Select(i => CatalogService.ImageUrl(i.FileName)).FirstOrDefault(), x.UpdatedAt)).ToList(), total, p, s);
     }
 }
+
+/// <summary>Catalog answers Identity's question "which shops does this user own" (for /api/me and the account page).</summary>
+internal sealed class UserShops(CatalogService catalog) : Dots.Modules.Identity.IUserShops
+{
+    public async Task<IReadOnlyList<Dots.Modules.Identity.MeShopDto>> ShopsOwnedByAsync(string userId, CancellationToken ct) =>
+        (await catalog.ShopsOwnedByAsync(userId, ct)).Select(s => new Dots.Modules.Identity.MeShopDto(s.Id, s.Name)).ToList();
+}

@@ -1,5 +1,4 @@
 using Dots.Infrastructure;
-using Dots.Modules.Catalog;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 
@@ -8,6 +7,15 @@ namespace Dots.Modules.Identity;
 public sealed record MeShopDto(string Id, string Name);
 
 public sealed record MeDto(string Id, string Email, IReadOnlyList<string> Roles, IReadOnlyList<MeShopDto> Shops);
+
+/// <summary>
+/// Identity's extension point for the shops a user owns: Catalog implements it, so Identity depends on no other
+/// module (the dependency points from Catalog to Identity, never back).
+/// </summary>
+public interface IUserShops
+{
+    Task<IReadOnlyList<MeShopDto>> ShopsOwnedByAsync(string userId, CancellationToken ct);
+}
 
 public static class IdentityApi
 {
@@ -20,22 +28,22 @@ public static class IdentityApi
         return app;
     }
 
-    private static async Task<Ok<MeDto>> GetMe(HttpContext http, UserManager<AppUser> users, CatalogService catalog, CancellationToken ct)
+    private static async Task<Ok<MeDto>> GetMe(HttpContext http, UserManager<AppUser> users, IUserShops shops, CancellationToken ct)
     {
         var user = await users.GetUserAsync(http.User) ?? throw new NotFoundException("The account no longer exists.");
-        return TypedResults.Ok(await DescribeAsync(user, users, catalog, ct));
+        return TypedResults.Ok(await DescribeAsync(user, users, shops, ct));
     }
 
-    public static async Task<MeDto> DescribeAsync(AppUser user, UserManager<AppUser> users, CatalogService catalog, CancellationToken ct)
+    public static async Task<MeDto> DescribeAsync(AppUser user, UserManager<AppUser> users, IUserShops userShops, CancellationToken ct)
     {
-        var shops = await catalog.ShopsOwnedByAsync(user.Id, ct);
+        var shops = await userShops.ShopsOwnedByAsync(user.Id, ct);
         var roles = new List<string> { Roles.Customer };
         if (shops.Count > 0)
         {
             roles.Add(Roles.ShopOwner);
         }
         roles.AddRange((await users.GetRolesAsync(user)).Where(r => !roles.Contains(r)));
-        return new MeDto(user.Id, user.Email ?? "", roles, shops.Select(s => new MeShopDto(s.Id, s.Name)).ToList());
+        return new MeDto(user.Id, user.Email ?? "", roles, shops);
     }
 }
 

@@ -20,8 +20,9 @@ public static class OrderingApi
         return services;
     }
 
-    public static IEndpointRouteBuilder MapOrderingApi(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapOrdering(this IEndpointRouteBuilder app)
     {
+        app.MapOrderingWebActions();
         var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().RequireRateLimiting(OrdersRateLimit);
         orders.MapPost("", PlaceOrder);
         orders.MapGet("", ListOrders);

@@ -1,4 +1,4 @@
-namespace Dots.Web.Components.Pages.Sell;
+namespace Dots.Modules.Catalog.Pages.Sell;
 
 /// <summary>One variant row of the product form, as typed (prices and stock stay text until saved, so nothing typed is lost).</summary>
 public sealed class VariantInput

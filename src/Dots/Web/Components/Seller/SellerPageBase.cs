@@ -2,7 +2,7 @@ using Dots.Infrastructure;
 using Dots.Modules.Catalog;
 using Microsoft.AspNetCore.Components;
 
-namespace Dots.Web.Components.Pages.Sell;
+namespace Dots.Web.Components.Seller;
 
 /// <summary>A seller console page for one shop: loads the shop and answers 404 to anyone but its owner.</summary>
 public abstract class SellerPageBase : ComponentBase

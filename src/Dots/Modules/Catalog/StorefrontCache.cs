@@ -1,8 +1,7 @@
-using Dots.Modules.Catalog;
 using Dots.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 
-namespace Dots.Web;
+namespace Dots.Modules.Catalog;
 
 public sealed record HomeShelves(IReadOnlyList<ProductSummaryDto> Newest, IReadOnlyList<ProductSummaryDto> Popular);
 
