@@ -59,7 +59,10 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         await db.Categories.AsNoTracking().OrderBy(c => c.SortOrder).Select(c => new CategoryDto(c.Slug, c.Name, c.NameKo)).ToListAsync(ct);
 
     /// <summary>The shop, if the user owns it: 404 when it does not exist, 403 when it is someone else's.</summary>
-    public async Task<Shop> RequireOwnedShopAsync(string shopId, string userId, CancellationToken ct)
+    public async Task<ShopDto> RequireOwnedShopAsync(string shopId, string userId, CancellationToken ct) =>
+        ToDto(await OwnedShopAsync(shopId, userId, ct));
+
+    internal async Task<Shop> OwnedShopAsync(string shopId, string userId, CancellationToken ct)
     {
         var shop = await db.Shops.FirstOrDefaultAsync(s => s.Id == shopId, ct) ?? throw ShopNotFound(shopId);
         return shop.OwnerId == userId ? shop : throw new ForbiddenException("Only the shop's owner can do this.");
@@ -67,7 +70,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
 
     public async Task<ProductDto> CreateProductAsync(string shopId, string userId, CreateProductRequest request, CancellationToken ct)
     {
-        var shop = await RequireOwnedShopAsync(shopId, userId, ct);
+        var shop = await OwnedShopAsync(shopId, userId, ct);
         var v = new Validation();
         await ValidateProductTextAsync(v, request.Title, request.Description, request.Category, request.Tags, request.TitleKo, request.DescriptionKo, ct);
         var variants = request.Variants ?? [];
@@ -317,7 +320,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
 
     public static string ImageUrl(string fileName) => "/media/" + fileName;
 
-    public static ShopDto ToDto(Shop s) => new(s.Id, s.Name, s.Description, s.Category, s.Currency, s.TimeZone, s.OwnerId, s.CreatedAt);
+    internal static ShopDto ToDto(Shop s) => new(s.Id, s.Name, s.Description, s.Category, s.Currency, s.TimeZone, s.OwnerId, s.CreatedAt);
 
     public static ProductDto ToDto(Product p, string shopName) => new(
         p.Id, p.ShopId, shopName, p.Title, p.Description, p.TitleKo, p.DescriptionKo, p.Category, p.Tags, p.Status.ToString(),

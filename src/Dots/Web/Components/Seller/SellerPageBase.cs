@@ -30,7 +30,7 @@ public abstract class SellerPageBase : ComponentBase
         try
         {
             _ready = false;
-            _shop = await Scopes.RunAsync(async (CatalogService c) => CatalogService.ToDto(await c.RequireOwnedShopAsync(ShopId, UserId, CancellationToken.None)));
+            _shop = await Scopes.RunAsync((CatalogService c) => c.RequireOwnedShopAsync(ShopId, UserId, CancellationToken.None));
         }
         catch (Exception e) when (e is NotFoundException or ForbiddenException)
         {
