@@ -20,7 +20,7 @@ public abstract class DotsDbContext(DbContextOptions options) : IdentityDbContex
     public DbSet<ProductImage> ProductImages => Set<ProductImage>();
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
-    public DbSet<Fulfillment> Fulfillments => Set<Fulfillment>();
+    public DbSet<ShopOrder> ShopOrders => Set<ShopOrder>();
     public DbSet<PaymentTransaction> Payments => Set<PaymentTransaction>();
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
     public DbSet<PayoutEntry> PayoutEntries => Set<PayoutEntry>();

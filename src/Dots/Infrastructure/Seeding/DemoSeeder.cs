@@ -157,22 +157,22 @@ public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, Dat
                 }
                 order.Lines.Add(new OrderLine
                 {
-                    Id = Ids.New(), OrderId = order.Id, FulfillmentId = fulfillmentId, ShopId = product.ShopId, ProductId = product.Id, VariantId = variant.Id,
+                    Id = Ids.New(), OrderId = order.Id, ShopOrderId = fulfillmentId, ShopId = product.ShopId, ProductId = product.Id, VariantId = variant.Id,
                     Title = product.Title, Sku = variant.Sku, OptionsText = string.Join(", ", variant.Options.Select(o => $"{o.Key}: {o.Value}")),
                     UnitPrice = variant.Price, Quantity = quantity, LineTotal = variant.Price * quantity,
                 });
             }
-            order.Fulfillments.Add(new Fulfillment { Id = fulfillmentId, OrderId = order.Id, ShopId = byShop.Key, Status = status, Subtotal = subtotal, UpdatedAt = placed });
+            order.ShopOrders.Add(new ShopOrder { Id = fulfillmentId, OrderId = order.Id, ShopId = byShop.Key, Status = status, Subtotal = subtotal, UpdatedAt = placed });
             var commission = Math.Round(subtotal * ordering.Value.CommissionRate, 0);
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, FulfillmentId = fulfillmentId, Kind = PayoutKind.Sale, Amount = subtotal, Currency = "KRW", At = placed });
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, FulfillmentId = fulfillmentId, Kind = PayoutKind.Commission, Amount = -commission, Currency = "KRW", At = placed });
+            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.Sale, Amount = subtotal, Currency = "KRW", At = placed });
+            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.Commission, Amount = -commission, Currency = "KRW", At = placed });
             if (status == OrderStatus.Cancelled)
             {
-                db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, FulfillmentId = fulfillmentId, Kind = PayoutKind.Refund, Amount = -subtotal, Currency = "KRW", At = placed.AddHours(2) });
-                db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, FulfillmentId = fulfillmentId, Kind = PayoutKind.CommissionReversal, Amount = commission, Currency = "KRW", At = placed.AddHours(2) });
+                db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.Refund, Amount = -subtotal, Currency = "KRW", At = placed.AddHours(2) });
+                db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.CommissionReversal, Amount = commission, Currency = "KRW", At = placed.AddHours(2) });
             }
         }
-        order.Total = order.Fulfillments.Sum(f => f.Subtotal);
+        order.Total = order.ShopOrders.Sum(f => f.Subtotal);
         order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = "KRW", GatewayReference = "sbx_seed_auth", At = placed });
         order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = "KRW", GatewayReference = "sbx_seed_capt", At = placed });
         var timeline = new List<OrderStatus> { OrderStatus.Placed, OrderStatus.Paid };

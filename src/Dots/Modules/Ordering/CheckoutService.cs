@@ -82,7 +82,7 @@ public sealed class CheckoutService(
                 {
                     Id = Ids.New(),
                     OrderId = order.Id,
-                    FulfillmentId = fulfillmentId,
+                    ShopOrderId = fulfillmentId,
                     ShopId = variant.ShopId,
                     ProductId = variant.ProductId,
                     VariantId = variant.VariantId,
@@ -94,9 +94,9 @@ public sealed class CheckoutService(
                     LineTotal = lineTotal,
                 });
             }
-            order.Fulfillments.Add(new Fulfillment { Id = fulfillmentId, OrderId = order.Id, ShopId = shopItems.Key, Status = OrderStatus.Placed, Subtotal = subtotal, UpdatedAt = now });
+            order.ShopOrders.Add(new ShopOrder { Id = fulfillmentId, OrderId = order.Id, ShopId = shopItems.Key, Status = OrderStatus.Placed, Subtotal = subtotal, UpdatedAt = now });
         }
-        order.Total = order.Fulfillments.Sum(f => f.Subtotal);
+        order.Total = order.ShopOrders.Sum(f => f.Subtotal);
         order.Events.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Placed, At = now, Note = "Order placed" });
         return order;
     }
@@ -137,13 +137,13 @@ public sealed class CheckoutService(
         order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = authorization.Reference, At = now });
         order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = capture.Reference, At = now });
         order.Events.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" });
-        foreach (var fulfillment in order.Fulfillments)
+        foreach (var fulfillment in order.ShopOrders)
         {
             fulfillment.Status = OrderStatus.Paid;
             fulfillment.UpdatedAt = now;
             var commission = Math.Round(fulfillment.Subtotal * _options.CommissionRate, Currencies.MinorDigits(order.Currency), MidpointRounding.ToEven);
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, FulfillmentId = fulfillment.Id, Kind = PayoutKind.Sale, Amount = fulfillment.Subtotal, Currency = order.Currency, At = now });
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, FulfillmentId = fulfillment.Id, Kind = PayoutKind.Commission, Amount = -commission, Currency = order.Currency, At = now });
+            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, ShopOrderId = fulfillment.Id, Kind = PayoutKind.Sale, Amount = fulfillment.Subtotal, Currency = order.Currency, At = now });
+            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, ShopOrderId = fulfillment.Id, Kind = PayoutKind.Commission, Amount = -commission, Currency = order.Currency, At = now });
         }
         // Money has moved: this write must not be abandoned because the client hung up.
         await db.SaveChangesAsync(CancellationToken.None);

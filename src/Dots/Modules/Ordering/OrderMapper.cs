@@ -11,8 +11,8 @@ internal static class OrderMapper
         MoneyDto.Of(o.Total, o.Currency),
         o.PlacedAt,
         ToDto(o.ShippingAddress),
-        o.Fulfillments.OrderBy(f => f.ShopId, StringComparer.Ordinal)
-            .Select(f => new FulfillmentDto(f.Id, f.ShopId, f.Status.ToString(), MoneyDto.Of(f.Subtotal, o.Currency), o.Lines.Where(l => l.FulfillmentId == f.Id).Select(l => l.Id).ToList()))
+        o.ShopOrders.OrderBy(f => f.ShopId, StringComparer.Ordinal)
+            .Select(f => new FulfillmentDto(f.Id, f.ShopId, f.Status.ToString(), MoneyDto.Of(f.Subtotal, o.Currency), o.Lines.Where(l => l.ShopOrderId == f.Id).Select(l => l.Id).ToList()))
             .ToList(),
         o.Payments.OrderBy(p => p.At).ThenBy(p => p.Kind)
             .Select(p => new PaymentDto(p.Kind.ToString().ToLowerInvariant(), MoneyDto.Of(p.Amount, p.Currency), p.At, p.GatewayReference)).ToList(),

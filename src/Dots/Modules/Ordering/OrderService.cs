@@ -47,10 +47,10 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
                     : throw new ConflictException($"The order is {current.Status} and can no longer be cancelled.");
             }
 
-            var order = await db.Orders.Include(o => o.Lines).Include(o => o.Fulfillments).Include(o => o.Payments)
+            var order = await db.Orders.Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments)
                 .AsSplitQuery().FirstAsync(o => o.Id == orderId, ct);
             await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
-            foreach (var fulfillment in order.Fulfillments)
+            foreach (var fulfillment in order.ShopOrders)
             {
                 fulfillment.Status = OrderStatus.Cancelled;
                 fulfillment.UpdatedAt = now;
@@ -69,7 +69,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
                 {
                     db.PayoutEntries.Add(new PayoutEntry
                     {
-                        Id = Ids.New(), ShopId = entry.ShopId, OrderId = entry.OrderId, FulfillmentId = entry.FulfillmentId,
+                        Id = Ids.New(), ShopId = entry.ShopId, OrderId = entry.OrderId, ShopOrderId = entry.ShopOrderId,
                         Kind = entry.Kind == PayoutKind.Sale ? PayoutKind.Refund : PayoutKind.CommissionReversal,
                         Amount = -entry.Amount, Currency = entry.Currency, At = now,
                     });
@@ -91,7 +91,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
     {
         await catalog.RequireOwnedShopAsync(shopId, userId, ct);
         var (p, s) = Paging.Normalize(page, pageSize);
-        var fulfillments = db.Fulfillments.AsNoTracking().Where(f => f.ShopId == shopId && f.Status != OrderStatus.Placed);
+        var fulfillments = db.ShopOrders.AsNoTracking().Where(f => f.ShopId == shopId && f.Status != OrderStatus.Placed);
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!Enum.TryParse<OrderStatus>(status, ignoreCase: true, out var wanted))
@@ -106,7 +106,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
             .OrderByDescending(x => x.o.PlacedAt).ThenByDescending(x => x.o.Id)
             .Skip((p - 1) * s).Take(s).ToListAsync(ct);
         var fulfillmentIds = rows.Select(r => r.f.Id).ToList();
-        var lines = (await db.OrderLines.AsNoTracking().Where(l => fulfillmentIds.Contains(l.FulfillmentId)).ToListAsync(ct)).ToLookup(l => l.FulfillmentId);
+        var lines = (await db.OrderLines.AsNoTracking().Where(l => fulfillmentIds.Contains(l.ShopOrderId)).ToListAsync(ct)).ToLookup(l => l.ShopOrderId);
         return new Paged<ShopOrderDto>(rows.Select(r => new ShopOrderDto(
             r.o.Id, r.f.Id, r.f.Status.ToString(), r.o.PlacedAt, MoneyDto.Of(r.f.Subtotal, r.o.Currency), OrderMapper.ToDto(r.o.ShippingAddress),
             lines[r.f.Id].Select(l => OrderMapper.ToDto(l, r.o.Currency)).ToList())).ToList(), total, p, s);
@@ -122,14 +122,14 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
         }
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var fulfillment = await db.Fulfillments.FirstOrDefaultAsync(f => f.OrderId == orderId && f.ShopId == shopId, ct)
+        var fulfillment = await db.ShopOrders.FirstOrDefaultAsync(f => f.OrderId == orderId && f.ShopId == shopId, ct)
             ?? throw new NotFoundException($"No order '{orderId}' for this shop.");
         var from = fulfillment.Status;
         if (from is OrderStatus.Cancelled or OrderStatus.Refunded or OrderStatus.Placed || target <= from)
         {
             throw new ConflictException($"This order is {from}; it cannot move to {target}.");
         }
-        var moved = await db.Fulfillments.Where(f => f.Id == fulfillment.Id && f.Status == from)
+        var moved = await db.ShopOrders.Where(f => f.Id == fulfillment.Id && f.Status == from)
             .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, target).SetProperty(f => f.UpdatedAt, now), ct);
         if (moved == 0)
         {
@@ -139,7 +139,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
         await db.SaveChangesAsync(ct);
 
         // The customer's order is as far along as its slowest shop.
-        var statuses = await db.Fulfillments.Where(f => f.OrderId == orderId).Select(f => f.Status).ToListAsync(ct);
+        var statuses = await db.ShopOrders.Where(f => f.OrderId == orderId).Select(f => f.Status).ToListAsync(ct);
         var overall = statuses.Min();
         var order = await db.Orders.FirstAsync(o => o.Id == orderId, ct);
         if (order.Status != OrderStatus.Cancelled && order.Status < overall)
@@ -150,7 +150,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
         }
         await tx.CommitAsync(ct);
 
-        var lines = await db.OrderLines.AsNoTracking().Where(l => l.FulfillmentId == fulfillment.Id).ToListAsync(ct);
+        var lines = await db.OrderLines.AsNoTracking().Where(l => l.ShopOrderId == fulfillment.Id).ToListAsync(ct);
         return new ShopOrderDto(order.Id, fulfillment.Id, target.ToString(), order.PlacedAt, MoneyDto.Of(fulfillment.Subtotal, order.Currency),
             OrderMapper.ToDto(order.ShippingAddress), lines.Select(l => OrderMapper.ToDto(l, order.Currency)).ToList());
     }
@@ -177,7 +177,7 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
 
     private async Task<Order> LoadAsync(string orderId, string buyerId, CancellationToken ct) =>
         await db.Orders.AsNoTracking()
-            .Include(o => o.Lines).Include(o => o.Fulfillments).Include(o => o.Payments).Include(o => o.Events)
+            .Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
             .AsSplitQuery()
             .FirstOrDefaultAsync(o => o.Id == orderId && o.BuyerId == buyerId, ct)
         ?? throw new NotFoundException($"No order with id '{orderId}'.");

@@ -34,7 +34,7 @@ public sealed class Order
     public DateTimeOffset PlacedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
-    public List<Fulfillment> Fulfillments { get; set; } = [];
+    public List<ShopOrder> ShopOrders { get; set; } = [];
     public List<PaymentTransaction> Payments { get; set; } = [];
     public List<OrderEvent> Events { get; set; } = [];
 }
@@ -43,7 +43,7 @@ public sealed class OrderLine
 {
     public required string Id { get; init; }
     public required string OrderId { get; init; }
-    public required string FulfillmentId { get; init; }
+    public required string ShopOrderId { get; init; }
     public required string ShopId { get; init; }
     public required string ProductId { get; init; }
     public required string VariantId { get; init; }
@@ -55,8 +55,9 @@ public sealed class OrderLine
     public decimal LineTotal { get; init; }
 }
 
-/// <summary>The part of a customer order that one shop fulfils.</summary>
-public sealed class Fulfillment
+/// <summary>The part of a customer order that one shop fulfils (the API calls it a "fulfillment"; the word "fulfilment" in code
+/// belongs to the Delivery module).</summary>
+public sealed class ShopOrder
 {
     public required string Id { get; init; }
     public required string OrderId { get; init; }
@@ -109,7 +110,7 @@ public sealed class PayoutEntry
     public required string Id { get; init; }
     public required string ShopId { get; init; }
     public required string OrderId { get; init; }
-    public required string FulfillmentId { get; init; }
+    public required string ShopOrderId { get; init; }
     public PayoutKind Kind { get; init; }
     public decimal Amount { get; init; }
     public required string Currency { get; init; }

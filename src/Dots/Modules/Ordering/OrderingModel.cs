@@ -23,7 +23,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         });
         e.HasIndex(o => new { o.BuyerId, o.PlacedAt });
         e.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
-        e.HasMany(o => o.Fulfillments).WithOne().HasForeignKey(f => f.OrderId).OnDelete(DeleteBehavior.Cascade);
+        e.HasMany(o => o.ShopOrders).WithOne().HasForeignKey(f => f.OrderId).OnDelete(DeleteBehavior.Cascade);
         e.HasMany(o => o.Payments).WithOne().HasForeignKey(p => p.OrderId).OnDelete(DeleteBehavior.Cascade);
         e.HasMany(o => o.Events).WithOne().HasForeignKey(ev => ev.OrderId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -41,9 +41,9 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
     }
 }
 
-internal sealed class FulfillmentConfiguration : IEntityTypeConfiguration<Fulfillment>
+internal sealed class ShopOrderConfiguration : IEntityTypeConfiguration<ShopOrder>
 {
-    public void Configure(EntityTypeBuilder<Fulfillment> e)
+    public void Configure(EntityTypeBuilder<ShopOrder> e)
     {
         e.Property(f => f.Id).HasMaxLength(32);
         e.HasIndex(f => f.ShopId);

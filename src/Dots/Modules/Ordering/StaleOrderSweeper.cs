@@ -49,7 +49,7 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
             }
             var lines = await db.OrderLines.Where(l => l.OrderId == orderId).Select(l => new { l.VariantId, l.Quantity }).ToListAsync(ct);
             await scope.ServiceProvider.GetRequiredService<StockService>().ReturnAsync(lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
-            await db.Fulfillments.Where(f => f.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled), ct);
+            await db.ShopOrders.Where(f => f.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled), ct);
             db.OrderEvents.Add(new OrderEvent { Id = Infrastructure.Ids.New(), OrderId = orderId, Status = OrderStatus.Cancelled, At = now, Note = "Checkout did not finish; stock returned" });
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

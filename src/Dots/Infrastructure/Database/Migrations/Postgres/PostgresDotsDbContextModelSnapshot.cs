@@ -384,41 +384,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.ToTable("CartItems");
                 });
 
-            modelBuilder.Entity("Dots.Modules.Ordering.Fulfillment", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("ShopId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<decimal>("Subtotal")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("numeric(18,4)");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrderId");
-
-                    b.HasIndex("ShopId");
-
-                    b.ToTable("Fulfillments");
-                });
-
             modelBuilder.Entity("Dots.Modules.Ordering.Order", b =>
                 {
                     b.Property<string>("Id")
@@ -496,10 +461,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
-                    b.Property<string>("FulfillmentId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<decimal>("LineTotal")
                         .HasPrecision(18, 4)
                         .HasColumnType("numeric(18,4)");
@@ -521,6 +482,10 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ShopOrderId")
                         .IsRequired()
                         .HasColumnType("text");
 
@@ -608,10 +573,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasMaxLength(3)
                         .HasColumnType("character varying(3)");
 
-                    b.Property<string>("FulfillmentId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -625,11 +586,50 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ShopOrderId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ShopId", "At");
 
                     b.ToTable("PayoutEntries");
+                });
+
+            modelBuilder.Entity("Dots.Modules.Ordering.ShopOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<decimal>("Subtotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("ShopId");
+
+                    b.ToTable("ShopOrders");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -825,15 +825,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Dots.Modules.Ordering.Fulfillment", b =>
-                {
-                    b.HasOne("Dots.Modules.Ordering.Order", null)
-                        .WithMany("Fulfillments")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Dots.Modules.Ordering.Order", b =>
                 {
                     b.OwnsOne("Dots.Modules.Ordering.Address", "ShippingAddress", b1 =>
@@ -915,6 +906,15 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Dots.Modules.Ordering.ShopOrder", b =>
+                {
+                    b.HasOne("Dots.Modules.Ordering.Order", null)
+                        .WithMany("ShopOrders")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -977,11 +977,11 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                 {
                     b.Navigation("Events");
 
-                    b.Navigation("Fulfillments");
-
                     b.Navigation("Lines");
 
                     b.Navigation("Payments");
+
+                    b.Navigation("ShopOrders");
                 });
 #pragma warning restore 612, 618
         }

@@ -378,41 +378,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.ToTable("CartItems");
                 });
 
-            modelBuilder.Entity("Dots.Modules.Ordering.Fulfillment", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ShopId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Status")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Subtotal")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OrderId");
-
-                    b.HasIndex("ShopId");
-
-                    b.ToTable("Fulfillments");
-                });
-
             modelBuilder.Entity("Dots.Modules.Ordering.Order", b =>
                 {
                     b.Property<string>("Id")
@@ -490,10 +455,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FulfillmentId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("LineTotal")
                         .HasPrecision(18, 4)
                         .HasColumnType("INTEGER");
@@ -515,6 +476,10 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopOrderId")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
@@ -602,10 +567,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasMaxLength(3)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FulfillmentId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -619,11 +580,50 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ShopOrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ShopId", "At");
 
                     b.ToTable("PayoutEntries");
+                });
+
+            modelBuilder.Entity("Dots.Modules.Ordering.ShopOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Subtotal")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrderId");
+
+                    b.HasIndex("ShopId");
+
+                    b.ToTable("ShopOrders");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -813,15 +813,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .IsRequired();
                 });
 
-            modelBuilder.Entity("Dots.Modules.Ordering.Fulfillment", b =>
-                {
-                    b.HasOne("Dots.Modules.Ordering.Order", null)
-                        .WithMany("Fulfillments")
-                        .HasForeignKey("OrderId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
             modelBuilder.Entity("Dots.Modules.Ordering.Order", b =>
                 {
                     b.OwnsOne("Dots.Modules.Ordering.Address", "ShippingAddress", b1 =>
@@ -903,6 +894,15 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Dots.Modules.Ordering.ShopOrder", b =>
+                {
+                    b.HasOne("Dots.Modules.Ordering.Order", null)
+                        .WithMany("ShopOrders")
+                        .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -965,11 +965,11 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                 {
                     b.Navigation("Events");
 
-                    b.Navigation("Fulfillments");
-
                     b.Navigation("Lines");
 
                     b.Navigation("Payments");
+
+                    b.Navigation("ShopOrders");
                 });
 #pragma warning restore 612, 618
         }
