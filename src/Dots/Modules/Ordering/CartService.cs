@@ -86,7 +86,7 @@ public sealed class CartService(DotsDbContext db, StockService stock, CheckoutSe
             throw new RequestValidationException("items", "The cart is empty.");
         }
         var order = await checkout.PlaceOrderAsync(userId,
-            new PlaceOrderRequest(cart.Lines.Select(l => new OrderItemRequest(l.VariantId, l.Quantity)).ToList(), request.ShippingAddress, request.Payment),
+            new PlaceOrderRequest(cart.Lines.Select(l => new OrderItemRequest(l.VariantId, l.Quantity)).ToList(), request.ShippingAddress, request.Payment) { Extensions = request.Extensions },
             idempotencyKey, ct);
         await db.CartItems.Where(c => c.UserId == userId).ExecuteDeleteAsync(CancellationToken.None);
         return order;

@@ -14,6 +14,7 @@ namespace Dots.Modules.Ordering;
 public sealed class CheckoutService(
     DotsDbContext db,
     StockService stock,
+    IEnumerable<ICheckoutStep> steps,
     IPaymentGateway gateway,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
@@ -50,14 +51,23 @@ public sealed class CheckoutService(
         }
 
         var order = BuildOrder(buyerId, items, variants, address, currencies[0]);
-        await ReserveAsync(order, items, ct);
+        var context = new CheckoutContext
+        {
+            OrderId = order.Id,
+            BuyerId = buyerId,
+            Currency = order.Currency,
+            Lines = order.Lines.Select(l => new CheckoutLine(l.VariantId, l.ProductId, l.ShopId, l.Quantity, l.UnitPrice)).ToList(),
+            ShippingAddress = request.ShippingAddress,
+            Extensions = request.Extensions ?? new Dictionary<string, System.Text.Json.JsonElement>(),
+        };
+        await ReserveAsync(order, items, context, ct);
 
         var total = new Money(order.Total, order.Currency);
         var key = idempotencyKey ?? order.Id;
         var authorization = await gateway.AuthorizeAsync(card, total, key + ":authorize", CancellationToken.None);
         if (!authorization.Approved)
         {
-            await ReleaseAsync(order, "Payment declined", CancellationToken.None);
+            await ReleaseAsync(order, context, "Payment declined", CancellationToken.None);
             throw new PaymentDeclinedException(authorization.DeclineReason ?? "The card was declined.");
         }
         var capture = await gateway.CaptureAsync(authorization.Reference, total, key + ":capture", CancellationToken.None);
@@ -101,14 +111,21 @@ public sealed class CheckoutService(
         return order;
     }
 
-    /// <summary>Writes the order, then Catalog takes the stock and commits both; a variant short of stock rolls everything back (409).</summary>
-    private async Task ReserveAsync(Order order, List<Item> items, CancellationToken ct)
+    /// <summary>
+    /// Writes the order, runs the steps other modules added (a delivery slot, a pickup location), then Catalog takes
+    /// the stock and commits all of it; a short variant or a refusing step rolls everything back (409).
+    /// </summary>
+    private async Task ReserveAsync(Order order, List<Item> items, CheckoutContext context, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             db.Orders.Add(order);
             await db.SaveChangesAsync(ct);
+            foreach (var step in steps.OrderBy(s => s.Stage))
+            {
+                await step.ReserveAsync(context, ct);
+            }
         }
         catch
         {
@@ -119,10 +136,14 @@ public sealed class CheckoutService(
     }
 
     /// <summary>Undoes a reservation whose payment failed: the stock goes back and the order disappears.</summary>
-    private async Task ReleaseAsync(Order order, string reason, CancellationToken ct)
+    private async Task ReleaseAsync(Order order, CheckoutContext context, string reason, CancellationToken ct)
     {
         logger.LogInformation("Releasing order {OrderId}: {Reason}", order.Id, reason);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var step in steps.OrderByDescending(s => s.Stage))
+        {
+            await step.ReleaseAsync(context, ct);
+        }
         await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
         db.ChangeTracker.Clear();
         await db.Orders.Where(o => o.Id == order.Id).ExecuteDeleteAsync(ct);

@@ -8,9 +8,18 @@ public sealed record AddressDto(string? Name, string? Line1, string? Line2, stri
 
 public sealed record PaymentRequest(string? Method, string? CardNumber);
 
-public sealed record PlaceOrderRequest(List<OrderItemRequest>? Items, AddressDto? ShippingAddress, PaymentRequest? Payment);
+public sealed record PlaceOrderRequest(List<OrderItemRequest>? Items, AddressDto? ShippingAddress, PaymentRequest? Payment)
+{
+    /// <summary>Fields other modules' checkout steps read (for example <c>fulfilment</c>); Ordering passes them through.</summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Extensions { get; init; }
+}
 
-public sealed record CheckoutCartRequest(AddressDto? ShippingAddress, PaymentRequest? Payment);
+public sealed record CheckoutCartRequest(AddressDto? ShippingAddress, PaymentRequest? Payment)
+{
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Extensions { get; init; }
+}
 
 public sealed record OrderLineDto(string Id, string ProductId, string VariantId, string ShopId, string Title, string Sku, string Options, int Quantity, MoneyDto UnitPrice, MoneyDto LineTotal);
 
