@@ -45,7 +45,10 @@ public static class DotsApp
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        services.AddRateLimiter(o => ConfigureRateLimits(o, builder.Configuration));
+        services.AddOptions<SeedOptions>().BindConfiguration("Seed").ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
+        var limits = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(o => ConfigureRateLimits(o, limits));
 
         // The modules: adding one is a folder under Modules/ and two lines, here and in Configure.
         services.AddIdentityModule();
@@ -82,7 +85,7 @@ public static class DotsApp
         app.MapDotsWeb();
     }
 
-    private static void ConfigureRateLimits(RateLimiterOptions o, IConfiguration configuration)
+    private static void ConfigureRateLimits(RateLimiterOptions o, RateLimitOptions limits)
     {
         o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
         o.OnRejected = async (context, ct) =>
@@ -99,7 +102,7 @@ public static class DotsApp
             "ip:" + http.Connection.RemoteIpAddress,
             _ => new FixedWindowRateLimiterOptions
             {
-                PermitLimit = configuration.GetValue("RateLimits:AuthPerMinute", 30),
+                PermitLimit = limits.AuthPerMinute,
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             }));
@@ -107,8 +110,8 @@ public static class DotsApp
             http.User.UserIdOrNull() is { } user ? "user:" + user : "ip:" + http.Connection.RemoteIpAddress,
             _ => new TokenBucketRateLimiterOptions
             {
-                TokenLimit = configuration.GetValue("RateLimits:OrdersBurst", 60),
-                TokensPerPeriod = configuration.GetValue("RateLimits:OrdersPerMinute", 120),
+                TokenLimit = limits.OrdersBurst,
+                TokensPerPeriod = limits.OrdersPerMinute,
                 ReplenishmentPeriod = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             }));
@@ -116,7 +119,7 @@ public static class DotsApp
 }
 
 /// <summary>Migrates (and on a fresh database seeds) before the server takes its first request.</summary>
-internal sealed class DatabaseStartupFilter(IServiceProvider services, IConfiguration configuration) : IStartupFilter
+internal sealed class DatabaseStartupFilter(IServiceProvider services, Microsoft.Extensions.Options.IOptions<SeedOptions> seed, IHostEnvironment environment) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
     {
@@ -126,7 +129,7 @@ internal sealed class DatabaseStartupFilter(IServiceProvider services, IConfigur
             DatabaseSetup.MigrateAsync(db, CancellationToken.None).GetAwaiter().GetResult();
             var seeder = ActivatorUtilities.CreateInstance<Dots.Infrastructure.Seeding.DemoSeeder>(scope.ServiceProvider);
             seeder.EnsureReferenceDataAsync(CancellationToken.None).GetAwaiter().GetResult();
-            if (configuration.GetValue("Seed:Demo", true))
+            if (seed.Value.Demo ?? environment.IsDevelopment())
             {
                 seeder.SeedIfEmptyAsync(null, CancellationToken.None).GetAwaiter().GetResult();
             }

@@ -14,6 +14,13 @@ internal static class DotsCli
         Recursive = true,
     };
 
+    /// <summary>Loads the demo marketplace into an empty database even outside Development.</summary>
+    public static readonly Option<bool> SeedDemo = new("--seed-demo")
+    {
+        Description = "Load the demo marketplace (demo accounts with a published password) into an empty database; without it only Development does.",
+        Recursive = true,
+    };
+
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Dots: the open-source platform that connects the people who buy with the people who make.\n" +
@@ -23,6 +30,7 @@ internal static class DotsCli
             TreatUnmatchedTokensAsErrors = false,
         };
         root.Options.Add(DataDir);
+        root.Options.Add(SeedDemo);
         root.SetAction((parse, ct) => ServeAsync(parse, ct));
 
         var serve = new Command("serve", "Serve the platform (the default).") { TreatUnmatchedTokensAsErrors = false };
@@ -75,6 +83,10 @@ internal static class DotsCli
         if (!string.IsNullOrWhiteSpace(dataDir))
         {
             args.Add($"--DataDir={dataDir}");
+        }
+        if (parse.GetValue(SeedDemo))
+        {
+            args.Add("--Seed:Demo=true");
         }
         return [.. args];
     }

@@ -10,7 +10,7 @@ public static class OrderingApi
 
     public static IServiceCollection AddOrdering(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<OrderingOptions>(configuration.GetSection("Ordering"));
+        services.AddOptions<OrderingOptions>().BindConfiguration("Ordering").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPaymentGateway, SandboxPaymentGateway>();
         services.AddScoped<CheckoutService>();
         services.AddScoped<OrderService>();
