@@ -6,6 +6,7 @@ using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
+using Dots.Modules.Payments;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -71,6 +72,7 @@ public static class DotsApp
 
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
+        services.AddPayments(builder.Configuration);
         services.AddDotsWeb();
         services.AddTransient<IStartupFilter, DatabaseStartupFilter>();
 
@@ -99,6 +101,7 @@ public static class DotsApp
         app.MapIdentityEndpoints();
         app.MapCatalogApi();
         app.MapOrderingApi();
+        app.MapPayments();
         app.MapDotsWeb();
     }
 

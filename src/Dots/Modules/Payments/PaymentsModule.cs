@@ -1,0 +1,60 @@
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Dots.Modules.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Dots.Modules.Payments;
+
+/// <summary>Registration and HTTP surface of the Payments module.</summary>
+public static class PaymentsModule
+{
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaymentsOptions>().Bind(configuration.GetSection("Payments"))
+            .Validate(o => o.CommissionRate is >= 0 and < 1, "Payments:CommissionRate must be at least 0 and less than 1.")
+            .Validate(o => o.SettlementDelay >= TimeSpan.Zero, "Payments:SettlementDelay must not be negative.")
+            .Validate(o => o.DefaultHoldDuration > TimeSpan.Zero, "Payments:DefaultHoldDuration must be positive.")
+            .Validate(o => o.ReconcileAfter > TimeSpan.Zero, "Payments:ReconcileAfter must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<SandboxFaults>();
+        services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+        // The services' constructors are internal (they take the module's internal provider), so DI gets factories.
+        services.AddScoped(sp => new PaymentService(
+            sp.GetRequiredService<DotsDbContext>(), sp.GetRequiredService<IPaymentProvider>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<PaymentsOptions>>(), sp.GetRequiredService<ILogger<PaymentService>>()));
+        services.AddScoped(sp => new PayoutLedger(
+            sp.GetRequiredService<DotsDbContext>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<PaymentsOptions>>(), sp.GetRequiredService<ILogger<PayoutLedger>>()));
+        services.AddSingleton<PaymentsJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentsJobs>());
+        return services;
+    }
+
+    public static WebApplication MapPayments(this WebApplication app)
+    {
+        var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
+        payments.MapGet("/{intentId}", GetPayment)
+            .WithName("GetPayment").WithSummary("A payment with its attempts, for its payer only (404 for anyone else).");
+
+        var ops = app.MapGroup("/api/ops/payouts").WithTags("Operations").RequireAuthorization(p => p.RequireRole(Roles.Operator));
+        ops.MapPost("/run", RunPayouts)
+            .WithName("RunPayouts").WithSummary("Pays every shop its settled balance now (operators only).");
+        ops.MapGet("/runs", RecentRuns)
+            .WithName("RecentPayoutRuns").WithSummary("The latest payout runs, newest first (operators only).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<PaymentIntentDto>, NotFound>> GetPayment(string intentId, PaymentService payments, HttpContext http, CancellationToken ct) =>
+        await payments.GetForPayerAsync(intentId, http.User.UserId(), ct) is { } intent ? TypedResults.Ok(intent) : TypedResults.NotFound();
+
+    private static async Task<Created<PayoutRunDto>> RunPayouts(RunPayoutsRequest? request, PayoutLedger ledger, TimeProvider clock, CancellationToken ct)
+    {
+        var run = await ledger.RunPayoutsAsync(request?.AsOf ?? clock.GetUtcNow(), ct, "operator")
+            ?? throw new InvalidOperationException("A run without a period always runs.");
+        return TypedResults.Created($"/api/ops/payouts/runs/{run.Id}", run);
+    }
+
+    private static async Task<Ok<IReadOnlyList<PayoutRunDto>>> RecentRuns(PayoutLedger ledger, CancellationToken ct) =>
+        TypedResults.Ok(await ledger.RecentRunsAsync(20, ct));
+}
