@@ -72,4 +72,21 @@ public sealed class PaymentsApiTests(PaymentsPlatform platform) : IClassFixture<
         Assert.Equal(18000m, balance.Paid.Amount);
         Assert.Equal(0m, balance.Balance.Amount);
     }
+
+    [Fact]
+    public async Task ShopPayoutRuns_ShowTheOwnerTheBalanceAndPayouts_AndNobodyElse()
+    {
+        var owner = await platform.NewUserAsync();
+        var shopId = await owner.OpenShopAsync();
+        await platform.LedgerAsync(l => l.BookSaleAsync(shopId, Ids.New(), "part-1", new Money(50000, "KRW"), 0.1m, CancellationToken.None, DateTimeOffset.UtcNow.AddDays(-8)));
+        await platform.LedgerAsync(l => l.RunPayoutsAsync(DateTimeOffset.UtcNow, CancellationToken.None));
+
+        var mine = await (await owner.Http.GetAsync($"/api/shops/{shopId}/payout-runs")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(45000m, (decimal)mine["payouts"]![0]!["amount"]!["amount"]!);
+        Assert.Equal(45000m, (decimal)mine["balances"]![0]!["paid"]!["amount"]!);
+        Assert.Equal(0m, (decimal)mine["balances"]![0]!["balance"]!["amount"]!);
+
+        var stranger = await platform.NewUserAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.Http.GetAsync($"/api/shops/{shopId}/payout-runs")).StatusCode);
+    }
 }

@@ -37,6 +37,8 @@ public sealed record PayoutRunDto(
     string Id, string Trigger, DateTimeOffset AsOf, DateTimeOffset SettledBefore, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
     IReadOnlyList<ShopPayoutDto> Payouts, IReadOnlyList<MoneyDto> Totals);
 
+public sealed record ShopPayoutsDto(IReadOnlyList<PayoutBalanceDto> Balances, IReadOnlyList<ShopPayoutDto> Payouts);
+
 public sealed record RunPayoutsRequest(DateTimeOffset? AsOf);
 
 /// <summary>

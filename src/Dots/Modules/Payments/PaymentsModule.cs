@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -37,6 +38,9 @@ public static class PaymentsModule
         payments.MapGet("/{intentId}", GetPayment)
             .WithName("GetPayment").WithSummary("A payment with its attempts, for its payer only (404 for anyone else).");
 
+        app.MapGet("/api/shops/{shopId}/payout-runs", ShopPayouts).WithTags("Seller").RequireAuthorization()
+            .WithName("ShopPayoutRuns").WithSummary("The shop's balance and the payouts it was paid, newest first (the shop's owner only).");
+
         var ops = app.MapGroup("/api/ops/payouts").WithTags("Operations").RequireAuthorization(p => p.RequireRole(Roles.Operator));
         ops.MapPost("/run", RunPayouts)
             .WithName("RunPayouts").WithSummary("Pays every shop its settled balance now (operators only).");
@@ -47,6 +51,12 @@ public static class PaymentsModule
 
     private static async Task<Results<Ok<PaymentIntentDto>, NotFound>> GetPayment(string intentId, PaymentService payments, HttpContext http, CancellationToken ct) =>
         await payments.GetForPayerAsync(intentId, http.User.UserId(), ct) is { } intent ? TypedResults.Ok(intent) : TypedResults.NotFound();
+
+    private static async Task<Ok<ShopPayoutsDto>> ShopPayouts(string shopId, PayoutLedger ledger, CatalogService catalog, HttpContext http, CancellationToken ct)
+    {
+        await catalog.RequireOwnedShopAsync(shopId, http.User.UserId(), ct);
+        return TypedResults.Ok(new ShopPayoutsDto(await ledger.BalanceAsync(shopId, ct), await ledger.PayoutsOfShopAsync(shopId, ct)));
+    }
 
     private static async Task<Created<PayoutRunDto>> RunPayouts(RunPayoutsRequest? request, PayoutLedger ledger, TimeProvider clock, CancellationToken ct)
     {
