@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Modules.Payments;
+using Microsoft.Extensions.Configuration;
 
 namespace Dots.Tests.Payments;
 
@@ -75,5 +76,24 @@ public sealed class SandboxProviderTests(PaymentsPlatform platform) : IClassFixt
         var result = await platform.Sandbox.AuthorizeAsync("t-" + Ids.New() + ":authorize:1", new PaymentCard(number), Krw(1000), CancellationToken.None);
         Assert.Equal(expected, result.Result);
         Assert.Equal(expected == ProviderResults.Approved, result.Approved);
+    }
+
+    [Fact]
+    public void FaultsForManualTesting_ComeFromConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Payments:Sandbox:Faults:0:Mode"] = "Timeout",
+            ["Payments:Sandbox:Faults:0:Count"] = "-1",
+            ["Payments:Sandbox:Faults:0:Operation"] = "Capture",
+            ["Payments:Sandbox:Faults:1:Mode"] = "Decline",
+            ["Payments:Sandbox:Faults:1:Count"] = "1",
+        }).Build();
+        var faults = new SandboxFaults(configuration);
+
+        Assert.Equal(SandboxFaultMode.Timeout, faults.Take(PaymentOperation.Capture)?.Mode);
+        Assert.Equal(SandboxFaultMode.Timeout, faults.Take(PaymentOperation.Capture)?.Mode);
+        Assert.Equal(SandboxFaultMode.Decline, faults.Take(PaymentOperation.Authorize)?.Mode);
+        Assert.Null(faults.Take(PaymentOperation.Authorize));
     }
 }

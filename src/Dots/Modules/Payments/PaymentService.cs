@@ -142,8 +142,9 @@ public sealed class PaymentService
         {
             return await CaptureAsync(purpose, null, ct);
         }
-        catch (Exception e) when (e is PaymentDeclinedException or ConflictException)
+        catch (Exception e) when (e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult"))
         {
+            // Only a refusal by the provider releases the hold; a race with another call for this purpose does not.
             _logger.LogWarning("Capture of {Purpose} refused ({Reason}); releasing the hold", purpose, e.Message);
             await VoidAsync(purpose, CancellationToken.None);
             throw;

@@ -89,7 +89,8 @@ public sealed class PayoutLedger
         {
             Id = Ids.New(), Period = period, Trigger = trigger, AsOf = asOf, SettledBefore = asOf - _options.SettlementDelay, StartedAt = _clock.GetUtcNow(),
         };
-        if (!await TryInsertAsync(run, ct))
+        // The unique index decides a race; the look first keeps the minute job from failing an insert every tick.
+        if (period is not null && await _db.Set<PayoutRun>().AnyAsync(r => r.Period == period, ct) || !await TryInsertAsync(run, ct))
         {
             return null; // this period's run exists: another instance (or an earlier tick) started it
         }
