@@ -28,6 +28,8 @@ public sealed class PaymentServiceTests(PaymentsPlatform platform) : IClassFixtu
         Assert.Equal(paid.Attempts.Count, payAgain.Attempts.Count);
         Assert.Equal([$"{paid.Id}:authorize:1", $"{paid.Id}:capture:1"], paid.Attempts.Select(a => a.ProviderKey).ToArray());
         Assert.Single(await platform.SandboxEntriesAsync(paid.Id + ":capture"));
+        var many = await platform.PaymentsAsync(p => p.GetManyAsync([purpose, "order:none"], CancellationToken.None));
+        Assert.Equal(paid.Payments, Assert.Single(many).Value.Payments);
     }
 
     [Fact]

@@ -158,6 +158,15 @@ public sealed class PaymentService
         return intent is null ? null : await ToDtoAsync(intent, ct);
     }
 
+    /// <summary>The intents of many purposes at once (an order list), keyed by purpose; purposes without one are left out.</summary>
+    public async Task<IReadOnlyDictionary<string, PaymentIntentDto>> GetManyAsync(IReadOnlyCollection<string> purposes, CancellationToken ct)
+    {
+        var intents = await Intents.Where(i => purposes.Contains(i.Purpose)).ToListAsync(ct);
+        var ids = intents.Select(i => i.Id).ToList();
+        var attempts = (await Attempts.Where(a => ids.Contains(a.IntentId)).ToListAsync(ct)).ToLookup(a => a.IntentId);
+        return intents.ToDictionary(i => i.Purpose, i => ToDto(i, attempts[i.Id].ToList()), StringComparer.Ordinal);
+    }
+
     /// <summary>The intent by id for its payer; null for anyone else, so a caller answers 404 and reveals nothing.</summary>
     public async Task<PaymentIntentDto?> GetForPayerAsync(string intentId, string payerId, CancellationToken ct)
     {
@@ -495,15 +504,17 @@ public sealed class PaymentService
     private async Task<PaymentIntentDto> GetRequiredAsync(string purpose, CancellationToken ct) =>
         await GetAsync(purpose, ct) ?? throw new NotFoundException($"No payment for {purpose}.");
 
-    private async Task<PaymentIntentDto> ToDtoAsync(PaymentIntent i, CancellationToken ct)
+    private async Task<PaymentIntentDto> ToDtoAsync(PaymentIntent i, CancellationToken ct) =>
+        ToDto(i, await Attempts.Where(a => a.IntentId == i.Id).ToListAsync(ct));
+
+    private static PaymentIntentDto ToDto(PaymentIntent i, List<PaymentAttempt> attempts)
     {
-        var attempts = await Attempts.Where(a => a.IntentId == i.Id).ToListAsync(ct);
         attempts = attempts.OrderBy(a => a.StartedAt).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
         return new PaymentIntentDto(
             i.Id, i.Purpose, i.PayerId, i.Status.ToString(), MoneyDto.Of(i.Amount, i.Currency), MoneyDto.Of(i.CapturedAmount, i.Currency),
             MoneyDto.Of(i.RefundedAmount, i.Currency), i.HoldExpiresAt, i.CreatedAt, i.UpdatedAt,
             attempts.Where(a => a.Status == PaymentAttemptStatus.Succeeded)
-                .Select(a => new PaymentTransactionDto(Kind(a.Operation), MoneyDto.Of(a.Amount, a.Currency), a.FinishedAt ?? a.StartedAt)).ToList(),
+                .Select(a => new PaymentTransactionDto(Kind(a.Operation), MoneyDto.Of(a.Amount, a.Currency), a.FinishedAt ?? a.StartedAt, a.ProviderReference)).ToList(),
             attempts.Select(a => new PaymentAttemptDto(a.Id, Kind(a.Operation), a.Step, MoneyDto.Of(a.Amount, a.Currency), a.Status.ToString(), a.ProviderKey,
                 a.ProviderReference, a.Error, a.StartedAt, a.FinishedAt)).ToList());
     }

@@ -9,7 +9,7 @@ namespace Dots.Modules.Payments;
 public sealed record PaymentCard(string Number);
 
 /// <summary>One money movement as orders, pledges and bookings show it: the contract's <c>payments</c> items.</summary>
-public sealed record PaymentTransactionDto(string Kind, MoneyDto Amount, DateTimeOffset At);
+public sealed record PaymentTransactionDto(string Kind, MoneyDto Amount, DateTimeOffset At, string? Reference);
 
 /// <summary>One call to the provider, whatever came of it (for operators and reconciliation).</summary>
 public sealed record PaymentAttemptDto(
