@@ -89,4 +89,11 @@ public sealed class PaymentsApiTests(PaymentsPlatform platform) : IClassFixture<
         var stranger = await platform.NewUserAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.Http.GetAsync($"/api/shops/{shopId}/payout-runs")).StatusCode);
     }
+
+    [Fact]
+    public void APageThatInjectedThePaymentServices_WouldBeCaughtByTheArchitectureGuard()
+    {
+        Assert.True(Architecture.ComponentDataAccessTests.HoldsDbContext(typeof(PaymentService), []));
+        Assert.True(Architecture.ComponentDataAccessTests.HoldsDbContext(typeof(PayoutLedger), []));
+    }
 }

@@ -8,12 +8,12 @@ namespace Dots.Modules.Payments;
 /// authorization's state (<c>already_captured</c>, <c>already_voided</c>, <c>exceeds_authorization</c>,
 /// <c>exceeds_captured</c>, <c>not_captured</c>, <c>unknown_authorization</c>, <c>currency_mismatch</c>).
 /// </summary>
-internal sealed record ProviderResult(bool Approved, string Result, string Reference, string? Message = null)
+public sealed record ProviderResult(bool Approved, string Result, string Reference, string? Message = null)
 {
     public bool IsIssuerDecline => Result is ProviderResults.CardDeclined or ProviderResults.InsufficientFunds or ProviderResults.InvalidNumber;
 }
 
-internal static class ProviderResults
+public static class ProviderResults
 {
     public const string Approved = "approved";
     public const string CardDeclined = "card_declined";
@@ -33,8 +33,9 @@ internal static class ProviderResults
 /// (<c>{intentId}:{step}</c>): the same key again returns the first result and moves no money twice. Like real
 /// providers it can be asked what became of a key, which is how a call that timed out is reconciled.
 /// A call may throw (timeout, connection reset): the outcome is then unknown until <see cref="LookupAsync"/> says.
+/// Public as the plug-in point for real providers; other modules call <see cref="PaymentService"/>, never this.
 /// </summary>
-internal interface IPaymentProvider
+public interface IPaymentProvider
 {
     Task<ProviderResult> AuthorizeAsync(string key, PaymentCard card, Money amount, CancellationToken ct);
 

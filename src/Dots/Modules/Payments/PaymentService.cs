@@ -13,25 +13,16 @@ namespace Dots.Modules.Payments;
 /// repeating a call repeats the same key and the provider moves money once. No provider call runs inside a
 /// database transaction. See docs/decisions/0011-payments-module.md.
 /// </summary>
-public sealed class PaymentService
+public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PaymentService> logger)
 {
     /// <summary>The label of the void that ends an expired hold.</summary>
     private const string ExpiryLabel = "hold-expired";
 
-    private readonly DotsDbContext _db;
-    private readonly IPaymentProvider _provider;
-    private readonly TimeProvider _clock;
-    private readonly PaymentsOptions _options;
-    private readonly ILogger<PaymentService> _logger;
-
-    internal PaymentService(DotsDbContext db, IPaymentProvider provider, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PaymentService> logger)
-    {
-        _db = db;
-        _provider = provider;
-        _clock = clock;
-        _options = options.Value;
-        _logger = logger;
-    }
+    private readonly DotsDbContext _db = db;
+    private readonly IPaymentProvider _provider = provider;
+    private readonly TimeProvider _clock = clock;
+    private readonly PaymentsOptions _options = options.Value;
+    private readonly ILogger<PaymentService> _logger = logger;
 
     private IQueryable<PaymentIntent> Intents => _db.Set<PaymentIntent>().AsNoTracking();
 

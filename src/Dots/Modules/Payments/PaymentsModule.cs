@@ -1,9 +1,7 @@
 using Dots.Infrastructure;
-using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Dots.Modules.Payments;
 
@@ -20,13 +18,8 @@ public static class PaymentsModule
             .ValidateOnStart();
         services.AddSingleton<SandboxFaults>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
-        // The services' constructors are internal (they take the module's internal provider), so DI gets factories.
-        services.AddScoped(sp => new PaymentService(
-            sp.GetRequiredService<DotsDbContext>(), sp.GetRequiredService<IPaymentProvider>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<PaymentsOptions>>(), sp.GetRequiredService<ILogger<PaymentService>>()));
-        services.AddScoped(sp => new PayoutLedger(
-            sp.GetRequiredService<DotsDbContext>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IOptions<PaymentsOptions>>(), sp.GetRequiredService<ILogger<PayoutLedger>>()));
+        services.AddScoped<PaymentService>();
+        services.AddScoped<PayoutLedger>();
         services.AddSingleton<PaymentsJobs>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentsJobs>());
         return services;

@@ -1,7 +1,7 @@
 namespace Dots.Modules.Payments;
 
 /// <summary>Bound from the <c>Payments</c> section and validated on start.</summary>
-internal sealed class PaymentsOptions
+public sealed class PaymentsOptions
 {
     /// <summary>The platform's share of each sale when the caller does not name one.</summary>
     public decimal CommissionRate { get; set; } = 0.10m;

@@ -12,20 +12,12 @@ namespace Dots.Modules.Payments;
 /// refunds as soon as they happen, so they are netted — and claims those lines with a compare-and-set, so two runs
 /// that start at once still pay every line exactly once.
 /// </summary>
-public sealed class PayoutLedger
+public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PayoutLedger> logger)
 {
-    private readonly DotsDbContext _db;
-    private readonly TimeProvider _clock;
-    private readonly PaymentsOptions _options;
-    private readonly ILogger<PayoutLedger> _logger;
-
-    internal PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PayoutLedger> logger)
-    {
-        _db = db;
-        _clock = clock;
-        _options = options.Value;
-        _logger = logger;
-    }
+    private readonly DotsDbContext _db = db;
+    private readonly TimeProvider _clock = clock;
+    private readonly PaymentsOptions _options = options.Value;
+    private readonly ILogger<PayoutLedger> _logger = logger;
 
     private IQueryable<PayoutLedgerEntry> Entries => _db.Set<PayoutLedgerEntry>().AsNoTracking();
 
