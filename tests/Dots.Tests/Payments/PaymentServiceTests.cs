@@ -36,8 +36,9 @@ public sealed class PaymentServiceTests(PaymentsPlatform platform) : IClassFixtu
     public async Task ADeclinedCard_Throws402AndRecordsADeclinedAttempt_ThenAnotherCardMayTry()
     {
         var purpose = NewPurpose();
-        await Assert.ThrowsAsync<PaymentDeclinedException>(() =>
+        var e = await Assert.ThrowsAsync<PaymentDeclinedException>(() =>
             platform.PaymentsAsync(p => p.PayAsync(purpose, "buyer-1", Krw(5000), new PaymentCard("4000000000000002"), CancellationToken.None)));
+        Assert.Equal(402, Dots.Infrastructure.Http.ProblemMapper.TryMap(e)?.Status);
         var declined = (await platform.PaymentsAsync(p => p.GetAsync(purpose, CancellationToken.None)))!;
         Assert.Equal("Failed", declined.Status);
         Assert.Equal("Declined", Assert.Single(declined.Attempts).Status);
