@@ -6,6 +6,7 @@ using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
+using Dots.Modules.Payments;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -54,6 +55,7 @@ public static class DotsApp
         services.AddIdentityModule();
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
+        services.AddPayments(builder.Configuration);
         services.AddDotsWeb();
         services.AddTransient<IStartupFilter, DatabaseStartupFilter>();
 
@@ -82,6 +84,7 @@ public static class DotsApp
         app.MapIdentityModule();
         app.MapCatalog();
         app.MapOrdering();
+        app.MapPayments();
         app.MapDotsWeb();
     }
 

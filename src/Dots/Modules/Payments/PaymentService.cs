@@ -1,0 +1,524 @@
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dots.Modules.Payments;
+
+/// <summary>
+/// The Payments module's front door for other modules: one payment intent per purpose (<c>order:{id}</c>,
+/// <c>pledge:{id}</c>, <c>deposit:{id}</c>), authorized, captured, voided or refunded through the provider.
+/// Every provider call is preceded by a committed attempt row and followed by its outcome; the provider key is
+/// derived from the intent and the step (<c>{intentId}:capture:1</c>), never from a client's Idempotency-Key, so
+/// repeating a call repeats the same key and the provider moves money once. No provider call runs inside a
+/// database transaction. See docs/decisions/0011-payments-module.md.
+/// </summary>
+public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PaymentService> logger)
+{
+    /// <summary>The label of the void that ends an expired hold.</summary>
+    private const string ExpiryLabel = "hold-expired";
+
+    private readonly DotsDbContext _db = db;
+    private readonly IPaymentProvider _provider = provider;
+    private readonly TimeProvider _clock = clock;
+    private readonly PaymentsOptions _options = options.Value;
+    private readonly ILogger<PaymentService> _logger = logger;
+
+    private IQueryable<PaymentIntent> Intents => _db.Set<PaymentIntent>().AsNoTracking();
+
+    private IQueryable<PaymentAttempt> Attempts => _db.Set<PaymentAttempt>().AsNoTracking();
+
+    /// <summary>
+    /// Places a hold: authorizes <paramref name="amount"/> on the card until <paramref name="holdFor"/> (default
+    /// <c>Payments:DefaultHoldDuration</c>) has passed. Calling it again for an authorized purpose returns the intent
+    /// unchanged. A decline throws <see cref="PaymentDeclinedException"/> (402) and leaves the intent Failed, from
+    /// which a new card may be tried.
+    /// </summary>
+    public async Task<PaymentIntentDto> AuthorizeAsync(string purpose, string payerId, Money amount, PaymentCard card, TimeSpan? holdFor, CancellationToken ct)
+    {
+        ValidateAmount(amount, "amount");
+        var v = new Validation();
+        v.RequireText(purpose, "purpose", 100).RequireText(payerId, "payerId", 450).Require(card is not null && !string.IsNullOrWhiteSpace(card.Number), "card", "The card is required.")
+            .Require(holdFor is null || holdFor > TimeSpan.Zero, "holdFor", "The hold must last longer than zero.");
+        v.ThrowIfInvalid();
+
+        var intent = await EnsureIntentAsync(purpose, payerId, amount, ct);
+        intent = await ResolveOpenAsync(intent, PaymentOperation.Authorize, null, ct);
+        switch (intent.Status)
+        {
+            case PaymentIntentStatus.Authorized or PaymentIntentStatus.Captured or PaymentIntentStatus.PartiallyRefunded or PaymentIntentStatus.Refunded:
+                return await GetRequiredAsync(purpose, ct);
+            case PaymentIntentStatus.Voided or PaymentIntentStatus.Expired:
+                throw new ConflictException($"The payment for {purpose} was {intent.Status.ToString().ToLowerInvariant()}; start a new one.");
+        }
+
+        var holdUntil = _clock.GetUtcNow() + (holdFor ?? _options.DefaultHoldDuration);
+        var attempt = await StartAttemptAsync(intent, PaymentOperation.Authorize, amount, null, ct,
+            i => i.SetProperty(x => x.HoldExpiresAt, holdUntil));
+        await CallAsync(attempt, () => _provider.AuthorizeAsync(attempt.ProviderKey, card!, amount, CancellationToken.None));
+        return await GetRequiredAsync(purpose, ct);
+    }
+
+    /// <summary>
+    /// Captures an authorized hold, all of it or <paramref name="amount"/> of it; the rest of the hold is released
+    /// (as providers do). Capturing a captured intent again returns it unchanged: a purpose is captured once.
+    /// </summary>
+    public async Task<PaymentIntentDto> CaptureAsync(string purpose, Money? amount, CancellationToken ct)
+    {
+        var intent = await FindAsync(purpose, ct);
+        intent = await ResolveOpenAsync(intent, PaymentOperation.Capture, null, ct);
+        if (intent.Status is PaymentIntentStatus.Captured or PaymentIntentStatus.PartiallyRefunded or PaymentIntentStatus.Refunded)
+        {
+            return await GetRequiredAsync(purpose, ct);
+        }
+        if (intent.Status != PaymentIntentStatus.Authorized)
+        {
+            throw new ConflictException($"The payment for {purpose} is {intent.Status}; only an authorized payment can be captured.");
+        }
+        if (intent.HoldExpiresAt is { } expires && expires <= _clock.GetUtcNow())
+        {
+            throw new ConflictException($"The hold for {purpose} expired at {expires:O}; it can no longer be captured.");
+        }
+        var capture = amount ?? new Money(intent.Amount, intent.Currency);
+        ValidateAmount(capture, "amount");
+        if (capture.Currency != intent.Currency || capture.Amount > intent.Amount)
+        {
+            throw new RequestValidationException("amount", $"The capture must be in {intent.Currency} and at most the authorized {intent.Amount}.");
+        }
+        var attempt = await StartAttemptAsync(intent, PaymentOperation.Capture, capture, null, ct);
+        await CallAsync(attempt, () => _provider.CaptureAsync(attempt.ProviderKey, intent.AuthorizationReference!, capture, CancellationToken.None));
+        return await GetRequiredAsync(purpose, ct);
+    }
+
+    /// <summary>Releases an authorized hold. Voiding a voided (or never authorized) payment returns it unchanged.</summary>
+    public Task<PaymentIntentDto> VoidAsync(string purpose, CancellationToken ct) => VoidAsync(purpose, null, ct);
+
+    /// <summary>
+    /// Refunds part or all of what was captured. <paramref name="refundId"/> (default: the reason) names the refund:
+    /// the same refund asked for twice is made once; different refunds add up to at most the captured amount.
+    /// </summary>
+    public async Task<PaymentIntentDto> RefundAsync(string purpose, Money amount, string reason, CancellationToken ct, string? refundId = null)
+    {
+        ValidateAmount(amount, "amount");
+        var label = refundId ?? reason;
+        new Validation().RequireText(label, refundId is null ? "reason" : "refundId", 200).ThrowIfInvalid();
+        var intent = await FindAsync(purpose, ct);
+        intent = await ResolveOpenAsync(intent, PaymentOperation.Refund, label, ct);
+        var done = await Attempts.AnyAsync(a => a.IntentId == intent.Id && a.Operation == PaymentOperation.Refund && a.Label == label && a.Status == PaymentAttemptStatus.Succeeded, ct);
+        if (done)
+        {
+            return await GetRequiredAsync(purpose, ct);
+        }
+        if (intent.Status is not (PaymentIntentStatus.Captured or PaymentIntentStatus.PartiallyRefunded))
+        {
+            throw new ConflictException($"The payment for {purpose} is {intent.Status}; only a captured payment can be refunded.");
+        }
+        if (amount.Currency != intent.Currency || amount.Amount > intent.CapturedAmount - intent.RefundedAmount)
+        {
+            throw new RequestValidationException("amount", $"The refund must be in {intent.Currency} and at most the {intent.CapturedAmount - intent.RefundedAmount} not yet refunded.");
+        }
+        var attempt = await StartAttemptAsync(intent, PaymentOperation.Refund, amount, label, ct);
+        await CallAsync(attempt, () => _provider.RefundAsync(attempt.ProviderKey, intent.AuthorizationReference!, amount, CancellationToken.None));
+        return await GetRequiredAsync(purpose, ct);
+    }
+
+    /// <summary>
+    /// A normal order's payment: authorize and capture at once. A capture the provider refuses releases the hold and
+    /// throws like a decline, so the buyer is never left with money held for nothing.
+    /// </summary>
+    public async Task<PaymentIntentDto> PayAsync(string purpose, string payerId, Money amount, PaymentCard card, CancellationToken ct)
+    {
+        await AuthorizeAsync(purpose, payerId, amount, card, null, ct);
+        try
+        {
+            return await CaptureAsync(purpose, null, ct);
+        }
+        catch (Exception e) when (e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult"))
+        {
+            // Only a refusal by the provider releases the hold; a race with another call for this purpose does not.
+            _logger.LogWarning("Capture of {Purpose} refused ({Reason}); releasing the hold", purpose, e.Message);
+            await VoidAsync(purpose, CancellationToken.None);
+            throw;
+        }
+    }
+
+    /// <summary>The intent for a purpose with its attempts, or null when there is none.</summary>
+    public async Task<PaymentIntentDto?> GetAsync(string purpose, CancellationToken ct)
+    {
+        var intent = await Intents.FirstOrDefaultAsync(i => i.Purpose == purpose, ct);
+        return intent is null ? null : await ToDtoAsync(intent, ct);
+    }
+
+    /// <summary>The intents of many purposes at once (an order list), keyed by purpose; purposes without one are left out.</summary>
+    public async Task<IReadOnlyDictionary<string, PaymentIntentDto>> GetManyAsync(IReadOnlyCollection<string> purposes, CancellationToken ct)
+    {
+        var intents = await Intents.Where(i => purposes.Contains(i.Purpose)).ToListAsync(ct);
+        var ids = intents.Select(i => i.Id).ToList();
+        var attempts = (await Attempts.Where(a => ids.Contains(a.IntentId)).ToListAsync(ct)).ToLookup(a => a.IntentId);
+        return intents.ToDictionary(i => i.Purpose, i => ToDto(i, attempts[i.Id].ToList()), StringComparer.Ordinal);
+    }
+
+    /// <summary>The intent by id for its payer; null for anyone else, so a caller answers 404 and reveals nothing.</summary>
+    public async Task<PaymentIntentDto?> GetForPayerAsync(string intentId, string payerId, CancellationToken ct)
+    {
+        var intent = await Intents.FirstOrDefaultAsync(i => i.Id == intentId && i.PayerId == payerId, ct);
+        return intent is null ? null : await ToDtoAsync(intent, ct);
+    }
+
+    /// <summary>
+    /// Resolves attempts left Pending (a crash mid-call) or Unknown (a timeout, an error after the call) by asking the
+    /// provider what it did under their keys: a recorded movement is booked as it happened; no record means the
+    /// provider did not act, and the attempt is Failed (a retry of the operation re-sends the same key).
+    /// </summary>
+    public async Task<ReconcileResultDto> ReconcileAsync(string purpose, CancellationToken ct)
+    {
+        var intent = await FindAsync(purpose, ct);
+        var open = await Attempts.Where(a => a.IntentId == intent.Id && (a.Status == PaymentAttemptStatus.Pending || a.Status == PaymentAttemptStatus.Unknown))
+            .OrderBy(a => a.Id).ToListAsync(ct);
+        var resolved = 0;
+        foreach (var attempt in open)
+        {
+            if (await ReconcileAttemptAsync(attempt, markMissingFailed: true, ct))
+            {
+                resolved++;
+            }
+        }
+        return new ReconcileResultDto(purpose, resolved, open.Count - resolved, await GetRequiredAsync(purpose, ct));
+    }
+
+    /// <summary>For the background job: reconciles attempts open for longer than <c>Payments:ReconcileAfter</c>.</summary>
+    public async Task<int> ReconcileStaleAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var before = now - _options.ReconcileAfter;
+        var stale = await Attempts.Where(a => (a.Status == PaymentAttemptStatus.Pending || a.Status == PaymentAttemptStatus.Unknown) && a.StartedAt < before)
+            .OrderBy(a => a.StartedAt).Take(200).ToListAsync(ct);
+        var resolved = 0;
+        foreach (var attempt in stale)
+        {
+            try
+            {
+                if (await ReconcileAttemptAsync(attempt, markMissingFailed: true, ct))
+                {
+                    resolved++;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Reconciling payment attempt {AttemptId} failed; will retry", attempt.Id);
+            }
+        }
+        return resolved;
+    }
+
+    /// <summary>Voids every hold whose expiry has passed (status Expired); returns how many. Safe on many instances.</summary>
+    public async Task<int> ExpireHoldsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var expired = await Intents.Where(i => i.Status == PaymentIntentStatus.Authorized && i.HoldExpiresAt != null && i.HoldExpiresAt <= now)
+            .OrderBy(i => i.HoldExpiresAt).Select(i => i.Purpose).Take(200).ToListAsync(ct);
+        var count = 0;
+        foreach (var purpose in expired)
+        {
+            try
+            {
+                var result = await VoidAsync(purpose, ExpiryLabel, ct);
+                if (result.Status == nameof(PaymentIntentStatus.Expired))
+                {
+                    count++;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _logger.LogWarning(e, "Releasing the expired hold of {Purpose} failed; will retry", purpose);
+            }
+        }
+        return count;
+    }
+
+    private async Task<PaymentIntentDto> VoidAsync(string purpose, string? label, CancellationToken ct)
+    {
+        var intent = await FindAsync(purpose, ct);
+        intent = await ResolveOpenAsync(intent, PaymentOperation.Void, label, ct);
+        switch (intent.Status)
+        {
+            case PaymentIntentStatus.Voided or PaymentIntentStatus.Expired or PaymentIntentStatus.RequiresAuthorization or PaymentIntentStatus.Failed:
+                return await GetRequiredAsync(purpose, ct);
+            case PaymentIntentStatus.Captured or PaymentIntentStatus.PartiallyRefunded or PaymentIntentStatus.Refunded:
+                throw new ConflictException($"The payment for {purpose} was captured; refund it instead of voiding.");
+        }
+        var attempt = await StartAttemptAsync(intent, PaymentOperation.Void, new Money(intent.Amount, intent.Currency), label, ct);
+        await CallAsync(attempt, () => _provider.VoidAsync(attempt.ProviderKey, intent.AuthorizationReference!, CancellationToken.None));
+        return await GetRequiredAsync(purpose, ct);
+    }
+
+    private async Task<PaymentIntent> EnsureIntentAsync(string purpose, string payerId, Money amount, CancellationToken ct)
+    {
+        var intent = await Intents.FirstOrDefaultAsync(i => i.Purpose == purpose, ct);
+        if (intent is null)
+        {
+            var now = _clock.GetUtcNow();
+            var created = new PaymentIntent
+            {
+                Id = Ids.New(), Purpose = purpose, PayerId = payerId, Amount = amount.Amount, Currency = amount.Currency,
+                Status = PaymentIntentStatus.RequiresAuthorization, CreatedAt = now, UpdatedAt = now,
+            };
+            if (await TryInsertAsync(created, ct))
+            {
+                return created;
+            }
+            // Another call created the intent for this purpose first: carry on with theirs.
+            intent = await Intents.FirstAsync(i => i.Purpose == purpose, ct);
+        }
+        if (intent.PayerId != payerId || intent.Amount != amount.Amount || intent.Currency != amount.Currency)
+        {
+            throw new ConflictException($"A payment for {purpose} already exists with a different payer or amount.");
+        }
+        return intent;
+    }
+
+    private async Task<PaymentIntent> FindAsync(string purpose, CancellationToken ct) =>
+        await Intents.FirstOrDefaultAsync(i => i.Purpose == purpose, ct) ?? throw new NotFoundException($"No payment for {purpose}.");
+
+    /// <summary>
+    /// Before an operation: resolves its open attempts (and any other open one, which could change the intent's state)
+    /// so a retried call finds out what its first try did instead of trying again blind.
+    /// </summary>
+    private async Task<PaymentIntent> ResolveOpenAsync(PaymentIntent intent, PaymentOperation operation, string? label, CancellationToken ct)
+    {
+        var open = await Attempts.Where(a => a.IntentId == intent.Id && (a.Status == PaymentAttemptStatus.Pending || a.Status == PaymentAttemptStatus.Unknown))
+            .OrderBy(a => a.Id).ToListAsync(ct);
+        foreach (var attempt in open)
+        {
+            // Not found at the provider: leave it for the re-send below (same operation) or for reconciliation.
+            await ReconcileAttemptAsync(attempt, markMissingFailed: attempt.Operation == operation && attempt.Label == label, ct);
+        }
+        return await Intents.FirstAsync(i => i.Id == intent.Id, ct);
+    }
+
+    /// <summary>True when the attempt is settled afterwards.</summary>
+    private async Task<bool> ReconcileAttemptAsync(PaymentAttempt attempt, bool markMissingFailed, CancellationToken ct)
+    {
+        ProviderResult? found;
+        try
+        {
+            found = await _provider.LookupAsync(attempt.ProviderKey, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _logger.LogWarning(e, "Looking up {ProviderKey} at the provider failed", attempt.ProviderKey);
+            return false;
+        }
+        if (found is not null)
+        {
+            await CompleteAsync(attempt.Id, found, null);
+            return true;
+        }
+        if (markMissingFailed)
+        {
+            await CompleteAsync(attempt.Id, null, "The provider has no record of this call; it did not act.");
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Writes and commits the attempt before the provider hears of it. A step whose last try did not reach a result
+    /// (Failed: the provider never acted) is re-sent under the same key; after a decline the next try is a new step.
+    /// </summary>
+    private async Task<PaymentAttempt> StartAttemptAsync(
+        PaymentIntent intent, PaymentOperation operation, Money amount, string? label, CancellationToken ct,
+        Action<Microsoft.EntityFrameworkCore.Query.UpdateSettersBuilder<PaymentIntent>>? alsoSet = null)
+    {
+        var name = operation.ToString().ToLowerInvariant();
+        var previous = await Attempts.Where(a => a.IntentId == intent.Id && a.Operation == operation).ToListAsync(ct);
+        var retry = previous.Where(a => a.Label == label && a.Status == PaymentAttemptStatus.Failed).OrderByDescending(a => a.Id).FirstOrDefault();
+        var now = _clock.GetUtcNow();
+        await using var tx = await _db.Database.BeginTransactionAsync(ct);
+        // Compare-and-set on the version: if the intent moved since it was read, this call lost a race.
+        var claimed = await _db.Set<PaymentIntent>().Where(i => i.Id == intent.Id && i.Version == intent.Version)
+            .ExecuteUpdateAsync(s =>
+            {
+                s.SetProperty(i => i.Version, intent.Version + 1).SetProperty(i => i.UpdatedAt, now);
+                alsoSet?.Invoke(s);
+            }, ct);
+        if (claimed == 0)
+        {
+            throw new ConflictException($"The payment for {intent.Purpose} is being changed by another request; retry in a moment.");
+        }
+        PaymentAttempt attempt;
+        if (retry is not null && retry.Amount == amount.Amount)
+        {
+            await _db.Set<PaymentAttempt>().Where(a => a.Id == retry.Id && a.Status == PaymentAttemptStatus.Failed)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, PaymentAttemptStatus.Pending).SetProperty(a => a.Error, (string?)null).SetProperty(a => a.FinishedAt, (DateTimeOffset?)null), ct);
+            attempt = retry;
+        }
+        else
+        {
+            var step = $"{name}:{previous.Count + 1}";
+            attempt = new PaymentAttempt
+            {
+                Id = Ids.New(), IntentId = intent.Id, Operation = operation, Step = step, Label = label, Amount = amount.Amount, Currency = amount.Currency,
+                ProviderKey = $"{intent.Id}:{step}", Status = PaymentAttemptStatus.Pending, StartedAt = now,
+            };
+            if (!await TryInsertAsync(attempt, ct))
+            {
+                throw new ConflictException($"The payment for {intent.Purpose} is being changed by another request; retry in a moment.");
+            }
+        }
+        await tx.CommitAsync(ct);
+        return attempt;
+    }
+
+    /// <summary>Calls the provider (never inside a transaction), then records what came of it and throws for refusals.</summary>
+    private async Task CallAsync(PaymentAttempt attempt, Func<Task<ProviderResult>> call)
+    {
+        ProviderResult result;
+        try
+        {
+            result = await call();
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "The provider call {ProviderKey} failed; its outcome is unknown until reconciled", attempt.ProviderKey);
+            await MarkUnknownAsync(attempt.Id, e.Message);
+            throw new PaymentProviderUnavailableException(
+                $"The payment provider did not confirm the {attempt.Operation.ToString().ToLowerInvariant()}; it is being checked. Retry in a moment.", e);
+        }
+        await CompleteAsync(attempt.Id, result, null);
+        if (!result.Approved)
+        {
+            var message = result.Message ?? $"The payment provider refused: {result.Result}.";
+            if (result.IsIssuerDecline)
+            {
+                throw new PaymentDeclinedException(message);
+            }
+            throw new ConflictException(message, new Dictionary<string, object?> { ["providerResult"] = result.Result });
+        }
+    }
+
+    private async Task MarkUnknownAsync(string attemptId, string error) =>
+        await _db.Set<PaymentAttempt>().Where(a => a.Id == attemptId && a.Status == PaymentAttemptStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, PaymentAttemptStatus.Unknown).SetProperty(a => a.Error, Truncate(error)), CancellationToken.None);
+
+    /// <summary>
+    /// Records the provider's answer (or, with <paramref name="result"/> null, that it never acted) on the attempt and
+    /// the intent in one short transaction. Only an open attempt is completed, so two reconcilers book a result once.
+    /// </summary>
+    private async Task CompleteAsync(string attemptId, ProviderResult? result, string? failure)
+    {
+        var ct = CancellationToken.None; // money has moved or not: the record of it must be written either way
+        for (var round = 0; round < 5; round++)
+        {
+            var now = _clock.GetUtcNow();
+            await using var tx = await _db.Database.BeginTransactionAsync(ct);
+            var attempt = await Attempts.FirstAsync(a => a.Id == attemptId, ct);
+            var status = result is null ? PaymentAttemptStatus.Failed : result.Approved ? PaymentAttemptStatus.Succeeded : PaymentAttemptStatus.Declined;
+            var answered = result is not null;
+            var error = result is null ? failure : result.Approved ? null : $"{result.Result}: {result.Message}";
+            // A provider's answer also overrides an earlier "no record" (Failed): the call may have landed after the lookup.
+            var closed = await _db.Set<PaymentAttempt>()
+                .Where(a => a.Id == attemptId && (a.Status == PaymentAttemptStatus.Pending || a.Status == PaymentAttemptStatus.Unknown
+                    || (answered && a.Status == PaymentAttemptStatus.Failed)))
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, status).SetProperty(a => a.ProviderReference, result == null ? null : result.Reference)
+                    .SetProperty(a => a.Error, Truncate(error)).SetProperty(a => a.FinishedAt, now), ct);
+            if (closed == 0)
+            {
+                return; // someone else recorded it
+            }
+            var intent = await Intents.FirstAsync(i => i.Id == attempt.IntentId, ct);
+            var next = Next(intent, attempt, result);
+            var updated = await _db.Set<PaymentIntent>().Where(i => i.Id == intent.Id && i.Version == intent.Version)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, next.Status).SetProperty(i => i.CapturedAmount, next.CapturedAmount)
+                    .SetProperty(i => i.RefundedAmount, next.RefundedAmount).SetProperty(i => i.AuthorizationReference, next.AuthorizationReference)
+                    .SetProperty(i => i.HoldExpiresAt, next.HoldExpiresAt).SetProperty(i => i.Version, intent.Version + 1).SetProperty(i => i.UpdatedAt, now), ct);
+            if (updated == 1)
+            {
+                await tx.CommitAsync(ct);
+                if (result is { Approved: true })
+                {
+                    _logger.LogInformation("Payment {Purpose}: {Operation} {Amount} {Currency} succeeded", intent.Purpose, attempt.Operation, attempt.Amount, attempt.Currency);
+                }
+                return;
+            }
+            await tx.RollbackAsync(ct); // the intent moved under us: read it again
+        }
+        throw new ConflictException("The payment changed too often while its result was recorded; reconcile it.");
+    }
+
+    private sealed record IntentState(PaymentIntentStatus Status, decimal CapturedAmount, decimal RefundedAmount, string? AuthorizationReference, DateTimeOffset? HoldExpiresAt);
+
+    private static IntentState Next(PaymentIntent i, PaymentAttempt a, ProviderResult? result)
+    {
+        var state = new IntentState(i.Status, i.CapturedAmount, i.RefundedAmount, i.AuthorizationReference, i.HoldExpiresAt);
+        if (result is null)
+        {
+            return state;
+        }
+        if (!result.Approved)
+        {
+            return a.Operation == PaymentOperation.Authorize && i.Status is PaymentIntentStatus.RequiresAuthorization or PaymentIntentStatus.Failed
+                ? state with { Status = PaymentIntentStatus.Failed }
+                : state;
+        }
+        return a.Operation switch
+        {
+            PaymentOperation.Authorize => state with { Status = PaymentIntentStatus.Authorized, AuthorizationReference = result.Reference },
+            PaymentOperation.Capture => state with { Status = PaymentIntentStatus.Captured, CapturedAmount = a.Amount, HoldExpiresAt = null },
+            PaymentOperation.Void => state with { Status = a.Label == ExpiryLabel ? PaymentIntentStatus.Expired : PaymentIntentStatus.Voided, HoldExpiresAt = null },
+            _ => state with
+            {
+                RefundedAmount = i.RefundedAmount + a.Amount,
+                Status = i.RefundedAmount + a.Amount >= i.CapturedAmount ? PaymentIntentStatus.Refunded : PaymentIntentStatus.PartiallyRefunded,
+            },
+        };
+    }
+
+    private async Task<bool> TryInsertAsync<T>(T entity, CancellationToken ct)
+        where T : class
+    {
+        var entry = _db.Set<T>().Add(entity);
+        try
+        {
+            await _db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            return false;
+        }
+        finally
+        {
+            // The module's rows never stay tracked in a DbContext it shares with its caller.
+            entry.State = EntityState.Detached;
+        }
+    }
+
+    private async Task<PaymentIntentDto> GetRequiredAsync(string purpose, CancellationToken ct) =>
+        await GetAsync(purpose, ct) ?? throw new NotFoundException($"No payment for {purpose}.");
+
+    private async Task<PaymentIntentDto> ToDtoAsync(PaymentIntent i, CancellationToken ct) =>
+        ToDto(i, await Attempts.Where(a => a.IntentId == i.Id).ToListAsync(ct));
+
+    private static PaymentIntentDto ToDto(PaymentIntent i, List<PaymentAttempt> attempts)
+    {
+        attempts = attempts.OrderBy(a => a.StartedAt).ThenBy(a => a.Id, StringComparer.Ordinal).ToList();
+        return new PaymentIntentDto(
+            i.Id, i.Purpose, i.PayerId, i.Status.ToString(), MoneyDto.Of(i.Amount, i.Currency), MoneyDto.Of(i.CapturedAmount, i.Currency),
+            MoneyDto.Of(i.RefundedAmount, i.Currency), i.HoldExpiresAt, i.CreatedAt, i.UpdatedAt,
+            attempts.Where(a => a.Status == PaymentAttemptStatus.Succeeded)
+                .Select(a => new PaymentTransactionDto(Kind(a.Operation), MoneyDto.Of(a.Amount, a.Currency), a.FinishedAt ?? a.StartedAt, a.ProviderReference)).ToList(),
+            attempts.Select(a => new PaymentAttemptDto(a.Id, Kind(a.Operation), a.Step, MoneyDto.Of(a.Amount, a.Currency), a.Status.ToString(), a.ProviderKey,
+                a.ProviderReference, a.Error, a.StartedAt, a.FinishedAt)).ToList());
+    }
+
+    private static string Kind(PaymentOperation operation) => operation.ToString().ToLowerInvariant();
+
+    private static void ValidateAmount(Money? amount, string field)
+    {
+        if (amount is null || amount.Amount <= 0 || !Currencies.IsKnown(amount.Currency) || !Currencies.FitsMinorUnit(amount.Amount, amount.Currency))
+        {
+            throw new RequestValidationException(field, "The amount must be more than zero, in a known currency, and fit its minor unit.");
+        }
+    }
+
+    private static string? Truncate(string? text) => text is { Length: > 500 } ? text[..500] : text;
+}

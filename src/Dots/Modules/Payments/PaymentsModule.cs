@@ -1,0 +1,63 @@
+using Dots.Infrastructure;
+using Dots.Modules.Catalog;
+using Dots.Modules.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Dots.Modules.Payments;
+
+/// <summary>Registration and HTTP surface of the Payments module.</summary>
+public static class PaymentsModule
+{
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaymentsOptions>().Bind(configuration.GetSection("Payments"))
+            .Validate(o => o.CommissionRate is >= 0 and < 1, "Payments:CommissionRate must be at least 0 and less than 1.")
+            .Validate(o => o.SettlementDelay >= TimeSpan.Zero, "Payments:SettlementDelay must not be negative.")
+            .Validate(o => o.DefaultHoldDuration > TimeSpan.Zero, "Payments:DefaultHoldDuration must be positive.")
+            .Validate(o => o.ReconcileAfter > TimeSpan.Zero, "Payments:ReconcileAfter must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<SandboxFaults>();
+        services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+        services.AddScoped<PaymentService>();
+        services.AddScoped<PayoutLedger>();
+        services.AddSingleton<PaymentsJobs>();
+        services.AddHostedService(sp => sp.GetRequiredService<PaymentsJobs>());
+        return services;
+    }
+
+    public static WebApplication MapPayments(this WebApplication app)
+    {
+        var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
+        payments.MapGet("/{intentId}", GetPayment)
+            .WithName("GetPayment").WithSummary("A payment with its attempts, for its payer only (404 for anyone else).");
+
+        app.MapGet("/api/shops/{shopId}/payout-runs", ShopPayouts).WithTags("Seller").RequireAuthorization()
+            .WithName("ShopPayoutRuns").WithSummary("The shop's balance and the payouts it was paid, newest first (the shop's owner only).");
+
+        var ops = app.MapGroup("/api/ops/payouts").WithTags("Operations").RequireAuthorization(p => p.RequireRole(Roles.Operator));
+        ops.MapPost("/run", RunPayouts)
+            .WithName("RunPayouts").WithSummary("Pays every shop its settled balance now (operators only).");
+        ops.MapGet("/runs", RecentRuns)
+            .WithName("RecentPayoutRuns").WithSummary("The latest payout runs, newest first (operators only).");
+        return app;
+    }
+
+    private static async Task<Results<Ok<PaymentIntentDto>, NotFound>> GetPayment(string intentId, PaymentService payments, HttpContext http, CancellationToken ct) =>
+        await payments.GetForPayerAsync(intentId, http.User.UserId(), ct) is { } intent ? TypedResults.Ok(intent) : TypedResults.NotFound();
+
+    private static async Task<Ok<ShopPayoutsDto>> ShopPayouts(string shopId, PayoutLedger ledger, CatalogService catalog, HttpContext http, CancellationToken ct)
+    {
+        await catalog.RequireOwnedShopAsync(shopId, http.User.UserId(), ct);
+        return TypedResults.Ok(new ShopPayoutsDto(await ledger.BalanceAsync(shopId, ct), await ledger.PayoutsOfShopAsync(shopId, ct)));
+    }
+
+    private static async Task<Created<PayoutRunDto>> RunPayouts(RunPayoutsRequest? request, PayoutLedger ledger, TimeProvider clock, CancellationToken ct)
+    {
+        var run = await ledger.RunPayoutsAsync(request?.AsOf ?? clock.GetUtcNow(), ct, "operator")
+            ?? throw new InvalidOperationException("A run without a period always runs.");
+        return TypedResults.Created($"/api/ops/payouts/runs/{run.Id}", run);
+    }
+
+    private static async Task<Ok<IReadOnlyList<PayoutRunDto>>> RecentRuns(PayoutLedger ledger, CancellationToken ct) =>
+        TypedResults.Ok(await ledger.RecentRunsAsync(20, ct));
+}

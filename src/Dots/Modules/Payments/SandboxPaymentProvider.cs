@@ -1,0 +1,201 @@
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
+
+namespace Dots.Modules.Payments;
+
+/// <summary>
+/// A fake card provider that keeps books like a real one (docs/decisions/0011-payments-module.md): every call is
+/// written to <c>SandboxLedgerEntries</c> under its idempotency key, so the same key returns the first result and moves
+/// nothing twice, a second capture of one authorization is refused and visible, and <see cref="LookupAsync"/> answers
+/// what became of a key. All state is in the database, so any number of instances agree.
+/// Test cards: 4242 4242 4242 4242 approves, 4000 0000 0000 0002 declines, 4000 0000 0000 9995 declines for
+/// insufficient funds; any other number that passes the Luhn check approves.
+/// </summary>
+internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, SandboxFaults faults, TimeProvider clock) : IPaymentProvider
+{
+    public const string ApprovedCard = "4242424242424242";
+    public const string DeclinedCard = "4000000000000002";
+    public const string InsufficientFundsCard = "4000000000009995";
+
+    public Task<ProviderResult> AuthorizeAsync(string key, PaymentCard card, Money amount, CancellationToken ct) =>
+        RunAsync(key, PaymentOperation.Authorize, amount, _ =>
+        {
+            var digits = new string((card.Number ?? "").Where(char.IsAsciiDigit).ToArray());
+            var last4 = digits.Length >= 4 ? digits[^4..] : null;
+            var (result, message) = digits switch
+            {
+                DeclinedCard => (ProviderResults.CardDeclined, "The card was declined."),
+                InsufficientFundsCard => (ProviderResults.InsufficientFunds, "The card has insufficient funds."),
+                _ when !PassesLuhn(digits) => (ProviderResults.InvalidNumber, "The card number is not valid."),
+                _ => (ProviderResults.Approved, (string?)null),
+            };
+            return Task.FromResult(Entry(key, PaymentOperation.Authorize, amount, result, message, "auth", parent: null, slot: null, last4));
+        }, ct);
+
+    public Task<ProviderResult> CaptureAsync(string key, string authorizationReference, Money amount, CancellationToken ct) =>
+        RunAsync(key, PaymentOperation.Capture, amount, async db =>
+        {
+            var refusal = await SettleRefusalAsync(db, authorizationReference, amount, ct);
+            return refusal is { } r
+                ? Entry(key, PaymentOperation.Capture, amount, r.Result, r.Message, "capt", authorizationReference, slot: null)
+                : Entry(key, PaymentOperation.Capture, amount, ProviderResults.Approved, null, "capt", authorizationReference, SettleSlot(authorizationReference));
+        }, ct);
+
+    public async Task<ProviderResult> VoidAsync(string key, string authorizationReference, CancellationToken ct)
+    {
+        var amount = await AuthorizedAmountAsync(authorizationReference, ct);
+        return await RunAsync(key, PaymentOperation.Void, amount, async db =>
+        {
+            var refusal = await SettleRefusalAsync(db, authorizationReference, null, ct);
+            return refusal is { } r
+                ? Entry(key, PaymentOperation.Void, amount, r.Result, r.Message, "void", authorizationReference, slot: null)
+                : Entry(key, PaymentOperation.Void, amount, ProviderResults.Approved, null, "void", authorizationReference, SettleSlot(authorizationReference));
+        }, ct);
+    }
+
+    public Task<ProviderResult> RefundAsync(string key, string authorizationReference, Money amount, CancellationToken ct) =>
+        RunAsync(key, PaymentOperation.Refund, amount, async db =>
+        {
+            var entries = await db.Set<SandboxLedgerEntry>().AsNoTracking()
+                .Where(e => e.ParentReference == authorizationReference && e.Approved).ToListAsync(ct);
+            var capture = entries.FirstOrDefault(e => e.Operation == PaymentOperation.Capture);
+            var refunds = entries.Where(e => e.Operation == PaymentOperation.Refund).ToList();
+            var (result, message) =
+                capture is null ? (ProviderResults.NotCaptured, "Nothing was captured on this authorization.")
+                : capture.Currency != amount.Currency ? (ProviderResults.CurrencyMismatch, $"The capture is in {capture.Currency}.")
+                : refunds.Sum(e => e.Amount) + amount.Amount > capture.Amount ? (ProviderResults.ExceedsCaptured, "The refunds would exceed the captured amount.")
+                : (ProviderResults.Approved, (string?)null);
+            // The slot numbers approved refunds per authorization, so two racing refunds cannot both pass the check above.
+            var slot = result == ProviderResults.Approved ? $"{authorizationReference}:refund:{refunds.Count + 1}" : null;
+            return Entry(key, PaymentOperation.Refund, amount, result, message, "rfnd", authorizationReference, slot);
+        }, ct);
+
+    public async Task<ProviderResult?> LookupAsync(string key, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var entry = await db.Set<SandboxLedgerEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Key == key, ct);
+        return entry is null ? null : ToResult(entry);
+    }
+
+    private async Task<ProviderResult> RunAsync(
+        string key, PaymentOperation operation, Money amount, Func<DotsDbContext, Task<SandboxLedgerEntry>> decide, CancellationToken ct)
+    {
+        var fault = faults.Take(operation);
+        switch (fault?.Mode)
+        {
+            case SandboxFaultMode.Latency:
+                await Task.Delay(fault.Latency, clock, ct);
+                break;
+            case SandboxFaultMode.Timeout:
+                throw new TimeoutException($"The sandbox provider did not answer the {operation} call (injected timeout).");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var ledger = db.Set<SandboxLedgerEntry>();
+        for (var round = 0; ; round++)
+        {
+            if (await ledger.AsNoTracking().FirstOrDefaultAsync(e => e.Key == key, ct) is { } first)
+            {
+                return ToResult(first);
+            }
+            var entry = fault?.Mode == SandboxFaultMode.Decline
+                ? Entry(key, operation, amount, ProviderResults.CardDeclined, "Declined (injected fault).", "decl", null, null)
+                : await decide(db);
+            ledger.Add(entry);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException) when (round < 3)
+            {
+                // Another call took this key or the slot first: look again, and decide again against its entry.
+                db.Entry(entry).State = EntityState.Detached;
+                continue;
+            }
+            if (fault?.Mode == SandboxFaultMode.ErrorAfterMoved)
+            {
+                throw new IOException($"The connection to the sandbox provider was reset after it recorded {key} (injected fault).");
+            }
+            return ToResult(entry);
+        }
+    }
+
+    /// <summary>Why an authorization cannot be captured (amount given) or voided (amount null) now; null when it can.</summary>
+    private static async Task<(string Result, string Message)?> SettleRefusalAsync(DotsDbContext db, string authorizationReference, Money? amount, CancellationToken ct)
+    {
+        var ledger = db.Set<SandboxLedgerEntry>().AsNoTracking();
+        var authorization = await ledger.FirstOrDefaultAsync(e => e.Reference == authorizationReference && e.Operation == PaymentOperation.Authorize && e.Approved, ct);
+        if (authorization is null)
+        {
+            return (ProviderResults.UnknownAuthorization, "No approved authorization with this reference.");
+        }
+        var settled = await ledger.FirstOrDefaultAsync(e => e.SettlementSlot == SettleSlot(authorizationReference), ct);
+        if (settled is not null)
+        {
+            return settled.Operation == PaymentOperation.Capture
+                ? (ProviderResults.AlreadyCaptured, $"The authorization was already captured ({settled.Reference}).")
+                : (ProviderResults.AlreadyVoided, $"The authorization was already voided ({settled.Reference}).");
+        }
+        if (amount is not null && amount.Currency != authorization.Currency)
+        {
+            return (ProviderResults.CurrencyMismatch, $"The authorization is in {authorization.Currency}.");
+        }
+        if (amount is not null && (amount.Amount > authorization.Amount || amount.Amount <= 0))
+        {
+            return (ProviderResults.ExceedsAuthorization, $"The capture must be more than 0 and at most the authorized {authorization.Amount}.");
+        }
+        return null;
+    }
+
+    private async Task<Money> AuthorizedAmountAsync(string authorizationReference, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var authorization = await db.Set<SandboxLedgerEntry>().AsNoTracking().FirstOrDefaultAsync(e => e.Reference == authorizationReference, ct);
+        return authorization is null ? new Money(0, "KRW") : new Money(authorization.Amount, authorization.Currency);
+    }
+
+    private static string SettleSlot(string authorizationReference) => authorizationReference + ":settle";
+
+    private SandboxLedgerEntry Entry(
+        string key, PaymentOperation operation, Money amount, string result, string? message, string kind, string? parent, string? slot, string? last4 = null) =>
+        new()
+        {
+            Key = key,
+            Operation = operation,
+            Amount = amount.Amount,
+            Currency = amount.Currency,
+            Approved = result == ProviderResults.Approved,
+            Result = result,
+            Message = message,
+            Reference = $"sbx_{(result == ProviderResults.Approved ? kind : "decl")}_{Ids.New()}",
+            ParentReference = parent,
+            SettlementSlot = slot,
+            CardLast4 = last4,
+            At = clock.GetUtcNow(),
+        };
+
+    private static ProviderResult ToResult(SandboxLedgerEntry e) => new(e.Approved, e.Result, e.Reference, e.Message);
+
+    private static bool PassesLuhn(string digits)
+    {
+        if (digits.Length is < 12 or > 19)
+        {
+            return false;
+        }
+        var sum = 0;
+        for (var i = 0; i < digits.Length; i++)
+        {
+            var d = digits[digits.Length - 1 - i] - '0';
+            if (i % 2 == 1 && (d *= 2) > 9)
+            {
+                d -= 9;
+            }
+            sum += d;
+        }
+        return sum % 10 == 0;
+    }
+}
