@@ -23,7 +23,6 @@ public abstract class DotsDbContext(DbContextOptions options) : IdentityDbContex
     public DbSet<ShopOrder> ShopOrders => Set<ShopOrder>();
     public DbSet<PaymentTransaction> Payments => Set<PaymentTransaction>();
     public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
-    public DbSet<PayoutEntry> PayoutEntries => Set<PayoutEntry>();
     public DbSet<CartItem> CartItems => Set<CartItem>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -14,7 +14,7 @@ namespace Dots.Infrastructure.Seeding;
 /// Reference data on every start; on a fresh database, a demo marketplace: ten shops, 230+ products with
 /// variants and images, and customers with order history, so the storefront looks alive from the first run.
 /// </summary>
-public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, DataPaths paths, TimeProvider clock, IOptions<OrderingOptions> ordering, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, DataPaths paths, TimeProvider clock, IOptions<OrderingOptions> ordering, Dots.Modules.Payments.PayoutLedger payouts, ILogger<DemoSeeder> logger)
 {
     public const string DemoPassword = "Demo1234";
     public const string DemoCustomerEmail = "demo@dots.local";
@@ -130,8 +130,25 @@ public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, Dat
             }
         }
         await db.SaveChangesAsync(ct);
+        await BookPayoutsAsync(ct);
         logger.LogInformation("Seeded the demo marketplace: {Shops} shops, {Products} products, {Customers} customers", shops.Count, products.Count, customers.Count);
         return true;
+    }
+
+    // Shops' payout lines for the historic orders, booked through Payments' ledger once the orders are saved.
+    private readonly List<(string ShopId, string OrderId, string PartId, decimal Subtotal, DateTimeOffset Placed, bool Cancelled)> _bookings = [];
+
+    private async Task BookPayoutsAsync(CancellationToken ct)
+    {
+        foreach (var b in _bookings)
+        {
+            await payouts.BookSaleAsync(b.ShopId, b.OrderId, b.PartId, new Money(b.Subtotal, "KRW"), ordering.Value.CommissionRate, ct, b.Placed);
+            if (b.Cancelled)
+            {
+                await payouts.BookRefundAsync(b.ShopId, b.OrderId, b.PartId, "cancel", new Money(b.Subtotal, "KRW"), null, ct, b.Placed.AddHours(2));
+            }
+        }
+        _bookings.Clear();
     }
 
     private void AddHistoricOrder(AppUser customer, List<Product> products, Random random, DateTimeOffset placed, OrderStatus status)
@@ -163,14 +180,7 @@ public sealed class DemoSeeder(DotsDbContext db, UserManager<AppUser> users, Dat
                 });
             }
             order.ShopOrders.Add(new ShopOrder { Id = fulfillmentId, OrderId = order.Id, ShopId = byShop.Key, Status = status, Subtotal = subtotal, UpdatedAt = placed });
-            var commission = Math.Round(subtotal * ordering.Value.CommissionRate, 0);
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.Sale, Amount = subtotal, Currency = "KRW", At = placed });
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.Commission, Amount = -commission, Currency = "KRW", At = placed });
-            if (status == OrderStatus.Cancelled)
-            {
-                db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.Refund, Amount = -subtotal, Currency = "KRW", At = placed.AddHours(2) });
-                db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = byShop.Key, OrderId = order.Id, ShopOrderId = fulfillmentId, Kind = PayoutKind.CommissionReversal, Amount = commission, Currency = "KRW", At = placed.AddHours(2) });
-            }
+            _bookings.Add((byShop.Key, order.Id, fulfillmentId, subtotal, placed, status == OrderStatus.Cancelled));
         }
         order.Total = order.ShopOrders.Sum(f => f.Subtotal);
         order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = "KRW", GatewayReference = "sbx_seed_auth", At = placed });

@@ -1,6 +1,7 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
+using Dots.Modules.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,8 @@ public sealed class CheckoutService(
     DotsDbContext db,
     StockService stock,
     IEnumerable<ICheckoutStep> steps,
-    IPaymentGateway gateway,
+    PaymentService payments,
+    PayoutLedger payouts,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
     ILogger<CheckoutService> logger)
@@ -62,16 +64,23 @@ public sealed class CheckoutService(
         };
         await ReserveAsync(order, items, context, ct);
 
-        var total = new Money(order.Total, order.Currency);
-        var key = idempotencyKey ?? order.Id;
-        var authorization = await gateway.AuthorizeAsync(card, total, key + ":authorize", CancellationToken.None);
-        if (!authorization.Approved)
+        // Payments records every attempt before it calls the provider and derives the provider's keys from the order
+        // (never from the client's Idempotency-Key), so a retry charges once.
+        PaymentIntentDto paid;
+        try
+        {
+            paid = await payments.PayAsync(PaymentPurpose(order.Id), buyerId, new Money(order.Total, order.Currency), new PaymentCard(card.Number), CancellationToken.None);
+        }
+        catch (PaymentDeclinedException)
         {
             await ReleaseAsync(order, context, "Payment declined", CancellationToken.None);
-            throw new PaymentDeclinedException(authorization.DeclineReason ?? "The card was declined.");
+            throw;
         }
-        var capture = await gateway.CaptureAsync(authorization.Reference, total, key + ":capture", CancellationToken.None);
-        await MarkPaidAsync(order, authorization, capture);
+        await MarkPaidAsync(order, paid);
+        foreach (var part in order.ShopOrders)
+        {
+            await payouts.BookSaleAsync(part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, CancellationToken.None);
+        }
         return OrderMapper.ToDto(order);
     }
 
@@ -150,21 +159,21 @@ public sealed class CheckoutService(
         await tx.CommitAsync(ct);
     }
 
-    private async Task MarkPaidAsync(Order order, GatewayResult authorization, GatewayResult capture)
+    /// <summary>The Payments purpose of an order's payment: one intent per order.</summary>
+    public static string PaymentPurpose(string orderId) => "order:" + orderId;
+
+    private async Task MarkPaidAsync(Order order, PaymentIntentDto paid)
     {
         var now = clock.GetUtcNow();
         order.Status = OrderStatus.Paid;
         order.UpdatedAt = now;
-        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = authorization.Reference, At = now });
-        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = capture.Reference, At = now });
+        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now });
+        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "capture"), At = now });
         order.Events.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" });
-        foreach (var fulfillment in order.ShopOrders)
+        foreach (var part in order.ShopOrders)
         {
-            fulfillment.Status = OrderStatus.Paid;
-            fulfillment.UpdatedAt = now;
-            var commission = Math.Round(fulfillment.Subtotal * _options.CommissionRate, Currencies.MinorDigits(order.Currency), MidpointRounding.ToEven);
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, ShopOrderId = fulfillment.Id, Kind = PayoutKind.Sale, Amount = fulfillment.Subtotal, Currency = order.Currency, At = now });
-            db.PayoutEntries.Add(new PayoutEntry { Id = Ids.New(), ShopId = fulfillment.ShopId, OrderId = order.Id, ShopOrderId = fulfillment.Id, Kind = PayoutKind.Commission, Amount = -commission, Currency = order.Currency, At = now });
+            part.Status = OrderStatus.Paid;
+            part.UpdatedAt = now;
         }
         // Money has moved: this write must not be abandoned because the client hung up.
         await db.SaveChangesAsync(CancellationToken.None);

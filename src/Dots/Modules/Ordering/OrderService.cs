@@ -1,12 +1,13 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
+using Dots.Modules.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Modules.Ordering;
 
 /// <summary>Orders after checkout: the buyer's view, cancellation, and each shop's fulfilment and payouts.</summary>
-public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, CatalogService catalog, StockService stock, TimeProvider clock)
+public sealed class OrderService(DotsDbContext db, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock)
 {
     private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
 
@@ -33,6 +34,8 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
     public async Task<OrderDto> CancelAsync(string orderId, string buyerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        List<(string Id, string ShopId, decimal Subtotal)> shopParts;
+        string currency;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var flipped = await db.Orders
@@ -57,35 +60,52 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
             }
             db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Cancelled, At = now, Note = "Cancelled by the customer; stock returned" });
 
-            var capture = order.Payments.FirstOrDefault(p => p.Kind == PaymentKind.Capture);
-            var authorization = order.Payments.FirstOrDefault(p => p.Kind == PaymentKind.Authorize);
-            if (capture is not null)
-            {
-                var refund = await gateway.RefundAsync(capture.GatewayReference, new Money(capture.Amount, capture.Currency), order.Id + ":refund", ct);
-                db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Refund, Amount = capture.Amount, Currency = capture.Currency, GatewayReference = refund.Reference, At = now });
-                db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Refunded, At = now, Note = "Payment refunded" });
-                var entries = await db.PayoutEntries.AsNoTracking().Where(e => e.OrderId == order.Id).ToListAsync(ct);
-                foreach (var entry in entries.Where(e => e.Kind is PayoutKind.Sale or PayoutKind.Commission))
-                {
-                    db.PayoutEntries.Add(new PayoutEntry
-                    {
-                        Id = Ids.New(), ShopId = entry.ShopId, OrderId = entry.OrderId, ShopOrderId = entry.ShopOrderId,
-                        Kind = entry.Kind == PayoutKind.Sale ? PayoutKind.Refund : PayoutKind.CommissionReversal,
-                        Amount = -entry.Amount, Currency = entry.Currency, At = now,
-                    });
-                }
-            }
-            else if (authorization is not null)
-            {
-                var voided = await gateway.VoidAsync(authorization.GatewayReference, order.Id + ":void", ct);
-                db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Void, Amount = authorization.Amount, Currency = authorization.Currency, GatewayReference = voided.Reference, At = now });
-            }
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
+            shopParts = order.ShopOrders.Select(f => (f.Id, f.ShopId, f.Subtotal)).ToList();
+            currency = order.Currency;
         }
+        // Money moves after the commit, never inside it: the stock rows are not held for a provider's network time.
+        // Payments derives its keys from the order, so a retried cancel refunds (or voids) once.
+        db.ChangeTracker.Clear();
+        await SettleCancelledPaymentAsync(orderId, currency, shopParts, now);
         db.ChangeTracker.Clear();
         return await GetAsync(orderId, buyerId, ct);
     }
+
+    /// <summary>Refunds a captured payment (or voids a hold), records it on the order and takes it off each shop's payouts.</summary>
+    private async Task SettleCancelledPaymentAsync(string orderId, string currency, List<(string Id, string ShopId, decimal Subtotal)> shopParts, DateTimeOffset now)
+    {
+        var purpose = CheckoutService.PaymentPurpose(orderId);
+        var intent = await payments.GetAsync(purpose, CancellationToken.None);
+        if (intent is null)
+        {
+            return;
+        }
+        if (intent.Status is "Captured" or "PartiallyRefunded")
+        {
+            var refundable = new Money(intent.Captured.Amount - intent.Refunded.Amount, currency);
+            if (refundable.Amount > 0)
+            {
+                intent = await payments.RefundAsync(purpose, refundable, "Cancelled by the customer", CancellationToken.None, refundId: "cancel");
+            }
+            foreach (var part in shopParts)
+            {
+                await payouts.BookRefundAsync(part.ShopId, orderId, part.Id, "cancel", new Money(part.Subtotal, currency), null, CancellationToken.None, now);
+            }
+            db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = orderId, Kind = PaymentKind.Refund, Amount = refundable.Amount, Currency = currency, GatewayReference = Reference(intent, "refund"), At = now });
+            db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = orderId, Status = OrderStatus.Refunded, At = now, Note = "Payment refunded" });
+        }
+        else if (intent.Status == "Authorized")
+        {
+            intent = await payments.VoidAsync(purpose, CancellationToken.None);
+            db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = orderId, Kind = PaymentKind.Void, Amount = intent.Amount.Amount, Currency = currency, GatewayReference = Reference(intent, "void"), At = now });
+        }
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    internal static string Reference(PaymentIntentDto intent, string kind) =>
+        intent.Payments.LastOrDefault(p => p.Kind == kind)?.Reference ?? intent.Id;
 
     public async Task<Paged<ShopOrderDto>> ShopOrdersAsync(string shopId, string userId, string? status, int? page, int? pageSize, CancellationToken ct)
     {
@@ -155,25 +175,19 @@ public sealed class OrderService(DotsDbContext db, IPaymentGateway gateway, Cata
             OrderMapper.ToDto(order.ShippingAddress), lines.Select(l => OrderMapper.ToDto(l, order.Currency)).ToList());
     }
 
+    /// <summary>The shop's payouts as Payments' ledger keeps them: sales and refunds, commission, and the newest lines.</summary>
     public async Task<PayoutsDto> PayoutsAsync(string shopId, string userId, CancellationToken ct)
     {
         var shop = await catalog.RequireOwnedShopAsync(shopId, userId, ct);
-        var entries = await db.PayoutEntries.AsNoTracking().Where(e => e.ShopId == shopId).ToListAsync(ct);
-        entries = entries.OrderByDescending(e => e.At).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
-        var sales = entries.Where(e => e.Kind is PayoutKind.Sale or PayoutKind.Refund).Sum(e => e.Amount);
-        var commission = entries.Where(e => e.Kind is PayoutKind.Commission or PayoutKind.CommissionReversal).Sum(e => e.Amount);
+        var entries = await payouts.EntriesAsync(shopId, int.MaxValue, ct);
+        var mine = entries.Where(e => e.Amount.Currency == shop.Currency).ToList();
+        var sales = mine.Where(e => e.Kind is "sale" or "refund").Sum(e => e.Amount.Amount);
+        var commission = mine.Where(e => e.Kind is "commission" or "commission-reversal").Sum(e => e.Amount.Amount);
+        var paidOut = mine.Where(e => e.Kind == "payout").Sum(e => e.Amount.Amount);
         return new PayoutsDto(
-            MoneyDto.Of(sales + commission, shop.Currency), MoneyDto.Of(sales, shop.Currency), MoneyDto.Of(-commission, shop.Currency),
-            entries.Take(200).Select(e => new PayoutEntryDto(e.Id, KindName(e.Kind), MoneyDto.Of(e.Amount, e.Currency), e.OrderId, e.At)).ToList());
+            MoneyDto.Of(sales + commission + paidOut, shop.Currency), MoneyDto.Of(sales, shop.Currency), MoneyDto.Of(-commission, shop.Currency),
+            entries.Take(200).Select(e => new PayoutEntryDto(e.Id, e.Kind, e.Amount, e.OrderId ?? "", e.At)).ToList());
     }
-
-    private static string KindName(PayoutKind kind) => kind switch
-    {
-        PayoutKind.Sale => "sale",
-        PayoutKind.Commission => "commission",
-        PayoutKind.Refund => "refund",
-        _ => "commission-reversal",
-    };
 
     private async Task<Order> LoadAsync(string orderId, string buyerId, CancellationToken ct) =>
         await db.Orders.AsNoTracking()

@@ -11,7 +11,6 @@ public static class OrderingApi
     public static IServiceCollection AddOrdering(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OrderingOptions>().BindConfiguration("Ordering").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IPaymentGateway, SandboxPaymentGateway>();
         services.AddScoped<CheckoutService>();
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();

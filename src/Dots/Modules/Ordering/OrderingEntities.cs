@@ -96,27 +96,6 @@ public sealed class OrderEvent
     public DateTimeOffset At { get; init; }
 }
 
-public enum PayoutKind
-{
-    Sale = 0,
-    Commission = 1,
-    Refund = 2,
-    CommissionReversal = 3,
-}
-
-/// <summary>One line of a shop's payouts ledger: what the shop is owed, net of the platform's commission.</summary>
-public sealed class PayoutEntry
-{
-    public required string Id { get; init; }
-    public required string ShopId { get; init; }
-    public required string OrderId { get; init; }
-    public required string ShopOrderId { get; init; }
-    public PayoutKind Kind { get; init; }
-    public decimal Amount { get; init; }
-    public required string Currency { get; init; }
-    public DateTimeOffset At { get; init; }
-}
-
 public sealed class CartItem
 {
     public required string UserId { get; init; }

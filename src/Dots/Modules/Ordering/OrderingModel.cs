@@ -69,16 +69,6 @@ internal sealed class OrderEventConfiguration : IEntityTypeConfiguration<OrderEv
     }
 }
 
-internal sealed class PayoutEntryConfiguration : IEntityTypeConfiguration<PayoutEntry>
-{
-    public void Configure(EntityTypeBuilder<PayoutEntry> e)
-    {
-        e.Property(p => p.Id).HasMaxLength(32);
-        e.Property(p => p.Currency).HasMaxLength(3);
-        e.HasIndex(p => new { p.ShopId, p.At });
-    }
-}
-
 internal sealed class CartItemConfiguration : IEntityTypeConfiguration<CartItem>
 {
     public void Configure(EntityTypeBuilder<CartItem> e)

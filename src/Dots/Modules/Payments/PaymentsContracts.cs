@@ -31,6 +31,9 @@ public sealed record ReconcileResultDto(string Purpose, int Resolved, int StillU
 /// <summary>A shop's standing with the platform: everything owed, and the part old enough to be paid out now.</summary>
 public sealed record PayoutBalanceDto(string ShopId, string Currency, MoneyDto Balance, MoneyDto Payable, MoneyDto Paid);
 
+/// <summary>One line of a shop's payout ledger: <c>kind</c> is sale, commission, refund, commission-reversal or payout.</summary>
+public sealed record PayoutLedgerEntryDto(string Id, string Kind, MoneyDto Amount, string? OrderId, DateTimeOffset At, string? PayoutId);
+
 public sealed record ShopPayoutDto(string Id, string ShopId, MoneyDto Amount, int Entries, DateTimeOffset At);
 
 public sealed record PayoutRunDto(

@@ -59,6 +59,23 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
             (PayoutLedgerKind.Refund, -refunded.Amount, refunded.Currency), (PayoutLedgerKind.CommissionReversal, reversal.Amount, refunded.Currency), ct);
     }
 
+    /// <summary>The shop's ledger lines, newest first: sales, commission, refunds and payouts.</summary>
+    public async Task<IReadOnlyList<PayoutLedgerEntryDto>> EntriesAsync(string shopId, int limit, CancellationToken ct)
+    {
+        var entries = await Entries.Where(e => e.ShopId == shopId).ToListAsync(ct);
+        return entries.OrderByDescending(e => e.At).ThenBy(e => e.Id, StringComparer.Ordinal).Take(limit)
+            .Select(e => new PayoutLedgerEntryDto(e.Id, KindName(e.Kind), MoneyDto.Of(e.Amount, e.Currency), e.OrderId, e.At, e.PayoutId)).ToList();
+    }
+
+    private static string KindName(PayoutLedgerKind kind) => kind switch
+    {
+        PayoutLedgerKind.Sale => "sale",
+        PayoutLedgerKind.Commission => "commission",
+        PayoutLedgerKind.Refund => "refund",
+        PayoutLedgerKind.CommissionReversal => "commission-reversal",
+        _ => "payout",
+    };
+
     /// <summary>The shop's balance per currency: all it is owed, the part a run would pay now, and what was paid.</summary>
     public async Task<IReadOnlyList<PayoutBalanceDto>> BalanceAsync(string shopId, CancellationToken ct)
     {

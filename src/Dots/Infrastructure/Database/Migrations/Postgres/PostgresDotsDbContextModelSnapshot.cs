@@ -555,48 +555,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.ToTable("Payments");
                 });
 
-            modelBuilder.Entity("Dots.Modules.Ordering.PayoutEntry", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<decimal>("Amount")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("numeric(18,4)");
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("character varying(3)");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ShopId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<string>("ShopOrderId")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ShopId", "At");
-
-                    b.ToTable("PayoutEntries");
-                });
-
             modelBuilder.Entity("Dots.Modules.Ordering.ShopOrder", b =>
                 {
                     b.Property<string>("Id")

@@ -549,48 +549,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.ToTable("Payments");
                 });
 
-            modelBuilder.Entity("Dots.Modules.Ordering.PayoutEntry", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Amount")
-                        .HasPrecision(18, 4)
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OrderId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ShopId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ShopOrderId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ShopId", "At");
-
-                    b.ToTable("PayoutEntries");
-                });
-
             modelBuilder.Entity("Dots.Modules.Ordering.ShopOrder", b =>
                 {
                     b.Property<string>("Id")
