@@ -42,7 +42,7 @@ public static class DotsApp
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddDotsOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddRateLimiter(o => ConfigureRateLimits(o, builder.Configuration));

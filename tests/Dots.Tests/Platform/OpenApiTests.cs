@@ -57,8 +57,10 @@ public sealed class OpenApiTests(SharedPlatform platform) : IClassFixture<Shared
     [Fact]
     public async Task EveryApiOperation_DeclaresAClientError()
     {
+        // The only API route with no client error to report: no parameters, no body, no sign-in, no rate limit.
+        var cannotFail = new[] { "get /api/categories" };
         var doc = await DocumentAsync();
-        foreach (var (path, method, operation) in Operations(doc).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal)))
+        foreach (var (path, method, operation) in Operations(doc).Where(o => o.Path.StartsWith("/api/", StringComparison.Ordinal) && !cannotFail.Contains($"{o.Method} {o.Path}")))
         {
             var codes = operation["responses"]!.AsObject().Select(r => r.Key).ToList();
             Assert.True(codes.Any(c => c.StartsWith('4')), $"{method.ToUpperInvariant()} {path} declares no 4xx response ({string.Join(", ", codes)})");
@@ -80,8 +82,11 @@ public sealed class OpenApiTests(SharedPlatform platform) : IClassFixture<Shared
         var placeOrder = ops["POST /api/orders"]["security"]!.AsArray().Select(r => r!.AsObject().Single().Key).ToList();
         Assert.Equal(["bearer", "cookie"], placeOrder);
         Assert.True(ops["POST /api/orders"]["responses"]!["401"] is not null);
-        Assert.Null(ops["GET /api/products"]["security"]);
-        Assert.Null(ops["POST /api/auth/login"]["security"]);
+        foreach (var anonymous in new[] { "GET /api/products", "POST /api/auth/login", "GET /health" })
+        {
+            Assert.Empty(ops[anonymous]["security"]!.AsArray());
+        }
+        Assert.Equal(2, ops["GET /api/auth/manage/info"]["security"]!.AsArray().Count);
     }
 
     [Fact]
