@@ -48,6 +48,7 @@ public sealed class OpenApiTests(SharedPlatform platform) : IClassFixture<Shared
             var id = (string?)operation["operationId"];
             Assert.False(string.IsNullOrWhiteSpace(id), $"{method.ToUpperInvariant()} {path} has no operationId");
             Assert.False(string.IsNullOrWhiteSpace((string?)operation["summary"]), $"{method.ToUpperInvariant()} {path} has no summary");
+            Assert.True(operation["responses"]!.AsObject().Any(r => r.Key.StartsWith('2')), $"{method.ToUpperInvariant()} {path} declares no success response");
             ids.Add(id!);
         }
         Assert.NotEmpty(ids);

@@ -34,7 +34,7 @@ public static class OpenApiSetup
         {
             foreach (var status in statusCodes)
             {
-                endpoint.Metadata.Add(new ProblemResponseMetadata(status));
+                endpoint.Metadata.Add(ResponseMetadata.Problem(status));
             }
         });
         return builder;
@@ -59,16 +59,19 @@ public static class OpenApiSetup
 
 }
 
-/// <summary>A problem response (RFC 9457 body) the endpoint can answer with.</summary>
-public sealed class ProblemResponseMetadata(int statusCode) : IProducesResponseTypeMetadata
+/// <summary>A response the endpoint can answer with, for builders that have no Produces overloads (the framework's endpoints).</summary>
+public sealed class ResponseMetadata(int statusCode, Type? type, string contentType) : IProducesResponseTypeMetadata
 {
-    public Type? Type => typeof(ProblemDetails);
+    /// <summary>A problem response (RFC 9457 body) for the status code.</summary>
+    public static ResponseMetadata Problem(int statusCode) => new(statusCode, typeof(ProblemDetails), OpenApiSetup.ProblemContentType);
+
+    public Type? Type => type;
 
     public int StatusCode => statusCode;
 
     public string? Description => null;
 
-    public IEnumerable<string> ContentTypes => [OpenApiSetup.ProblemContentType];
+    public IEnumerable<string> ContentTypes => [contentType];
 }
 
 /// <summary>The operation id for endpoints whose endpoint name must stay as it is (the framework's own endpoints).</summary>

@@ -35,7 +35,7 @@ public static class IdentityApi
         return app;
     }
 
-    private sealed record IdentityOperation(string Id, string Summary, string Description, int[] Problems);
+    private sealed record IdentityOperation(string Id, string Summary, string Description, int[] Problems, bool AnswersWithText = false);
 
     /// <summary>
     /// The framework's endpoints come without operation ids or summaries, and without the failures our pipeline adds
@@ -54,7 +54,7 @@ public static class IdentityApi
             [StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge]),
         ["GET /api/auth/confirmEmail"] = new("ConfirmEmail", "Confirm an email address",
             "The link sent by email points here; 401 when the user id or code does not match.",
-            [StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized]),
+            [StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized], AnswersWithText: true),
         ["POST /api/auth/resendConfirmationEmail"] = new("ResendConfirmationEmail", "Send the confirmation email again",
             "Always 200 for a well-formed request, so it does not reveal which emails have accounts.",
             [StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge]),
@@ -86,7 +86,12 @@ public static class IdentityApi
         endpoint.Metadata.Add(new OpenApiOperationId(operation.Id));
         foreach (var status in operation.Problems)
         {
-            endpoint.Metadata.Add(new ProblemResponseMetadata(status));
+            endpoint.Metadata.Add(ResponseMetadata.Problem(status));
+        }
+        if (operation.AnswersWithText)
+        {
+            // Identity answers with plain text here, a result type that declares no response of its own.
+            endpoint.Metadata.Add(new ResponseMetadata(StatusCodes.Status200OK, typeof(string), "text/plain"));
         }
     }
 
