@@ -108,4 +108,14 @@ public sealed class OpenApiTests(SharedPlatform platform) : IClassFixture<Shared
         }
         Assert.True(ops["POST /api/orders/{id}/cancel"]["responses"]!["409"] is not null);
     }
+
+    [Fact]
+    public async Task TheDeclared401_IsTheProblemBodyTheApiSends()
+    {
+        var doc = await DocumentAsync();
+        var declared = doc["paths"]!["/api/orders"]!["get"]!["responses"]!["401"]!["content"]!.AsObject().Single().Key;
+        var response = await platform.CreateClient().GetAsync("/api/orders");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(declared, response.Content.Headers.ContentType?.MediaType);
+    }
 }
