@@ -56,7 +56,6 @@ public static class OpenApiSetup
             });
             return Task.CompletedTask;
         });
-
 }
 
 /// <summary>A response the endpoint can answer with, for builders that have no Produces overloads (the framework's endpoints).</summary>

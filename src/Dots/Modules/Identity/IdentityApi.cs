@@ -1,7 +1,7 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Http;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Identity;
 
 namespace Dots.Modules.Identity;
