@@ -47,7 +47,9 @@ run() {
 run routing tests/Dots.Routing.Tests
 run forecast tests/Dots.Forecast.Tests
 run recommend tests/Dots.Recommend.Tests
-DOTS_TEST_PROVIDER=sqlite run platform-sqlite tests/Dots.Tests
+DOTS_TEST_PROVIDER=sqlite DOTS_OPENAPI_OUT="$RESULTS/openapi.json" run platform-sqlite tests/Dots.Tests
+log "Linting the OpenAPI document (Redocly, recommended rules)"
+if [ ! -s "$RESULTS/openapi.json" ] || ! tools/openapi/lint.sh "$RESULTS/openapi.json"; then status=1; fi
 DOTS_TEST_PROVIDER=postgres run platform-postgres tests/Dots.Tests
 run browser tests/Dots.Browser.Tests
 

@@ -43,7 +43,7 @@ public static class DotsApp
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddDotsOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddOptions<SeedOptions>().BindConfiguration("Seed").ValidateOnStart();

@@ -1,4 +1,5 @@
 using Dots.Infrastructure;
+using Dots.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -24,22 +25,68 @@ public static class CatalogApi
         app.MapCatalogWebActions();
         var api = app.MapGroup("/api").WithTags("Catalog");
 
-        api.MapGet("/categories", ListCategories);
-        api.MapGet("/shops", ListShops);
-        api.MapGet("/shops/{shopId}", GetShop);
-        api.MapPost("/shops", OpenShop).RequireAuthorization();
-        api.MapPost("/shops/{shopId}/products", CreateProduct).RequireAuthorization();
+        api.MapGet("/categories", ListCategories).WithName("ListCategories")
+            .WithSummary("List the product categories")
+            .WithDescription("A product's or shop's `category` is one of these slugs.");
+        api.MapGet("/shops", ListShops).WithName("ListShops")
+            .WithSummary("List the shops")
+            .ProducesValidationProblem();
+        api.MapGet("/shops/{shopId}", GetShop).WithName("GetShop")
+            .WithSummary("Get a shop")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/shops", OpenShop).RequireAuthorization().WithName("OpenShop")
+            .WithSummary("Open a shop")
+            .WithDescription("Any signed-in user may open shops; the caller becomes the shop's owner.")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/shops/{shopId}/products", CreateProduct).RequireAuthorization().WithName("CreateProduct")
+            .WithSummary("Create a product in a shop")
+            .WithDescription("Only the shop's owner. The product starts as a draft with its variants and stock.")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound,
+                StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
 
-        api.MapGet("/products", SearchProducts);
-        api.MapGet("/products/{id}", GetProduct);
-        api.MapPut("/products/{id}", UpdateProduct).RequireAuthorization();
-        api.MapPost("/products/{id}/publish", Publish).RequireAuthorization();
-        api.MapPost("/products/{id}/unpublish", Unpublish).RequireAuthorization();
-        api.MapPost("/products/{id}/variants", AddVariant).RequireAuthorization();
-        api.MapPut("/products/{id}/variants/{variantId}", UpdateVariant).RequireAuthorization();
-        api.MapPut("/products/{id}/variants/{variantId}/stock", SetStock).RequireAuthorization();
+        api.MapGet("/products", SearchProducts).WithName("SearchProducts")
+            .WithSummary("Search the published products")
+            .WithDescription("Relevance-ranked when `q` is given; each item carries its lowest variant price.")
+            .ProducesValidationProblem();
+        api.MapGet("/products/{id}", GetProduct).WithName("GetProduct")
+            .WithSummary("Get a product")
+            .WithDescription("`variants[].stock` is the units available to sell now. A draft is visible to its shop's owner only (404 for anyone else).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPut("/products/{id}", UpdateProduct).RequireAuthorization().WithName("UpdateProduct")
+            .WithSummary("Update a product's texts and category")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
+        api.MapPost("/products/{id}/publish", Publish).RequireAuthorization().WithName("PublishProduct")
+            .WithSummary("Publish a product")
+            .WithDescription("Makes the product visible and sellable (shop owner only).")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapPost("/products/{id}/unpublish", Unpublish).RequireAuthorization().WithName("UnpublishProduct")
+            .WithSummary("Unpublish a product")
+            .WithDescription("Takes the product back to draft (shop owner only).")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapPost("/products/{id}/variants", AddVariant).RequireAuthorization().WithName("AddVariant")
+            .WithSummary("Add a variant to a product")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound,
+                StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        api.MapPut("/products/{id}/variants/{variantId}", UpdateVariant).RequireAuthorization().WithName("UpdateVariant")
+            .WithSummary("Update a variant")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
+        api.MapPut("/products/{id}/variants/{variantId}/stock", SetStock).RequireAuthorization().WithName("SetStock")
+            .WithSummary("Set a variant's stock")
+            .WithDescription("Sets the units on the shelf (shop owner only).")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         api.MapPost("/products/{id}/images", UploadImage).RequireAuthorization().DisableAntiforgery()
-            .WithMetadata(new RequestSizeLimitAttribute(ProductImages.MaxBytes + 64 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(ProductImages.MaxBytes + 64 * 1024))
+            .WithName("UploadProductImage")
+            .WithSummary("Upload a product image")
+            .WithDescription("A multipart form with the image in `file` (PNG, JPEG, GIF or WebP) and an optional `alt` text (shop owner only).")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

@@ -22,22 +22,66 @@ public static class OrderingApi
     public static IEndpointRouteBuilder MapOrdering(this IEndpointRouteBuilder app)
     {
         app.MapOrderingWebActions();
-        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().RequireRateLimiting(OrdersRateLimit);
-        orders.MapPost("", PlaceOrder);
-        orders.MapGet("", ListOrders);
-        orders.MapGet("/{id}", GetOrder);
-        orders.MapPost("/{id}/cancel", CancelOrder);
+        var orders = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization().RequireRateLimiting(OrdersRateLimit)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        orders.MapPost("", PlaceOrder).WithIdempotencyKey().WithName("PlaceOrder")
+            .WithSummary("Place an order and pay for it")
+            .WithDescription("Reserves the stock and charges the card in one step: 201 with the order `Paid` and its payment transactions; "
+                + "409 when any line is out of stock and 402 when the card is declined (nothing reserved or charged then). "
+                + "Lines from several shops become one order with one fulfilment per shop. Send an `Idempotency-Key` to retry safely.")
+            .Produces<OrderDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status402PaymentRequired, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        orders.MapGet("", ListOrders).WithName("ListOrders")
+            .WithSummary("List the caller's orders, newest first")
+            .ProducesValidationProblem();
+        orders.MapGet("/{id}", GetOrder).WithName("GetOrder")
+            .WithSummary("Get one of the caller's orders")
+            .WithDescription("404 for an order that does not exist or belongs to someone else.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        orders.MapPost("/{id}/cancel", CancelOrder).WithName("CancelOrder")
+            .WithSummary("Cancel an order before it ships")
+            .WithDescription("Returns the stock to the shelf and refunds the payment, exactly once however many cancels race; cancelling a "
+                + "cancelled order again is 200 with the order unchanged, so retries are safe without an Idempotency-Key. 409 once the order has shipped.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
-        var cart = app.MapGroup("/api/cart").WithTags("Cart").RequireAuthorization();
-        cart.MapGet("", GetCart);
-        cart.MapPut("/items/{variantId}", SetCartItem);
-        cart.MapDelete("/items/{variantId}", RemoveCartItem);
-        cart.MapPost("/checkout", CheckoutCart).RequireRateLimiting(OrdersRateLimit);
+        var cart = app.MapGroup("/api/cart").WithTags("Cart").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        cart.MapGet("", GetCart).WithName("GetCart")
+            .WithSummary("Get the caller's cart");
+        cart.MapPut("/items/{variantId}", SetCartItem).WithName("SetCartItem")
+            .WithSummary("Set the quantity of a variant in the cart")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        cart.MapDelete("/items/{variantId}", RemoveCartItem).WithName("RemoveCartItem")
+            .WithSummary("Remove a variant from the cart")
+            .WithDescription("Removing a variant that is not in the cart leaves the cart as it is.");
+        cart.MapPost("/checkout", CheckoutCart).RequireRateLimiting(OrdersRateLimit).WithIdempotencyKey().WithName("CheckoutCart")
+            .WithSummary("Buy what is in the cart")
+            .WithDescription("Places one order for the cart's lines with the given address and payment, like `PlaceOrder`; the cart empties only "
+                + "when the order succeeds. Send an `Idempotency-Key` to retry safely.")
+            .Produces<OrderDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status402PaymentRequired, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status429TooManyRequests);
 
-        var shop = app.MapGroup("/api/shops/{shopId}").WithTags("Seller").RequireAuthorization();
-        shop.MapGet("/orders", ShopOrders);
-        shop.MapPost("/orders/{orderId}/advance", Advance);
-        shop.MapGet("/payouts", Payouts);
+        var shop = app.MapGroup("/api/shops/{shopId}").WithTags("Seller").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        shop.MapGet("/orders", ShopOrders).WithName("ListShopOrders")
+            .WithSummary("List the shop's orders to fulfil")
+            .WithDescription("Shop owner only; filter by `status` (Paid, Packed, Shipped, Delivered, ...).")
+            .ProducesValidationProblem();
+        shop.MapPost("/orders/{orderId}/advance", Advance).WithName("AdvanceShopOrder")
+            .WithSummary("Move a shop order to its next status")
+            .WithDescription("Packed, Shipped or Delivered, in that order (shop owner only); 409 when the order cannot move there from where it is.")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge);
+        shop.MapGet("/payouts", Payouts).WithName("GetShopPayouts")
+            .WithSummary("Get the shop's payout ledger")
+            .WithDescription("Sales, refunds and commission entries with their totals (shop owner only).");
         return app;
     }
 
