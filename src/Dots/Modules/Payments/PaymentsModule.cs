@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Http;
 using Dots.Infrastructure;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
@@ -27,16 +28,21 @@ public static class PaymentsModule
 
     public static WebApplication MapPayments(this WebApplication app)
     {
-        var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization();
+        var payments = app.MapGroup("/api/payments").WithTags("Payments").RequireAuthorization()
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
         payments.MapGet("/{intentId}", GetPayment)
-            .WithName("GetPayment").WithSummary("A payment with its attempts, for its payer only (404 for anyone else).");
+            .WithName("GetPayment").WithSummary("A payment with its attempts, for its payer only (404 for anyone else).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapGet("/api/shops/{shopId}/payout-runs", ShopPayouts).WithTags("Seller").RequireAuthorization()
-            .WithName("ShopPayoutRuns").WithSummary("The shop's balance and the payouts it was paid, newest first (the shop's owner only).");
+            .WithName("ShopPayoutRuns").WithSummary("The shop's balance and the payouts it was paid, newest first (the shop's owner only).")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
 
-        var ops = app.MapGroup("/api/ops/payouts").WithTags("Operations").RequireAuthorization(p => p.RequireRole(Roles.Operator));
+        var ops = app.MapGroup("/api/ops/payouts").WithTags("Operations").RequireAuthorization(p => p.RequireRole(Roles.Operator))
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
         ops.MapPost("/run", RunPayouts)
-            .WithName("RunPayouts").WithSummary("Pays every shop its settled balance now (operators only).");
+            .WithName("RunPayouts").WithSummary("Pays every shop its settled balance now (operators only).")
+            .ProducesValidationProblem();
         ops.MapGet("/runs", RecentRuns)
             .WithName("RecentPayoutRuns").WithSummary("The latest payout runs, newest first (operators only).");
         return app;
