@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Events;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
@@ -69,6 +70,7 @@ public static class DotsApp
         services.AddScoped<UserAdministration>();
         services.AddRateLimiter(o => ConfigureRateLimits(o, builder.Configuration));
 
+        services.AddDomainEvents(builder.Configuration);
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
         services.AddDotsWeb();
