@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Infrastructure.Events;
+using Dots.Infrastructure.Jobs;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
@@ -71,6 +72,7 @@ public static class DotsApp
         services.AddRateLimiter(o => ConfigureRateLimits(o, builder.Configuration));
 
         services.AddDomainEvents(builder.Configuration);
+        services.AddDotsJobs(builder.Configuration);
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
         services.AddDotsWeb();

@@ -14,7 +14,7 @@ namespace Dots.Infrastructure.Events;
 /// </summary>
 internal sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, TimeProvider clock,
-    IOptions<EventsOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+    IOptions<EventsOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -25,7 +25,11 @@ internal sealed class OutboxDispatcher(
         {
             return;
         }
-        await Task.Yield();
+        // Not before the app has started: on a fresh database the migrations run during startup.
+        if (!await Jobs.JobRegistrar.Started(lifetime, stoppingToken))
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var delivered = 0;
