@@ -71,7 +71,7 @@ public static class JobsSetup
 
         // Every node needs its own id in a cluster; one per app instance (tests run several in one process).
         var instanceId = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
-        services.AddQuartz(SchedulerName, q =>
+        services.AddQuartz(q =>
         {
             q.AddJobListener<JobHistoryListener>();
             q.UsePersistentStore(store =>
@@ -124,6 +124,7 @@ public static class JobsSetup
     {
         public void PostConfigure(string? name, QuartzSchedulerOptions options)
         {
+            options.InstanceName = SchedulerName;
             options.InstanceId = instanceId;
             options.IdleWaitTime = jobs.Value.IdleWaitTime;
             options.ShutdownJobInterruption = ShutdownJobInterruption.WhenNotWaitingForJobs;
