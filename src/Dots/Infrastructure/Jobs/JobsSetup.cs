@@ -57,14 +57,14 @@ public static class JobsSetup
             {
                 if (env.IsEnvironment("Testing"))
                 {
-                    o.IdleWaitTime = TimeSpan.FromMilliseconds(200);
+                    o.IdleWaitTime = TimeSpan.FromSeconds(1);
                     o.ClusterCheckinInterval = TimeSpan.FromSeconds(1);
                     o.RetryDelay = TimeSpan.FromMilliseconds(200);
                     o.MaxRetryDelay = TimeSpan.FromSeconds(1);
                 }
             })
             .Bind(configuration.GetSection("Jobs"))
-            .Validate(o => o.IdleWaitTime > TimeSpan.Zero && o.ClusterCheckinInterval > TimeSpan.Zero, "Jobs: IdleWaitTime and ClusterCheckinInterval must be positive.")
+            .Validate(o => o.IdleWaitTime >= TimeSpan.FromSeconds(1) && o.ClusterCheckinInterval > TimeSpan.Zero, "Jobs: IdleWaitTime must be at least 1 s (Quartz's floor) and ClusterCheckinInterval positive.")
             .Validate(o => o.MaxRetries >= 0 && o.RetryDelay >= TimeSpan.Zero && o.MaxRetryDelay >= o.RetryDelay && o.MaxConcurrency >= 1,
                 "Jobs: MaxRetries not negative, RetryDelay not negative, MaxRetryDelay at least RetryDelay, MaxConcurrency at least 1.")
             .ValidateOnStart();
