@@ -17,17 +17,18 @@ internal sealed class JobHistoryListener(IServiceScopeFactory scopes, TimeProvid
         if (context.Recovering && context.RecoveringTriggerKey is { } original)
         {
             // The firing this one recovers never finished: say so instead of leaving it Running for ever.
-            await db.Set<JobRun>().Where(r => r.JobName == jobName && r.Trigger == original.Name && r.Status == JobRunStatus.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, JobRunStatus.Interrupted).SetProperty(r => r.Error, "The instance running it stopped; recovered by a later run."), CancellationToken.None);
+            await db.Set<JobRun>().Where(r => r.JobName == jobName && r.Trigger == original.Name && r.Status == JobRunState.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Status, JobRunState.Interrupted).SetProperty(r => r.Error, "The instance running it stopped; recovered by a later run."), CancellationToken.None);
         }
         db.Add(new JobRun
         {
             Id = context.FireInstanceId,
             JobName = jobName,
-            Trigger = context.Trigger.Key.Name,
+            // A recovery run is filed under the trigger it recovers, so a run-now's caller finds it.
+            Trigger = (context.Recovering ? context.RecoveringTriggerKey?.Name : null) ?? context.Trigger.Key.Name,
             Instance = context.Scheduler.SchedulerInstanceId,
             StartedAt = clock.GetUtcNow(),
-            Status = JobRunStatus.Running,
+            Status = JobRunState.Running,
             Attempt = context.RetryAttempt + 1,
             Recovering = context.Recovering,
         });
@@ -38,9 +39,9 @@ internal sealed class JobHistoryListener(IServiceScopeFactory scopes, TimeProvid
 
     public async ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
-        var status = jobException is null ? JobRunStatus.Succeeded
-            : context.CancellationToken.IsCancellationRequested && (jobException.InnerException ?? jobException) is OperationCanceledException ? JobRunStatus.Interrupted
-            : JobRunStatus.Failed;
+        var status = jobException is null ? JobRunState.Succeeded
+            : context.CancellationToken.IsCancellationRequested && (jobException.InnerException ?? jobException) is OperationCanceledException ? JobRunState.Interrupted
+            : JobRunState.Failed;
         var error = jobException is null ? null : (jobException.InnerException ?? jobException) is var e ? $"{e.GetType().Name}: {e.Message}" : null;
         if (error is { Length: > 4000 })
         {

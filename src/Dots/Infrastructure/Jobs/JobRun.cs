@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Dots.Infrastructure.Jobs;
 
-public enum JobRunStatus
+public enum JobRunState
 {
     Running,
     Succeeded,
@@ -23,7 +23,7 @@ public sealed class JobRun
     public required string Instance { get; init; }
     public DateTimeOffset StartedAt { get; init; }
     public DateTimeOffset? FinishedAt { get; set; }
-    public JobRunStatus Status { get; set; }
+    public JobRunState Status { get; set; }
     public string? Error { get; set; }
     /// <summary>1 for the first firing of an occurrence, n+1 for its n-th retry.</summary>
     public int Attempt { get; init; }

@@ -8,11 +8,11 @@ namespace Dots.Infrastructure.Jobs;
 /// <summary>A declared job with its schedule, next firing and last run.</summary>
 public sealed record JobSummary(
     string Name, string Description, string Schedule, DateTimeOffset? NextRun,
-    DateTimeOffset? LastRun, JobRunStatus? LastStatus, string? LastError);
+    DateTimeOffset? LastRun, JobRunState? LastStatus, string? LastError);
 
 public sealed record JobRunInfo(
     string Id, string JobName, string Trigger, string Instance, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt,
-    JobRunStatus Status, string? Error, int Attempt, bool Recovering);
+    JobRunState Status, string? Error, int Attempt, bool Recovering);
 
 /// <summary>The jobs API modules and operators use; Quartz stays behind it (ADR 0012).</summary>
 public interface IJobScheduler

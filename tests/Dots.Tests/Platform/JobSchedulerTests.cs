@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using Dots.Infrastructure.Jobs;
+using Dots.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+namespace Dots.Tests.Platform;
+
+/// <summary>Counts its firings per trigger and per scheduled fire time, and who ran them.</summary>
+internal sealed class CountingJob : IJob
+{
+    public static readonly ConcurrentDictionary<string, int> ByTrigger = new();
+    public static readonly ConcurrentQueue<(string Trigger, DateTimeOffset Scheduled, string Instance)> Fired = new();
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        ByTrigger.AddOrUpdate(context.Trigger.Key.Name, 1, (_, n) => n + 1);
+        Fired.Enqueue((context.Trigger.Key.Name, context.ScheduledFireTimeUtc ?? context.FireTimeUtc, context.Scheduler.SchedulerInstanceId));
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Fails its first two firings of each trigger, then succeeds.</summary>
+internal sealed class FlakyJob : IJob
+{
+    public static readonly ConcurrentDictionary<string, int> Attempts = new();
+
+    public ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var attempt = Attempts.AddOrUpdate(context.Trigger.Key.Name, 1, (_, n) => n + 1);
+        return attempt <= 2 ? throw new InvalidOperationException($"flaky failure {attempt}") : ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Hangs until cancelled the first time it runs for a run id; completes when it runs again as a recovery.</summary>
+internal sealed class InterruptibleJob : IJob
+{
+    public static readonly ConcurrentDictionary<string, bool> Started = new();
+    public static readonly ConcurrentDictionary<string, bool> Recovered = new();
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        var run = context.MergedJobDataMap.GetString("run")!;
+        if (context.Recovering)
+        {
+            Recovered[run] = true;
+            return;
+        }
+        Started[run] = true;
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+    }
+}
+
+/// <summary>
+/// An instance that declares the test jobs but runs none (it only schedules and reads history); the tests start
+/// instances that run jobs with <see cref="Running"/>, on the same database.
+/// </summary>
+public sealed class JobsPlatform : DotsFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Jobs:RunJobs"] = "false" };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(s => s.AddDotsJobs(new ConfigurationBuilder().Build(), jobs => jobs
+            .OnDemand<CountingJob>("test.count", "Counts")
+            .OnDemand<FlakyJob>("test.flaky", "Fails twice")
+            .OnDemand<InterruptibleJob>("test.interruptible", "Hangs until stopped")));
+    }
+
+    public WebApplicationFactory<Program> Running(Action<IServiceCollection>? services = null) => WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Jobs:RunJobs", "true");
+        if (services is not null)
+        {
+            b.ConfigureServices(services);
+        }
+    });
+
+    public Task<T> JobsAsync<T>(Func<IJobScheduler, Task<T>> work) => WithScope(sp => work(sp.GetRequiredService<IJobScheduler>()));
+
+    public async Task<IReadOnlyList<JobRunInfo>> WaitForRunsAsync(string triggerId, Func<IReadOnlyList<JobRunInfo>, bool> done, string what)
+    {
+        IReadOnlyList<JobRunInfo> runs = [];
+        await Eventually.UntilAsync(async () => done(runs = await JobsAsync(j => j.RunsOfAsync(triggerId, CancellationToken.None))), what);
+        return runs;
+    }
+}
+
+public sealed class JobSchedulerTests(JobsPlatform platform) : IClassFixture<JobsPlatform>
+{
+    private static bool Finished(JobRunInfo r) => r.Status != JobRunState.Running;
+
+    [Fact]
+    public async Task RunNow_RunsTheJobOnAnInstanceThatRunsJobs_AndRecordsTheRun()
+    {
+        await using var runner = platform.Running();
+        _ = runner.Services;
+
+        var id = await platform.JobsAsync(j => j.RunNowAsync("test.count", CancellationToken.None));
+
+        var runs = await platform.WaitForRunsAsync(id, r => r.Count == 1 && Finished(r[0]), "the run finished");
+        Assert.Equal(JobRunState.Succeeded, runs[0].Status);
+        Assert.Equal("test.count", runs[0].JobName);
+        Assert.Equal(1, runs[0].Attempt);
+        Assert.Equal(1, CountingJob.ByTrigger[id]);
+        var listed = (await platform.JobsAsync(j => j.ListAsync(CancellationToken.None))).Single(s => s.Name == "test.count");
+        Assert.Equal(JobRunState.Succeeded, listed.LastStatus);
+        Assert.Equal("on demand", listed.Schedule);
+    }
+
+    [Fact]
+    public async Task RunNow_OfAnUnknownJob_FailsNamingTheJobsThereAre()
+    {
+        var e = await Assert.ThrowsAsync<Dots.Infrastructure.NotFoundException>(() => platform.JobsAsync(j => j.RunNowAsync("no.such.job", CancellationToken.None)));
+        Assert.Contains("test.count", e.Message);
+    }
+
+    [Fact]
+    public async Task ScheduleOnce_RunsTheJobAtTheGivenTime_WithItsData()
+    {
+        await using var runner = platform.Running();
+        _ = runner.Services;
+        var at = DateTimeOffset.UtcNow.AddSeconds(1);
+
+        var id = await platform.JobsAsync(j => j.ScheduleOnceAsync("test.interruptible", at, new Dictionary<string, string> { ["run"] = "unused" }, CancellationToken.None));
+        var listed = (await platform.JobsAsync(j => j.ListAsync(CancellationToken.None))).Single(s => s.Name == "test.interruptible");
+
+        await Eventually.UntilAsync(() => InterruptibleJob.Started.ContainsKey("unused"), "the one-off job started");
+        var runs = await platform.JobsAsync(j => j.RunsOfAsync(id, CancellationToken.None));
+        Assert.Single(runs);
+        Assert.True(runs[0].StartedAt >= at.AddSeconds(-1), "a one-off job does not start before its time");
+        Assert.NotNull(listed.NextRun);
+    }
+
+    [Fact]
+    public async Task AFailingJob_IsRetriedWithBackoff_UntilItSucceeds()
+    {
+        await using var runner = platform.Running();
+        _ = runner.Services;
+
+        var id = await platform.JobsAsync(j => j.RunNowAsync("test.flaky", CancellationToken.None));
+
+        var runs = await platform.WaitForRunsAsync(id, r => r.Any(x => x.Status == JobRunState.Succeeded), "a successful attempt");
+        Assert.Equal([1, 2, 3], runs.Select(r => r.Attempt));
+        Assert.Equal([JobRunState.Failed, JobRunState.Failed, JobRunState.Succeeded], runs.Select(r => r.Status));
+        Assert.Contains("flaky failure 1", runs[0].Error);
+        var failures = (await platform.JobsAsync(j => j.RecentRunsAsync("test.flaky", 50, CancellationToken.None))).Where(r => r.Trigger == id && r.Status == JobRunState.Failed);
+        Assert.Equal(2, failures.Count());
+    }
+
+    [Fact]
+    public async Task AJobCutOffByAStoppingInstance_IsRecoveredByTheNextInstance()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        string id;
+        await using (var first = platform.Running())
+        {
+            _ = first.Services;
+            id = await platform.JobsAsync(j => j.ScheduleOnceAsync("test.interruptible", DateTimeOffset.UtcNow, new Dictionary<string, string> { ["run"] = run }, CancellationToken.None));
+            await Eventually.UntilAsync(() => InterruptibleJob.Started.ContainsKey(run), "the job started on the first instance");
+            // Disposing stops the instance without waiting for its jobs, as a crash or a hurried deploy would.
+        }
+        Assert.False(InterruptibleJob.Recovered.ContainsKey(run));
+
+        await using var second = platform.Running();
+        _ = second.Services;
+
+        await Eventually.UntilAsync(() => InterruptibleJob.Recovered.ContainsKey(run), "the job recovered on the next instance");
+        var runs = await platform.WaitForRunsAsync(id, r => r.Count == 2 && r.All(Finished), "both runs recorded");
+        Assert.Equal([JobRunState.Interrupted, JobRunState.Succeeded], runs.Select(r => r.Status));
+        Assert.True(runs[1].Recovering);
+        Assert.NotEqual(runs[0].Instance, runs[1].Instance);
+    }
+
+    [PostgresFact]
+    public async Task TwoInstancesOnOnePostgres_RunEachOneOffJobOnce()
+    {
+        await using var first = platform.Running();
+        await using var second = platform.Running();
+        await Task.WhenAll(Task.Run(() => first.Services), Task.Run(() => second.Services));
+        var at = DateTimeOffset.UtcNow.AddSeconds(2);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            ids.Add(await platform.JobsAsync(j => j.ScheduleOnceAsync("test.count", at, null, CancellationToken.None)));
+        }
+
+        foreach (var id in ids)
+        {
+            await platform.WaitForRunsAsync(id, r => r.Count >= 1 && r.All(Finished), "the run finished");
+        }
+        foreach (var id in ids)
+        {
+            Assert.Equal(1, CountingJob.ByTrigger[id]);
+            Assert.Single(await platform.JobsAsync(j => j.RunsOfAsync(id, CancellationToken.None)));
+        }
+    }
+
+    [PostgresFact]
+    public async Task TwoInstancesOnOnePostgres_FireEachOccurrenceOfARecurringJobOnce()
+    {
+        const string name = "test.every-second";
+        void EverySecond(IServiceCollection s) => s.AddDotsJobs(new ConfigurationBuilder().Build(), jobs => jobs.Recurring<CountingJob>(name, "* * * * * ?", "Every second"));
+        await using var first = platform.Running(EverySecond);
+        await using var second = platform.Running(EverySecond);
+        await Task.WhenAll(Task.Run(() => first.Services), Task.Run(() => second.Services));
+
+        await Eventually.UntilAsync(() => CountingJob.Fired.Count(f => f.Trigger == name) >= 6, "six occurrences");
+
+        var fired = CountingJob.Fired.Where(f => f.Trigger == name).ToList();
+        Assert.Equal(fired.Count, fired.Select(f => f.Scheduled).Distinct().Count());
+    }
+}
