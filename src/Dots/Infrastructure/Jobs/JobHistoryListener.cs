@@ -39,10 +39,12 @@ internal sealed class JobHistoryListener(IServiceScopeFactory scopes, TimeProvid
 
     public async ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
-        var status = jobException is null ? JobRunState.Succeeded
-            : context.CancellationToken.IsCancellationRequested && (jobException.InnerException ?? jobException) is OperationCanceledException ? JobRunState.Interrupted
-            : JobRunState.Failed;
-        var error = jobException is null ? null : (jobException.InnerException ?? jobException) is var e ? $"{e.GetType().Name}: {e.Message}" : null;
+        // Cancelled by a stopping instance: the firing is handed back for recovery (ADR 0012), so it did not fail.
+        var status = context.Outcome == ExecutionOutcome.Cancelled || context.CancellationToken.IsCancellationRequested && (jobException is null || Cause(jobException) is OperationCanceledException)
+            ? JobRunState.Interrupted
+            : jobException is null ? JobRunState.Succeeded : JobRunState.Failed;
+        var error = status == JobRunState.Interrupted ? "Stopped with its instance; handed back for recovery."
+            : jobException is null ? null : Cause(jobException) is var e ? $"{e.GetType().Name}: {e.Message}" : null;
         if (error is { Length: > 4000 })
         {
             error = error[..4000];
@@ -59,5 +61,15 @@ internal sealed class JobHistoryListener(IServiceScopeFactory scopes, TimeProvid
         {
             logger.LogWarning(ex, "Could not record the end of job {Job} run {Run}", context.JobDetail.Key.Name, context.FireInstanceId);
         }
+    }
+
+    /// <summary>The job's own exception, under Quartz's wrappers.</summary>
+    private static Exception Cause(Exception e)
+    {
+        while (e is SchedulerException && e.InnerException is not null)
+        {
+            e = e.InnerException;
+        }
+        return e;
     }
 }
