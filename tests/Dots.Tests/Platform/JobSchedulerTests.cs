@@ -80,7 +80,11 @@ public sealed class JobsPlatform : DotsFactory
         }
     });
 
-    public Task<T> JobsAsync<T>(Func<IJobScheduler, Task<T>> work) => WithScope(sp => work(sp.GetRequiredService<IJobScheduler>()));
+    public async Task<T> JobsAsync<T>(Func<IJobScheduler, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<IJobScheduler>());
+    }
 
     public async Task<IReadOnlyList<JobRunInfo>> WaitForRunsAsync(string triggerId, Func<IReadOnlyList<JobRunInfo>, bool> done, string what)
     {

@@ -151,8 +151,15 @@ public static class JobsSetup
 internal static class QuartzDatabase
 {
     public static IDbProvider Provider(DatabaseSettings settings) => settings.Provider == DatabaseProvider.Postgres
-        ? new DbProvider(DataSourceOptions.Providers.Npgsql, settings.ConnectionString)
+        ? new DbProvider(DataSourceOptions.Providers.Npgsql, PostgresConnectionString(settings.ConnectionString))
         : new DbProvider(DataSourceOptions.Providers.Sqlite, settings.ConnectionString);
+
+    /// <summary>
+    /// Quartz gets a pool of its own, without the automatic statement preparation the app's own connections use: the
+    /// store's lock and firing statements must not wait behind (or share prepared state with) request traffic.
+    /// </summary>
+    internal static string PostgresConnectionString(string connectionString) =>
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 0, ApplicationName = "dots-quartz" }.ToString();
 
     public static IDriverDelegate Delegate(DatabaseSettings settings) => settings.Provider == DatabaseProvider.Postgres
         ? new PostgreSQLDelegate()
