@@ -103,6 +103,7 @@ public static class DotsApp
         app.MapIdentityEndpoints();
         app.MapCatalogApi();
         app.MapOrderingApi();
+        app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }
 
