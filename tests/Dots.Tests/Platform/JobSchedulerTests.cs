@@ -220,3 +220,35 @@ public sealed class JobSchedulerTests(JobsPlatform platform) : IClassFixture<Job
         Assert.Equal(fired.Count, fired.Select(f => f.Scheduled).Distinct().Count());
     }
 }
+
+public sealed class JobsCliTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    private string[] Args(params string[] command) => [.. command, .. platform.CliDatabaseArgs, "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning"];
+
+    [Fact]
+    public async Task JobsRun_RunsTheJobThroughTheStore_AndExitsZeroWhenItSucceeded()
+    {
+        _ = platform.Services;
+
+        var exit = await Dots.Cli.DotsCli.RunAsync(Args("jobs", "run", "ordering.sweep-stale-orders"));
+
+        Assert.Equal(0, exit);
+        await using var scope = platform.Services.CreateAsyncScope();
+        var runs = await scope.ServiceProvider.GetRequiredService<IJobScheduler>().RecentRunsAsync("ordering.sweep-stale-orders", 50, CancellationToken.None);
+        Assert.Contains(runs, r => r.Trigger.StartsWith("run-", StringComparison.Ordinal) && r.Status == JobRunState.Succeeded);
+    }
+
+    [Fact]
+    public async Task JobsRun_ForAnUnknownName_ExitsWith2()
+    {
+        _ = platform.Services;
+        Assert.Equal(2, await Dots.Cli.DotsCli.RunAsync(Args("jobs", "run", "no.such.job")));
+    }
+
+    [Fact]
+    public async Task JobsList_ExitsZero()
+    {
+        _ = platform.Services;
+        Assert.Equal(0, await Dots.Cli.DotsCli.RunAsync(Args("jobs", "list")));
+    }
+}
