@@ -221,7 +221,7 @@ public sealed class JobSchedulerTests(JobsPlatform platform) : IClassFixture<Job
     }
 }
 
-public sealed class JobsCliTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+public sealed class JobSchedulerCliAndPageTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
 {
     private string[] Args(params string[] command) => [.. command, .. platform.CliDatabaseArgs, "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning"];
 
@@ -250,5 +250,16 @@ public sealed class JobsCliTests(SharedPlatform platform) : IClassFixture<Shared
     {
         _ = platform.Services;
         Assert.Equal(0, await Dots.Cli.DotsCli.RunAsync(Args("jobs", "list")));
+    }
+
+    [Fact]
+    public async Task TheOperatorJobsPage_SendsAnAnonymousVisitorToSignIn()
+    {
+        var client = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync("/ops/jobs");
+
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/account/login", response.Headers.Location!.ToString());
     }
 }
