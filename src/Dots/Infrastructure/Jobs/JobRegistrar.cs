@@ -70,7 +70,9 @@ internal sealed class JobRegistrar(
                 .WithSchedule(CronScheduleBuilder.Create(job.Cron).InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
                 .WithRetryPolicy(RetryPolicyOf(options))
                 .Build();
-            await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, ct);
+            // Instances start together: when the trigger is new, the first one stored wins (replacing it would reset an
+            // occurrence another instance has just fired, and it would fire again). Only a changed schedule replaces it.
+            await scheduler.ScheduleTrigger(trigger, existing is null ? TriggerConflict.Keep : TriggerConflict.Replace, ct);
         }
     }
 
