@@ -225,4 +225,30 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
         Assert.All(poisonedDeliveries.Where(d => d.Handler != FlakyName), d => Assert.Equal(DeliveryStatus.Done, d.Status));
         Assert.Single(FlakyHandler.Succeeded, e => e.AggregateId == healthy);
     }
+
+    [Fact]
+    public async Task TheDailyTrim_DeletesOldDeliveredEvents_AndKeepsThoseStillOpen()
+    {
+        var delivered = NewAggregate();
+        var open = NewAggregate();
+        await platform.PublishAsync(new ThingHappened(delivered, 1));
+        await using (var dispatching = platform.Dispatching())
+        {
+            _ = dispatching.Services;
+            await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(delivered)).All(d => d.Status == DeliveryStatus.Done), "every delivery done");
+        }
+        await platform.PublishAsync(new ThingHappened(open, 1));
+
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(8));
+            var trim = new OutboxTrimJob(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), later, Microsoft.Extensions.Options.Options.Create(new EventsOptions()));
+            Assert.True(await trim.TrimAsync(CancellationToken.None) >= 1);
+        }
+
+        Assert.False(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == delivered)));
+        Assert.Empty(await platform.DeliveriesAsync(delivered));
+        Assert.True(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == open)));
+        Assert.Equal(3, (await platform.DeliveriesAsync(open)).Count);
+    }
 }

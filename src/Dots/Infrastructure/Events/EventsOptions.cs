@@ -20,6 +20,9 @@ public sealed class EventsOptions
 
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long events every handler has finished with are kept before the daily trim deletes them.</summary>
+    public TimeSpan RetainDelivered { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Deliveries claimed per round.</summary>
     public int BatchSize { get; set; } = 50;
 

@@ -1,4 +1,5 @@
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Jobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Infrastructure.Events;
@@ -23,7 +24,7 @@ public static class EventsSetup
             .Bind(configuration.GetSection("Events"))
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero && o.Backoff >= TimeSpan.Zero && o.MaxBackoff >= o.Backoff,
                 "Events: PollInterval and Lease must be positive, Backoff not negative and MaxBackoff at least Backoff.")
-            .Validate(o => o.MaxAttempts >= 1 && o.BatchSize >= 1, "Events: MaxAttempts and BatchSize must be at least 1.")
+            .Validate(o => o.MaxAttempts >= 1 && o.BatchSize >= 1 && o.RetainDelivered >= TimeSpan.Zero, "Events: MaxAttempts and BatchSize must be at least 1, RetainDelivered not negative.")
             .ValidateOnStart();
         services.AddSingleton<EventRegistry>();
         services.AddSingleton<IEventPublisher, Outbox>();
@@ -32,6 +33,8 @@ public static class EventsSetup
         services.AddSingleton<OutboxCommitInterceptor>();
         services.ConfigureDbContext<SqliteDotsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxSaveInterceptor>(), sp.GetRequiredService<OutboxCommitInterceptor>()));
         services.ConfigureDbContext<PostgresDotsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxSaveInterceptor>(), sp.GetRequiredService<OutboxCommitInterceptor>()));
+        services.AddDotsJobs(configuration, jobs => jobs.Recurring<OutboxTrimJob>(
+            OutboxTrimJob.Name, "0 15 3 * * ?", "Deletes delivered events older than Events:RetainDelivered (7 days)."));
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         return services;
