@@ -53,6 +53,24 @@ internal sealed class FlakyHandler : IEventHandler<ThingHappened>
     }
 }
 
+public sealed record SlowThingHappened(string AggregateId) : IDomainEvent;
+
+/// <summary>The first time it sees an aggregate it hangs until its instance stops (a crash mid-handler); afterwards it completes.</summary>
+internal sealed class HangingHandler : IEventHandler<SlowThingHappened>
+{
+    public static readonly ConcurrentDictionary<string, int> Calls = new();
+    public static readonly ConcurrentQueue<string> Completed = new();
+
+    public async Task HandleAsync(SlowThingHappened domainEvent, CancellationToken ct)
+    {
+        if (Calls.AddOrUpdate(domainEvent.AggregateId, 1, (_, n) => n + 1) == 1)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        Completed.Enqueue(domainEvent.AggregateId);
+    }
+}
+
 /// <summary>
 /// An instance that publishes but does not dispatch, as if it crashed right after its commits; the tests start
 /// dispatching instances on the same database with <see cref="Dispatching"/>.
@@ -71,12 +89,19 @@ public sealed class OutboxPlatform : DotsFactory
         builder.ConfigureServices(s => s
             .AddEventHandler<ThingHappened, RecordingHandler>()
             .AddEventHandler<ThingHappened, AuditHandler>()
-            .AddEventHandler<ThingHappened, FlakyHandler>());
+            .AddEventHandler<ThingHappened, FlakyHandler>()
+            .AddEventHandler<SlowThingHappened, HangingHandler>());
     }
 
     /// <summary>A new app instance on the same database whose dispatcher runs.</summary>
-    public WebApplicationFactory<Program> Dispatching() =>
-        WithWebHostBuilder(b => b.UseSetting("Events:DispatchEnabled", "true"));
+    public WebApplicationFactory<Program> Dispatching(TimeSpan? lease = null) => WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Events:DispatchEnabled", "true");
+        if (lease is { } l)
+        {
+            b.UseSetting("Events:Lease", l.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+    });
 
     public async Task PublishAsync(params IDomainEvent[] events)
     {
@@ -250,5 +275,29 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
         Assert.Empty(await platform.DeliveriesAsync(delivered));
         Assert.True(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == open)));
         Assert.Equal(3, (await platform.DeliveriesAsync(open)).Count);
+    }
+
+    [Fact]
+    public async Task ADeliveryCutOffMidHandler_IsRedeliveredByAnotherInstance_OnceItsLeaseRunsOut()
+    {
+        var aggregate = NewAggregate();
+        await platform.PublishAsync(new SlowThingHappened(aggregate));
+
+        await using (var crashing = platform.Dispatching(lease: TimeSpan.FromSeconds(1)))
+        {
+            _ = crashing.Services;
+            await Eventually.UntilAsync(() => HangingHandler.Calls.ContainsKey(aggregate), "the handler started on the first instance");
+        }
+        var leased = Assert.Single(await platform.DeliveriesAsync(aggregate));
+        Assert.Equal(DeliveryStatus.Pending, leased.Status);
+        Assert.NotNull(leased.LockedBy);
+
+        await using var survivor = platform.Dispatching();
+        _ = survivor.Services;
+        await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(aggregate)).All(d => d.Status == DeliveryStatus.Done), "the delivery done");
+
+        Assert.Equal(2, HangingHandler.Calls[aggregate]);
+        Assert.Single(HangingHandler.Completed, a => a == aggregate);
+        Assert.Equal(2, Assert.Single(await platform.DeliveriesAsync(aggregate)).Attempts);
     }
 }
