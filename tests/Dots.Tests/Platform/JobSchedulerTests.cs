@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Bunit;
 using Dots.Infrastructure.Jobs;
 using Dots.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
@@ -261,5 +262,49 @@ public sealed class JobSchedulerCliAndPageTests(SharedPlatform platform) : IClas
 
         Assert.Equal(System.Net.HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("/account/login", response.Headers.Location!.ToString());
+    }
+}
+
+public sealed class JobSchedulerPageTests : Dots.Tests.Web.WebTestContext
+{
+    private sealed class FakeJobs : IJobScheduler
+    {
+        private static readonly DateTimeOffset At = new(2026, 11, 30, 3, 0, 0, TimeSpan.Zero);
+
+        public Task<IReadOnlyList<JobSummary>> ListAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<JobSummary>>(
+        [
+            new("ordering.sweep-stale-orders", "Returns stock", "0 * * * * ?", At.AddMinutes(1), At, JobRunState.Failed, "TimeoutException: the database did not answer"),
+            new("reports.nightly", "Builds reports", "on demand", null, null, null, null),
+        ]);
+
+        public Task<IReadOnlyList<JobRunInfo>> RecentRunsAsync(string? name, int take, CancellationToken ct) => Task.FromResult<IReadOnlyList<JobRunInfo>>(
+        [
+            new("f2", "ordering.sweep-stale-orders", "ordering.sweep-stale-orders", "node-b", At, At.AddSeconds(1), JobRunState.Failed, "TimeoutException: the database did not answer", 2, false),
+            new("f1", "ordering.sweep-stale-orders", "ordering.sweep-stale-orders", "node-a", At.AddMinutes(-1), At.AddMinutes(-1), JobRunState.Succeeded, null, 1, false),
+        ]);
+
+        public Task<string> RunNowAsync(string name, CancellationToken ct) => throw new NotSupportedException();
+        public Task<string> ScheduleOnceAsync(string name, DateTimeOffset at, IReadOnlyDictionary<string, string>? data, CancellationToken ct) => throw new NotSupportedException();
+        public Task<IReadOnlyList<JobRunInfo>> RunsOfAsync(string triggerId, CancellationToken ct) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public void TheOperatorJobsPage_ListsJobsTheirLastRunsAndFailuresWithTheirErrors_AndOffersRunNow()
+    {
+        Services.AddScoped<IJobScheduler, FakeJobs>();
+        Static();
+
+        var page = Render<Dots.Web.Components.Pages.Ops.JobsPage>();
+
+        var jobs = page.Find("[data-testid=jobs]").TextContent;
+        Assert.Contains("ordering.sweep-stale-orders", jobs);
+        Assert.Contains("0 * * * * ?", jobs);
+        Assert.Contains("never run", jobs);
+        var failures = page.Find("[data-testid=failures]").TextContent;
+        Assert.Contains("TimeoutException: the database did not answer", failures);
+        Assert.Contains("node-b", failures);
+        Assert.Equal(2, page.FindAll("[data-testid=runs] tbody tr").Count);
+        var forms = page.FindAll("form[action='/ops/jobs/run'][method=post]");
+        Assert.Equal(["ordering.sweep-stale-orders", "reports.nightly"], forms.Select(f => f.QuerySelector("input[name=name]")!.GetAttribute("value")));
     }
 }
