@@ -34,7 +34,9 @@ public sealed class OutboxSignal
 /// </summary>
 internal sealed class OutboxSaveInterceptor(OutboxSignal signal) : SaveChangesInterceptor
 {
+    /// <summary>Contexts whose saved outbox rows have not been signalled yet (the value is only a marker).</summary>
     internal static readonly ConditionalWeakTable<DbContext, object> Unsignalled = [];
+    private static readonly object Marker = new();
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -64,7 +66,7 @@ internal sealed class OutboxSaveInterceptor(OutboxSignal signal) : SaveChangesIn
     {
         if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
         {
-            Unsignalled.AddOrUpdate(context, Unsignalled);
+            Unsignalled.AddOrUpdate(context, Marker);
         }
     }
 
