@@ -2,6 +2,8 @@ using System.Text.Json.Serialization;
 using System.Threading.RateLimiting;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Events;
+using Dots.Infrastructure.Jobs;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
@@ -51,6 +53,9 @@ public static class DotsApp
         var limits = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o => ConfigureRateLimits(o, limits));
 
+        // Platform engines: domain events (transactional outbox) and the job scheduler (Quartz).
+        services.AddDomainEvents(builder.Configuration);
+        services.AddDotsJobs(builder.Configuration);
         // The modules: adding one is a folder under Modules/ and two lines, here and in Configure.
         services.AddIdentityModule();
         services.AddCatalog();
@@ -85,6 +90,7 @@ public static class DotsApp
         app.MapCatalog();
         app.MapOrdering();
         app.MapPayments();
+        app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }
 

@@ -46,6 +46,7 @@ internal static class DotsCli
         root.Subcommands.Add(ForecastCommands.Create());
         root.Subcommands.Add(RecsCommands.Create());
         root.Subcommands.Add(PayoutsCommands.Create());
+        root.Subcommands.Add(JobsCommands.Create());
 
         var bench = new Command("bench", "Benchmarks that report ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(BenchCheckoutCommand.Create());

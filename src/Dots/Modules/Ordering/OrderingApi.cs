@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Http;
+using Dots.Infrastructure.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Dots.Modules.Ordering;
@@ -15,7 +16,8 @@ public static class OrderingApi
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();
         services.AddSingleton<StaleOrderSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<StaleOrderSweeper>());
+        services.AddDotsJobs(configuration, jobs => jobs.Recurring<StaleOrderSweepJob>(
+            StaleOrderSweepJob.Name, "0 * * * * ?", "Returns the stock of orders whose checkout died before payment."));
         return services;
     }
 

@@ -7,27 +7,12 @@ namespace Dots.Modules.Ordering;
 /// <summary>
 /// Releases the stock of orders stuck in Placed — a process that died between taking the stock and recording the
 /// payment. Safe on many instances: each order is claimed by a conditional status change, so it is released once.
+/// Run every minute by the job scheduler (<see cref="StaleOrderSweepJob"/>).
 /// </summary>
-public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaleOrderSweeper> logger) : BackgroundService
+public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider clock, ILogger<StaleOrderSweeper> logger)
 {
     /// <summary>Longer than any checkout takes, payment included.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "Sweeping stale orders failed; will retry in a minute");
-            }
-        }
-    }
 
     /// <summary>Returns how many orders were released.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)

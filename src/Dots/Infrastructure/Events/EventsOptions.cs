@@ -1,0 +1,35 @@
+namespace Dots.Infrastructure.Events;
+
+/// <summary>The `Events` section.</summary>
+public sealed class EventsOptions
+{
+    /// <summary>Whether this instance dispatches; publishing works either way. Off = events wait in the outbox for another instance.</summary>
+    public bool DispatchEnabled { get; set; } = true;
+
+    /// <summary>How often the dispatcher looks for work it was not told about (other instances, retries, recovery after a crash).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a claimed delivery belongs to its instance; a crash mid-handler is redelivered after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Attempts before a delivery is marked Failed (poison); it then holds back its aggregate's later events for that handler.</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>The wait after the first failure; it doubles per attempt up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan Backoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long events every handler has finished with are kept before the daily trim deletes them.</summary>
+    public TimeSpan RetainDelivered { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Deliveries claimed per round.</summary>
+    public int BatchSize { get; set; } = 50;
+
+    internal TimeSpan BackoffAfter(int attempts)
+    {
+        var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));
+        var wait = TimeSpan.FromTicks((long)Math.Min(Backoff.Ticks * factor, MaxBackoff.Ticks));
+        return wait;
+    }
+}

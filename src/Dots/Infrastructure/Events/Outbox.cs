@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Dots.Infrastructure.Database;
+
+namespace Dots.Infrastructure.Events;
+
+/// <summary>An event type under its stable name: the name, not the CLR type, is what the outbox stores.</summary>
+internal sealed record EventTypeRegistration(Type EventType, string Name);
+
+/// <summary>One handler of one event type; <see cref="Name"/> keys its deliveries, so renaming it starts a new delivery stream.</summary>
+internal sealed record EventHandlerRegistration(Type EventType, string Name, Func<IServiceProvider, IDomainEvent, CancellationToken, Task> Invoke);
+
+/// <summary>The registered event types and their handlers.</summary>
+internal sealed class EventRegistry
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly Dictionary<Type, string> _names = [];
+    private readonly Dictionary<string, Type> _types = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, List<EventHandlerRegistration>> _handlers = [];
+    private readonly Dictionary<string, EventHandlerRegistration> _byName = new(StringComparer.Ordinal);
+
+    public EventRegistry(IEnumerable<EventTypeRegistration> types, IEnumerable<EventHandlerRegistration> handlers)
+    {
+        foreach (var t in types)
+        {
+            if (_types.TryGetValue(t.Name, out var other) && other != t.EventType)
+            {
+                throw new InvalidOperationException($"Two event types are registered as '{t.Name}': {other.FullName} and {t.EventType.FullName}.");
+            }
+            _names[t.EventType] = t.Name;
+            _types[t.Name] = t.EventType;
+        }
+        foreach (var h in handlers)
+        {
+            if (!_byName.TryAdd(h.Name, h))
+            {
+                continue;
+            }
+            if (!_handlers.TryGetValue(h.EventType, out var list))
+            {
+                _handlers[h.EventType] = list = [];
+            }
+            list.Add(h);
+        }
+    }
+
+    public string NameOf(Type eventType) => _names.TryGetValue(eventType, out var name)
+        ? name
+        : throw new InvalidOperationException($"The event type {eventType.FullName} is not registered: call services.AddDomainEvent<{eventType.Name}>() or AddEventHandler<{eventType.Name}, THandler>().");
+
+    public Type? TypeOf(string name) => _types.GetValueOrDefault(name);
+
+    public IReadOnlyList<EventHandlerRegistration> HandlersOf(Type eventType) => _handlers.TryGetValue(eventType, out var list) ? list : [];
+
+    public EventHandlerRegistration? Handler(string name) => _byName.GetValueOrDefault(name);
+}
+
+/// <summary>Writes each event, and one pending delivery per handler, into the caller's DbContext (ADR 0012).</summary>
+internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEventPublisher
+{
+    public void Publish(DotsDbContext db, IDomainEvent domainEvent)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        var type = domainEvent.GetType();
+        var now = clock.GetUtcNow();
+        var message = new OutboxMessage
+        {
+            Id = Ids.New(),
+            Type = registry.NameOf(type),
+            Payload = JsonSerializer.Serialize(domainEvent, type, EventRegistry.Json),
+            AggregateId = domainEvent.AggregateId,
+            OccurredAt = now,
+        };
+        foreach (var handler in registry.HandlersOf(type))
+        {
+            message.Deliveries.Add(new OutboxDelivery { Handler = handler.Name, AggregateId = domainEvent.AggregateId, Status = DeliveryStatus.Pending, NextAttemptAt = now });
+        }
+        db.Add(message);
+    }
+}

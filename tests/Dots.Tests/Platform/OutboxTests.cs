@@ -1,0 +1,303 @@
+using System.Collections.Concurrent;
+using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Events;
+using Dots.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dots.Tests.Platform;
+
+public sealed record ThingHappened(string AggregateId, int Number, int FailTimes = 0) : IDomainEvent;
+
+/// <summary>Records every delivery it gets, per handler, so tests can count them.</summary>
+internal sealed class RecordingHandler : IEventHandler<ThingHappened>
+{
+    public static readonly ConcurrentQueue<ThingHappened> Received = new();
+
+    public Task HandleAsync(ThingHappened domainEvent, CancellationToken ct)
+    {
+        Received.Enqueue(domainEvent);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>A second handler of the same event: each handler gets its own delivery.</summary>
+internal sealed class AuditHandler : IEventHandler<ThingHappened>
+{
+    public static readonly ConcurrentQueue<ThingHappened> Received = new();
+
+    public Task HandleAsync(ThingHappened domainEvent, CancellationToken ct)
+    {
+        Received.Enqueue(domainEvent);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Fails each event its first <see cref="ThingHappened.FailTimes"/> times, then records it.</summary>
+internal sealed class FlakyHandler : IEventHandler<ThingHappened>
+{
+    public static readonly ConcurrentDictionary<(string, int), int> Attempts = new();
+    public static readonly ConcurrentQueue<ThingHappened> Succeeded = new();
+
+    public Task HandleAsync(ThingHappened domainEvent, CancellationToken ct)
+    {
+        var attempt = Attempts.AddOrUpdate((domainEvent.AggregateId, domainEvent.Number), 1, (_, n) => n + 1);
+        if (attempt <= domainEvent.FailTimes)
+        {
+            throw new InvalidOperationException($"Flaky failure {attempt} of event {domainEvent.Number}");
+        }
+        Succeeded.Enqueue(domainEvent);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed record SlowThingHappened(string AggregateId) : IDomainEvent;
+
+/// <summary>The first time it sees an aggregate it hangs until its instance stops (a crash mid-handler); afterwards it completes.</summary>
+internal sealed class HangingHandler : IEventHandler<SlowThingHappened>
+{
+    public static readonly ConcurrentDictionary<string, int> Calls = new();
+    public static readonly ConcurrentQueue<string> Completed = new();
+
+    public async Task HandleAsync(SlowThingHappened domainEvent, CancellationToken ct)
+    {
+        if (Calls.AddOrUpdate(domainEvent.AggregateId, 1, (_, n) => n + 1) == 1)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        Completed.Enqueue(domainEvent.AggregateId);
+    }
+}
+
+/// <summary>
+/// An instance that publishes but does not dispatch, as if it crashed right after its commits; the tests start
+/// dispatching instances on the same database with <see cref="Dispatching"/>.
+/// </summary>
+public sealed class OutboxPlatform : DotsFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Events:DispatchEnabled"] = "false",
+        ["Events:MaxAttempts"] = "4",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(s => s
+            .AddEventHandler<ThingHappened, RecordingHandler>()
+            .AddEventHandler<ThingHappened, AuditHandler>()
+            .AddEventHandler<ThingHappened, FlakyHandler>()
+            .AddEventHandler<SlowThingHappened, HangingHandler>());
+    }
+
+    /// <summary>A new app instance on the same database whose dispatcher runs.</summary>
+    public WebApplicationFactory<Program> Dispatching(TimeSpan? lease = null) => WithWebHostBuilder(b =>
+    {
+        b.UseSetting("Events:DispatchEnabled", "true");
+        if (lease is { } l)
+        {
+            b.UseSetting("Events:Lease", l.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+    });
+
+    public async Task PublishAsync(params IDomainEvent[] events)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var publisher = scope.ServiceProvider.GetRequiredService<IEventPublisher>();
+        foreach (var e in events)
+        {
+            publisher.Publish(db, e);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    public Task<List<OutboxDelivery>> DeliveriesAsync(string aggregateId) =>
+        WithDbAsync(db => db.Set<OutboxDelivery>().AsNoTracking().Where(d => d.AggregateId == aggregateId).ToListAsync());
+}
+
+public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxPlatform>
+{
+    private static string NewAggregate() => "agg-" + Guid.NewGuid().ToString("N")[..12];
+
+    private static string FlakyName => typeof(FlakyHandler).FullName!;
+
+    [Fact]
+    public async Task Publish_AddsTheEventAndOneDeliveryPerHandler_InTheCallersTransaction()
+    {
+        var committed = NewAggregate();
+        var rolledBack = NewAggregate();
+        await platform.PublishAsync(new ThingHappened(committed, 1));
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            scope.ServiceProvider.GetRequiredService<IEventPublisher>().Publish(db, new ThingHappened(rolledBack, 1));
+            await db.SaveChangesAsync();
+            await tx.RollbackAsync();
+        }
+
+        var deliveries = await platform.DeliveriesAsync(committed);
+        Assert.Equal(3, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal(DeliveryStatus.Pending, d.Status));
+        var message = await platform.WithDbAsync(db => db.Set<OutboxMessage>().AsNoTracking().SingleAsync(m => m.AggregateId == committed));
+        Assert.Equal(nameof(ThingHappened), message.Type);
+        Assert.Empty(await platform.DeliveriesAsync(rolledBack));
+        Assert.False(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == rolledBack)));
+    }
+
+    [Fact]
+    public async Task AnEventCommittedBeforeACrash_IsDeliveredAfterRestart_OncePerHandler()
+    {
+        var aggregate = NewAggregate();
+        // Committed by an instance whose dispatcher never runs: the crash between commit and dispatch.
+        await platform.PublishAsync(new ThingHappened(aggregate, 1), new ThingHappened(aggregate, 2));
+
+        await using (var restarted = platform.Dispatching())
+        {
+            _ = restarted.Services;
+            await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(aggregate)).All(d => d.Status == DeliveryStatus.Done), "every delivery done");
+        }
+
+        Assert.Equal([1, 2], RecordingHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+        Assert.Equal([1, 2], AuditHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+        Assert.Equal([1, 2], FlakyHandler.Succeeded.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+    }
+
+    [Fact]
+    public async Task TwoDispatchingInstances_DeliverEachEventOncePerHandler()
+    {
+        var aggregates = Enumerable.Range(0, 6).Select(_ => NewAggregate()).ToList();
+        await platform.PublishAsync(aggregates.SelectMany(a => Enumerable.Range(1, 4).Select(n => (IDomainEvent)new ThingHappened(a, n))).ToArray());
+
+        await using var first = platform.Dispatching();
+        await using var second = platform.Dispatching();
+        await Task.WhenAll(Task.Run(() => first.Services), Task.Run(() => second.Services));
+        foreach (var aggregate in aggregates)
+        {
+            await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(aggregate)).All(d => d.Status == DeliveryStatus.Done), "every delivery done");
+        }
+
+        foreach (var aggregate in aggregates)
+        {
+            Assert.Equal([1, 2, 3, 4], RecordingHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+            Assert.Equal([1, 2, 3, 4], AuditHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+        }
+    }
+
+    [Fact]
+    public async Task AFailingHandler_IsRetriedUntilItSucceeds_WithoutTroublingTheOtherHandlers()
+    {
+        var aggregate = NewAggregate();
+        await platform.PublishAsync(new ThingHappened(aggregate, 1, FailTimes: 2));
+
+        await using var dispatching = platform.Dispatching();
+        _ = dispatching.Services;
+        await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(aggregate)).All(d => d.Status == DeliveryStatus.Done), "every delivery done");
+
+        var deliveries = await platform.DeliveriesAsync(aggregate);
+        var flaky = deliveries.Single(d => d.Handler == FlakyName);
+        Assert.Equal(3, flaky.Attempts);
+        Assert.Null(flaky.LastError);
+        Assert.All(deliveries.Where(d => d.Handler != FlakyName), d => Assert.Equal(1, d.Attempts));
+        Assert.Single(FlakyHandler.Succeeded, e => e.AggregateId == aggregate);
+    }
+
+    [Fact]
+    public async Task EventsOfOneAggregate_ReachEachHandlerInOrder_EvenWhenAnEarlierOneNeedsRetries()
+    {
+        var aggregate = NewAggregate();
+        // Separate commits, the first of which fails twice before it goes through.
+        await platform.PublishAsync(new ThingHappened(aggregate, 1, FailTimes: 2));
+        for (var n = 2; n <= 5; n++)
+        {
+            await platform.PublishAsync(new ThingHappened(aggregate, n));
+        }
+
+        await using var first = platform.Dispatching();
+        await using var second = platform.Dispatching();
+        await Task.WhenAll(Task.Run(() => first.Services), Task.Run(() => second.Services));
+        await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(aggregate)).All(d => d.Status == DeliveryStatus.Done), "every delivery done");
+
+        Assert.Equal([1, 2, 3, 4, 5], FlakyHandler.Succeeded.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+        Assert.Equal([1, 2, 3, 4, 5], RecordingHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+    }
+
+    [Fact]
+    public async Task APoisonEvent_IsParkedAsFailed_AndHoldsBackOnlyItsOwnAggregateForThatHandler()
+    {
+        var poisoned = NewAggregate();
+        var healthy = NewAggregate();
+        await platform.PublishAsync(new ThingHappened(poisoned, 1, FailTimes: 1000));
+        await platform.PublishAsync(new ThingHappened(poisoned, 2), new ThingHappened(healthy, 1));
+
+        await using var dispatching = platform.Dispatching();
+        _ = dispatching.Services;
+        await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(poisoned)).Any(d => d.Handler == FlakyName && d.Status == DeliveryStatus.Failed), "the poison delivery parked");
+        await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(healthy)).All(d => d.Status == DeliveryStatus.Done), "the healthy aggregate delivered");
+        await Eventually.UntilAsync(() => RecordingHandler.Received.Count(e => e.AggregateId == poisoned) == 2, "the other handlers got both poisoned-aggregate events");
+
+        var poisonedDeliveries = await platform.DeliveriesAsync(poisoned);
+        var parked = poisonedDeliveries.Single(d => d.Handler == FlakyName && d.Status == DeliveryStatus.Failed);
+        Assert.Equal(4, parked.Attempts);
+        Assert.Contains("Flaky failure", parked.LastError);
+        // The later event of the same aggregate waits for the operator, for this handler only.
+        Assert.Equal(DeliveryStatus.Pending, poisonedDeliveries.Single(d => d.Handler == FlakyName && d.Status != DeliveryStatus.Failed).Status);
+        Assert.DoesNotContain(FlakyHandler.Succeeded, e => e.AggregateId == poisoned);
+        Assert.All(poisonedDeliveries.Where(d => d.Handler != FlakyName), d => Assert.Equal(DeliveryStatus.Done, d.Status));
+        Assert.Single(FlakyHandler.Succeeded, e => e.AggregateId == healthy);
+    }
+
+    [Fact]
+    public async Task TheDailyTrim_DeletesOldDeliveredEvents_AndKeepsThoseStillOpen()
+    {
+        var delivered = NewAggregate();
+        var open = NewAggregate();
+        await platform.PublishAsync(new ThingHappened(delivered, 1));
+        await using (var dispatching = platform.Dispatching())
+        {
+            _ = dispatching.Services;
+            await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(delivered)).All(d => d.Status == DeliveryStatus.Done), "every delivery done");
+        }
+        await platform.PublishAsync(new ThingHappened(open, 1));
+
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow + TimeSpan.FromDays(8));
+            var trim = new OutboxTrimJob(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), later, Microsoft.Extensions.Options.Options.Create(new EventsOptions()));
+            Assert.True(await trim.TrimAsync(CancellationToken.None) >= 1);
+        }
+
+        Assert.False(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == delivered)));
+        Assert.Empty(await platform.DeliveriesAsync(delivered));
+        Assert.True(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == open)));
+        Assert.Equal(3, (await platform.DeliveriesAsync(open)).Count);
+    }
+
+    [Fact]
+    public async Task ADeliveryCutOffMidHandler_IsRedeliveredByAnotherInstance_OnceItsLeaseRunsOut()
+    {
+        var aggregate = NewAggregate();
+        await platform.PublishAsync(new SlowThingHappened(aggregate));
+
+        await using (var crashing = platform.Dispatching(lease: TimeSpan.FromSeconds(1)))
+        {
+            _ = crashing.Services;
+            await Eventually.UntilAsync(() => HangingHandler.Calls.ContainsKey(aggregate), "the handler started on the first instance");
+        }
+        var leased = Assert.Single(await platform.DeliveriesAsync(aggregate));
+        Assert.Equal(DeliveryStatus.Pending, leased.Status);
+        Assert.NotNull(leased.LockedBy);
+
+        await using var survivor = platform.Dispatching();
+        _ = survivor.Services;
+        await Eventually.UntilAsync(async () => (await platform.DeliveriesAsync(aggregate)).All(d => d.Status == DeliveryStatus.Done), "the delivery done");
+
+        Assert.Equal(2, HangingHandler.Calls[aggregate]);
+        Assert.Single(HangingHandler.Completed, a => a == aggregate);
+        Assert.Equal(2, Assert.Single(await platform.DeliveriesAsync(aggregate)).Attempts);
+    }
+}
