@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Events;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,6 +13,7 @@ public static class CatalogApi
         services.AddScoped<IProductSearch, ProductSearch>();
         services.AddScoped<CatalogService>();
         services.AddScoped<StockService>();
+        services.AddDomainEvent<StockDepleted>();
         services.AddScoped<Dots.Modules.Identity.IUserShops, UserShops>();
         services.AddScoped<ProductImages>();
         services.AddScoped<ShopCatalog>();

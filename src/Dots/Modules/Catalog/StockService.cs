@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Events;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Modules.Catalog;
@@ -22,7 +23,7 @@ public sealed record StockLine(string VariantId, int Quantity);
 /// <see cref="DotsDbContext"/> (so an order and its stock commit together) and lock variant rows in one global order
 /// — ascending variant id — everywhere, so two operations that share variants can never deadlock.
 /// </summary>
-public sealed class StockService(DotsDbContext db)
+public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeProvider clock)
 {
     public async Task<IReadOnlyDictionary<string, SellableVariant>> GetVariantsAsync(IReadOnlyCollection<string> variantIds, CancellationToken ct)
     {
@@ -79,7 +80,26 @@ public sealed class StockService(DotsDbContext db)
                 throw await OutOfStockAsync(sorted, CancellationToken.None);
             }
         }
+        await PublishDepletedAsync(sorted, ct);
         await tx.CommitAsync(ct);
+    }
+
+    /// <summary>Publishes <see cref="StockDepleted"/> for every line whose variant is now at zero (in the caller's transaction, if any).</summary>
+    private async Task PublishDepletedAsync(IReadOnlyList<StockLine> lines, CancellationToken ct)
+    {
+        var ids = lines.Select(l => l.VariantId).ToList();
+        var empty = await db.Variants.AsNoTracking().Where(v => ids.Contains(v.Id) && v.Stock == 0)
+            .Select(v => new { v.Id, v.ProductId, v.ShopId }).ToListAsync(ct);
+        if (empty.Count == 0)
+        {
+            return;
+        }
+        var now = clock.GetUtcNow();
+        foreach (var v in empty)
+        {
+            events.Publish(db, new StockDepleted(v.Id, v.ProductId, v.ShopId, now));
+        }
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>
@@ -116,6 +136,9 @@ public sealed class StockService(DotsDbContext db)
         }
         // The COMMIT above ended the transaction in the server; disposing only releases the connection.
         await tx.DisposeAsync();
+        // The hot row is already free; the depletion news follows in its own short write. (A crash in between loses
+        // this one event: the alternative, a second round trip inside the batch, would hold every buyer's row lock.)
+        await PublishDepletedAsync(sorted, CancellationToken.None);
     }
 
     /// <summary>Puts units back on the shelf, in the caller's transaction when there is one, rows locked in id order.</summary>

@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Events;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
@@ -17,6 +18,7 @@ public sealed class CheckoutService(
     StockService stock,
     IEnumerable<ICheckoutStep> steps,
     PaymentService payments,
+    IEventPublisher events,
     PayoutLedger payouts,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
@@ -130,6 +132,7 @@ public sealed class CheckoutService(
         try
         {
             db.Orders.Add(order);
+            events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
             await db.SaveChangesAsync(ct);
             foreach (var step in steps.OrderBy(s => s.Stage))
             {
@@ -175,6 +178,7 @@ public sealed class CheckoutService(
             part.Status = OrderStatus.Paid;
             part.UpdatedAt = now;
         }
+        events.Publish(db, new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
         // Money has moved: this write must not be abandoned because the client hung up.
         await db.SaveChangesAsync(CancellationToken.None);
     }

@@ -24,4 +24,7 @@ internal static class OrderMapper
         MoneyDto.Of(l.UnitPrice, currency), MoneyDto.Of(l.LineTotal, currency));
 
     public static AddressDto ToDto(Address a) => new(a.Name, a.Line1, a.Line2, a.City, a.PostalCode, a.Phone, a.Latitude, a.Longitude);
+
+    public static IReadOnlyList<OrderedLine> EventLines(Order o) =>
+        o.Lines.Select(l => new OrderedLine(l.ProductId, l.VariantId, l.ShopId, l.Quantity, MoneyDto.Of(l.UnitPrice, o.Currency))).ToList();
 }

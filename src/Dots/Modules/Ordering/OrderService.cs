@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Events;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
@@ -7,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Ordering;
 
 /// <summary>Orders after checkout: the buyer's view, cancellation, and each shop's fulfilment and payouts.</summary>
-public sealed class OrderService(DotsDbContext db, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock)
+public sealed class OrderService(DotsDbContext db, IEventPublisher events, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock)
 {
     private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
 
@@ -59,6 +60,7 @@ public sealed class OrderService(DotsDbContext db, PaymentService payments, Payo
                 fulfillment.UpdatedAt = now;
             }
             db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Cancelled, At = now, Note = "Cancelled by the customer; stock returned" });
+            events.Publish(db, new OrderCancelled(order.Id, order.BuyerId, "Cancelled by the customer", OrderMapper.EventLines(order), now));
 
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);

@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Events;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Http;
 using Dots.Infrastructure.Jobs;
@@ -12,6 +13,9 @@ public static class OrderingApi
     public static IServiceCollection AddOrdering(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OrderingOptions>().BindConfiguration("Ordering").ValidateDataAnnotations().ValidateOnStart();
+        services.AddDomainEvent<OrderPlaced>();
+        services.AddDomainEvent<OrderPaid>();
+        services.AddDomainEvent<OrderCancelled>();
         services.AddScoped<CheckoutService>();
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();

@@ -32,10 +32,13 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
             {
                 continue;
             }
-            var lines = await db.OrderLines.Where(l => l.OrderId == orderId).Select(l => new { l.VariantId, l.Quantity }).ToListAsync(ct);
+            var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
+            var lines = order.Lines.Select(l => new { l.VariantId, l.Quantity }).ToList();
             await scope.ServiceProvider.GetRequiredService<StockService>().ReturnAsync(lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
             await db.ShopOrders.Where(f => f.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled), ct);
             db.OrderEvents.Add(new OrderEvent { Id = Infrastructure.Ids.New(), OrderId = orderId, Status = OrderStatus.Cancelled, At = now, Note = "Checkout did not finish; stock returned" });
+            scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Events.IEventPublisher>()
+                .Publish(db, new OrderCancelled(orderId, order.BuyerId, "Checkout did not finish", OrderMapper.EventLines(order), now));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             released++;

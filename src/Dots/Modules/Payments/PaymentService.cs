@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Events;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
@@ -13,8 +14,10 @@ namespace Dots.Modules.Payments;
 /// repeating a call repeats the same key and the provider moves money once. No provider call runs inside a
 /// database transaction. See docs/decisions/0011-payments-module.md.
 /// </summary>
-public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PaymentService> logger)
+public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, IEventPublisher events, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PaymentService> logger)
 {
+    private readonly IEventPublisher _events = events;
+
     /// <summary>The label of the void that ends an expired hold.</summary>
     private const string ExpiryLabel = "hold-expired";
 
@@ -432,6 +435,13 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
                     .SetProperty(i => i.HoldExpiresAt, next.HoldExpiresAt).SetProperty(i => i.Version, intent.Version + 1).SetProperty(i => i.UpdatedAt, now), ct);
             if (updated == 1)
             {
+                if (result is { Approved: true } && attempt.Operation == PaymentOperation.Refund)
+                {
+                    // Written in the same transaction as the refund's record: other modules learn of it at least once.
+                    _events.Publish(_db, new PaymentRefunded(intent.Id, intent.Purpose, intent.PayerId, MoneyDto.Of(attempt.Amount, attempt.Currency),
+                        MoneyDto.Of(next.RefundedAmount, intent.Currency), now));
+                    await _db.SaveChangesAsync(ct);
+                }
                 await tx.CommitAsync(ct);
                 if (result is { Approved: true })
                 {

@@ -1,53 +1,55 @@
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace Dots.Modules.Payments;
 
 /// <summary>
-/// The module's clockwork, once a minute: release expired holds, reconcile provider calls left open, and once a week
-/// (from <c>Payments:PayoutDay</c> on) start that ISO week's payout run. Safe on many instances: holds are voided
-/// through compare-and-set, and a week's run is claimed by a unique row, so it happens once.
+/// Once a minute, on one instance of the cluster: release expired holds and reconcile provider calls left open (a
+/// crash or a timeout between the call and its record). Both are compare-and-set, so a rerun changes nothing twice.
 /// </summary>
-internal sealed class PaymentsJobs(IServiceScopeFactory scopes, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<PaymentsJobs> logger) : BackgroundService
+[DisallowConcurrentExecution]
+internal sealed class PaymentsMaintenanceJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<PaymentsOptions> options) : IJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string Name = "payments.maintain";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         if (!options.Value.RunJobs)
         {
             return;
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await TickAsync(clock.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                logger.LogWarning(ex, "The payments jobs failed; will retry in a minute");
-            }
-        }
+        await using var scope = scopes.CreateAsyncScope();
+        var payments = scope.ServiceProvider.GetRequiredService<PaymentService>();
+        var now = clock.GetUtcNow();
+        await payments.ExpireHoldsAsync(now, cancellationToken);
+        await payments.ReconcileStaleAsync(now, cancellationToken);
     }
+}
 
-    public async Task TickAsync(DateTimeOffset now, CancellationToken ct)
+/// <summary>
+/// The weekly payout run (`Payments:PayoutDay`, 03:00 UTC). Quartz fires it once across the cluster; the run also
+/// claims its ISO week by a unique row, so a retry or a late second firing pays nobody twice.
+/// </summary>
+[DisallowConcurrentExecution]
+internal sealed class WeeklyPayoutJob(IServiceScopeFactory scopes, TimeProvider clock, IOptions<PaymentsOptions> options, ILogger<WeeklyPayoutJob> logger) : IJob
+{
+    public const string Name = "payments.weekly-payouts";
+
+    public static string Cron(DayOfWeek day) => $"0 0 3 ? * {day.ToString()[..3].ToUpperInvariant()}";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
-        await using (var scope = scopes.CreateAsyncScope())
+        if (!options.Value.RunJobs)
         {
-            var payments = scope.ServiceProvider.GetRequiredService<PaymentService>();
-            await payments.ExpireHoldsAsync(now, ct);
-            await payments.ReconcileStaleAsync(now, ct);
+            return;
         }
-        if (DaysSinceMonday(now.UtcDateTime.DayOfWeek) >= DaysSinceMonday(options.Value.PayoutDay))
+        await using var scope = scopes.CreateAsyncScope();
+        var ledger = scope.ServiceProvider.GetRequiredService<PayoutLedger>();
+        var now = clock.GetUtcNow();
+        var period = PayoutLedger.WeekOf(now);
+        if (await ledger.RunPayoutsAsync(now, cancellationToken, "weekly", period) is { } run)
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var ledger = scope.ServiceProvider.GetRequiredService<PayoutLedger>();
-            var period = PayoutLedger.WeekOf(now);
-            if (await ledger.RunPayoutsAsync(now, ct, "weekly", period) is { } run)
-            {
-                logger.LogInformation("Weekly payout run {Period} paid {Count} shops", period, run.Payouts.Count);
-            }
+            logger.LogInformation("Weekly payout run {Period} paid {Count} shops", period, run.Payouts.Count);
         }
     }
-
-    private static int DaysSinceMonday(DayOfWeek day) => ((int)day + 6) % 7;
 }

@@ -1,3 +1,5 @@
+using Dots.Infrastructure.Events;
+using Dots.Infrastructure.Jobs;
 using Dots.Infrastructure.Http;
 using Dots.Infrastructure;
 using Dots.Modules.Catalog;
@@ -19,10 +21,13 @@ public static class PaymentsModule
             .ValidateOnStart();
         services.AddSingleton<SandboxFaults>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+        services.AddDomainEvent<PaymentRefunded>();
         services.AddScoped<PaymentService>();
         services.AddScoped<PayoutLedger>();
-        services.AddSingleton<PaymentsJobs>();
-        services.AddHostedService(sp => sp.GetRequiredService<PaymentsJobs>());
+        var payoutDay = configuration.GetValue("Payments:PayoutDay", DayOfWeek.Monday);
+        services.AddDotsJobs(configuration, jobs => jobs
+            .Recurring<PaymentsMaintenanceJob>(PaymentsMaintenanceJob.Name, "30 * * * * ?", "Voids expired holds and reconciles provider calls left open.")
+            .Recurring<WeeklyPayoutJob>(WeeklyPayoutJob.Name, WeeklyPayoutJob.Cron(payoutDay), "Pays every shop its settled balance, once per ISO week."));
         return services;
     }
 
