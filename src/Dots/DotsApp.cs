@@ -39,6 +39,9 @@ public static class DotsApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IConfiguration>()["DataDir"] ?? "data"));
         services.AddDotsDatabase();
+        // Registered first, so the database is migrated (and seeded) before any other hosted service — the job
+        // scheduler, the outbox dispatcher — starts, and before the server takes its first request.
+        services.AddHostedService<DatabaseInitializer>();
         services.AddScoped<Idempotency>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Instance ??= c.HttpContext.Request.Path);
@@ -62,7 +65,6 @@ public static class DotsApp
         services.AddOrdering(builder.Configuration);
         services.AddPayments(builder.Configuration);
         services.AddDotsWeb();
-        services.AddTransient<IStartupFilter, DatabaseStartupFilter>();
 
         var app = builder.Build();
         Configure(app);
@@ -127,24 +129,23 @@ public static class DotsApp
     }
 }
 
-/// <summary>Migrates (and on a fresh database seeds) before the server takes its first request.</summary>
-internal sealed class DatabaseStartupFilter(IServiceProvider services, Microsoft.Extensions.Options.IOptions<SeedOptions> seed, IHostEnvironment environment) : IStartupFilter
+/// <summary>Migrates (and on a fresh database seeds) before any other hosted service starts or the server takes a request.</summary>
+internal sealed class DatabaseInitializer(IServiceProvider services, Microsoft.Extensions.Options.IOptions<SeedOptions> seed, IHostEnvironment environment) : IHostedService
 {
-    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
-        using (var scope = services.CreateScope())
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        await DatabaseSetup.MigrateAsync(db, cancellationToken);
+        var seeder = ActivatorUtilities.CreateInstance<Dots.Infrastructure.Seeding.DemoSeeder>(scope.ServiceProvider);
+        await seeder.EnsureReferenceDataAsync(cancellationToken);
+        if (seed.Value.Demo ?? environment.IsDevelopment())
         {
-            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
-            DatabaseSetup.MigrateAsync(db, CancellationToken.None).GetAwaiter().GetResult();
-            var seeder = ActivatorUtilities.CreateInstance<Dots.Infrastructure.Seeding.DemoSeeder>(scope.ServiceProvider);
-            seeder.EnsureReferenceDataAsync(CancellationToken.None).GetAwaiter().GetResult();
-            if (seed.Value.Demo ?? environment.IsDevelopment())
-            {
-                seeder.SeedIfEmptyAsync(null, CancellationToken.None).GetAwaiter().GetResult();
-            }
+            await seeder.SeedIfEmptyAsync(null, cancellationToken);
         }
-        return next;
     }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>
