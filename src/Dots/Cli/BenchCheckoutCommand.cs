@@ -29,14 +29,15 @@ internal static class BenchCheckoutCommand
         provider.AcceptOnlyFromAmong("sqlite", "postgres");
         var postgres = new Option<string?>("--postgres") { Description = "Connection string to a PostgreSQL server where the bench may create a database (default: DOTS_BENCH_POSTGRES)." };
         var baselineSeconds = new Option<int>("--baseline-seconds") { Description = "How long the raw database baseline runs.", DefaultValueFactory = _ => 10 };
+        var locking = new Option<string?>("--sqlite-locking") { Description = "BusyTimeout (default), WriteGate or ConnectionGate: how SQLite writers take turns." };
         var command = new Command("checkout", "Flash sale: N concurrent buyers, one hot SKU with S units, through the real HTTP stack; reports oversold units, throughput, p50/p99 and the ratio to the raw database ceiling.")
         {
-            buyers, stock, provider, postgres, baselineSeconds,
+            buyers, stock, provider, postgres, baselineSeconds, locking,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new Options(parse.GetValue(buyers), parse.GetValue(stock), parse.GetValue(provider)!,
-                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"), parse.GetValue(baselineSeconds));
+                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"), parse.GetValue(baselineSeconds), parse.GetValue(locking));
             if (options.Buyers < 1 || options.Stock < 1)
             {
                 Console.Error.WriteLine("--buyers and --stock must be at least 1.");
@@ -52,7 +53,7 @@ internal static class BenchCheckoutCommand
         return command;
     }
 
-    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds);
+    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds, string? Locking);
 
     private static async Task<int> RunAsync(Options o, CancellationToken ct)
     {
@@ -60,6 +61,10 @@ internal static class BenchCheckoutCommand
         var port = FreePort();
         var args = new List<string> { $"--DataDir={dataDir}", $"--urls=http://127.0.0.1:{port}", "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning",
             "--RateLimits:OrdersPerMinute=100000000", "--RateLimits:OrdersBurst=100000000", "--RateLimits:AuthPerMinute=100000000" };
+        if (o.Locking is not null)
+        {
+            args.Add($"--Database:SqliteLocking={o.Locking}");
+        }
         string? database = null;
         if (o.Provider == "postgres")
         {
@@ -98,7 +103,7 @@ internal static class BenchCheckoutCommand
                 : await SqliteCeilingAsync(db.Database.GetConnectionString()!, o.Buyers, o.BaselineSeconds, ct);
 
             var throughput = sale.Succeeded / sale.Elapsed.TotalSeconds;
-            Console.WriteLine($"provider            {o.Provider}");
+            Console.WriteLine($"provider            {o.Provider}{(o.Provider == "sqlite" ? ", locking " + (o.Locking ?? nameof(SqliteLocking.BusyTimeout)) : "")}");
             Console.WriteLine($"buyers              {o.Buyers}");
             Console.WriteLine($"stock               {o.Stock}");
             Console.WriteLine($"orders (201)        {sale.Succeeded}");

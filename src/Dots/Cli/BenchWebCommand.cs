@@ -25,7 +25,7 @@ internal static class BenchWebCommand
         var postgres = new Option<string?>("--postgres") { Description = "Connection string to a PostgreSQL server where the bench may create a database (default: DOTS_BENCH_POSTGRES)." };
         var clients = new Option<string>("--clients") { Description = "Comma-separated concurrency levels.", DefaultValueFactory = _ => "1,8,32" };
         var seconds = new Option<int>("--seconds") { Description = "How long each level (and its static-file baseline) runs.", DefaultValueFactory = _ => 10 };
-        var locking = new Option<string?>("--sqlite-locking") { Description = "WriteGate (default), ConnectionGate or BusyTimeout: how SQLite writers take turns." };
+        var locking = new Option<string?>("--sqlite-locking") { Description = "BusyTimeout (default), WriteGate or ConnectionGate: how SQLite writers take turns." };
         var command = new Command("web", "Signed-in browsing of every page at several concurrency levels, beside a static file in the same run: p50/p99, requests/s, errors.")
         {
             provider, postgres, clients, seconds, locking,
@@ -96,7 +96,7 @@ internal static class BenchWebCommand
             await MeasureAsync(clients.Take(Math.Min(8, max)).ToList(), 3, ct);
             await MeasureStaticAsync(port, Math.Min(8, max), 2, ct);
 
-            Console.WriteLine($"provider {o.Provider}{(o.Provider == "sqlite" ? ", locking " + (o.Locking ?? nameof(SqliteLocking.WriteGate)) : "")}, {o.Seconds} s per level, load average {LoadAverage()}");
+            Console.WriteLine($"provider {o.Provider}{(o.Provider == "sqlite" ? ", locking " + (o.Locking ?? nameof(SqliteLocking.BusyTimeout)) : "")}, {o.Seconds} s per level, load average {LoadAverage()}");
             Console.WriteLine("clients  pages/s  p50 ms  p99 ms  errors  | static/s  p50 ms  p99 ms | pages/static");
             var failed = false;
             foreach (var level in o.Levels)

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Infrastructure.Database;
 
-public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, SqliteLocking SqliteLocking = SqliteLocking.WriteGate)
+public sealed record DatabaseSettings(DatabaseProvider Provider, string ConnectionString, SqliteLocking SqliteLocking = SqliteLocking.BusyTimeout)
 {
     /// <summary>Reads `Database:Provider` (Sqlite | Postgres) and `ConnectionStrings:Postgres`; SQLite lives in the data directory.</summary>
     public static DatabaseSettings From(IConfiguration configuration, DataPaths paths)
@@ -36,10 +36,10 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
             // Writers queue on SQLite's single write lock; wait for it rather than fail.
             DefaultTimeout = 60,
         };
-        var lockingText = configuration["Database:SqliteLocking"] ?? nameof(SqliteLocking.WriteGate);
+        var lockingText = configuration["Database:SqliteLocking"] ?? nameof(SqliteLocking.BusyTimeout);
         if (!Enum.TryParse<SqliteLocking>(lockingText, ignoreCase: true, out var locking) || !Enum.IsDefined(locking))
         {
-            throw new InvalidOperationException($"Unknown Database:SqliteLocking '{lockingText}'; use WriteGate, ConnectionGate or BusyTimeout.");
+            throw new InvalidOperationException($"Unknown Database:SqliteLocking '{lockingText}'; use BusyTimeout, WriteGate or ConnectionGate.");
         }
         return new DatabaseSettings(DatabaseProvider.Sqlite, sqlite.ToString(), locking);
     }
