@@ -31,6 +31,9 @@ public sealed record SolverOptions
     /// <summary>Number of offspring added before a survivor selection.</summary>
     public int GenerationSize { get; init; } = 40;
 
+    /// <summary>Share of offspring made by the route-based crossover SREX instead of order crossover (OX) on giant tours.</summary>
+    public double RouteCrossoverShare { get; init; } = 0.5;
+
     /// <summary>Iterations without improvement before the population restarts.</summary>
     public int IterationsWithoutImprovement { get; init; } = 20_000;
 }

@@ -21,6 +21,13 @@ internal sealed class LocalSearch
     private readonly int[] _lastTested;
     private readonly int[] _scratch;
     private readonly bool _symmetric;
+    private readonly double[] _insCost;
+    private readonly int[] _insPos;
+    private readonly int[] _lastSwapStar;
+    private readonly int[] _swapBuffer;
+    private readonly double[] _removal;
+    private readonly bool[] _pairMark;
+    private const int SwapStarNeighbours = 10;
     private Penalties _p = new(1, 1);
     private int _clock;
 
@@ -36,11 +43,20 @@ internal sealed class LocalSearch
         for (int i = 0; i < _order.Length; i++) _order[i] = i + 1;
         _lastTested = new int[data.N];
         _scratch = new int[data.N + 2];
+        _insCost = new double[data.N * 3];
+        _insPos = new int[data.N * 3];
+        _lastSwapStar = new int[data.Fleet];
+        _swapBuffer = new int[2 * data.N + 4];
+        _removal = new double[data.N + 2];
+        _pairMark = new bool[data.Fleet];
         _symmetric = true;
         for (int i = 0; i < data.N && _symmetric; i++)
             for (int j = 0; j < i; j++)
                 if (data.Dist[i * data.N + j] != data.Dist[j * data.N + i]) { _symmetric = false; break; }
     }
+
+    /// <summary>Whether SWAP* (Vidal 2022) runs between route pairs whose polar sectors overlap.</summary>
+    internal bool SwapStarEnabled { get; set; } = true;
 
     /// <summary>Test hook: called with the predicted change of penalised cost after each applied move.</summary>
     internal Action<double>? MoveApplied { get; set; }
@@ -55,6 +71,7 @@ internal sealed class LocalSearch
         Load(routes);
         _rng.Shuffle(_order);
         Array.Fill(_lastTested, -1);
+        Array.Fill(_lastSwapStar, -1);
         // At least two passes: moves into an empty route are only tried from the second one on.
         for (int loop = 0; ; loop++)
         {
@@ -77,6 +94,8 @@ internal sealed class LocalSearch
                     if (empty >= 0 && TryDepotMoves(u, empty)) improved = true;
                 }
             }
+            // SWAP* costs O(|U| |V|) per route pair: it runs once the cheap moves are exhausted, as a last resort.
+            if (!improved && loop >= 1 && SwapStarEnabled && SwapStarPass()) improved = true;
             if (!improved && loop >= 1) break;
         }
         return Export();
@@ -140,7 +159,25 @@ internal sealed class LocalSearch
         R.Cost = _p.RouteCost(_d, full);
         R.WarpPenalty = _p.TimeWarp * full.RouteTimeWarp(_d);
         R.Modified = ++_clock;
+        if (R.Len > 0)
+        {
+            R.SectorStart = R.SectorEnd = _d.Angle[R.Seq[1]];
+            for (int p = 2; p <= R.Len; p++) ExtendSector(R, _d.Angle[R.Seq[p]]);
+        }
     }
+
+    private static int Mod(int a) => a & 0xFFFF;
+
+    /// <summary>Grows the route's polar sector (HGS-CVRP's CircleSector) to cover <paramref name="angle"/>.</summary>
+    private static void ExtendSector(Route R, int angle)
+    {
+        if (Mod(angle - R.SectorStart) <= Mod(R.SectorEnd - R.SectorStart)) return;
+        if (Mod(angle - R.SectorEnd) <= Mod(R.SectorStart - angle)) R.SectorEnd = angle;
+        else R.SectorStart = angle;
+    }
+
+    private static bool SectorsOverlap(Route a, Route b) =>
+        Mod(b.SectorStart - a.SectorStart) <= Mod(a.SectorEnd - a.SectorStart) || Mod(a.SectorStart - b.SectorStart) <= Mod(b.SectorEnd - b.SectorStart);
 
     private double Dist(int a, int b) => _d.Dist[a * _d.N + b];
 
@@ -323,6 +360,153 @@ internal sealed class LocalSearch
         return true;
     }
 
+
+    // ---- SWAP* (Vidal 2022, with time windows as in PyVRP): exchange u and v between two routes,
+    // each inserted at its best position in the other route rather than in the other's place ----
+
+    private bool SwapStarPass()
+    {
+        bool any = false;
+        for (int ru = 0; ru < _routes.Length; ru++)
+        {
+            var U = _routes[ru];
+            if (U.Len == 0) continue;
+            int lastTest = _lastSwapStar[ru];
+            _lastSwapStar[ru] = _clock;
+            // Only routes that hold a near neighbour of one of U's customers: long routes of wide-window
+            // instances overlap in polar sectors almost pairwise, and SWAP* between far routes never pays.
+            Array.Clear(_pairMark);
+            for (int p = 1; p <= U.Len; p++)
+            {
+                var nb = _d.Neighbours[U.Seq[p]];
+                for (int t = 0; t < nb.Length && t < SwapStarNeighbours; t++) _pairMark[_routeOf[nb[t]]] = true;
+            }
+            for (int rv = ru + 1; rv < _routes.Length; rv++)
+            {
+                var V = _routes[rv];
+                if (!_pairMark[rv] || V.Len == 0 || Math.Max(U.Modified, V.Modified) <= lastTest || !SectorsOverlap(U, V)) continue;
+                if (SwapStar(ru, rv)) any = true;
+            }
+        }
+        return any;
+    }
+
+    /// <summary>Distance plus penalised time warp of a complete route (load is handled separately in SWAP*).</summary>
+    private double DT(in Segment full) => full.Distance + _p.TimeWarp * full.RouteTimeWarp(_d);
+
+    private void CacheInsertions(Route from, Route into)
+    {
+        double baseCost = DT(into.Fwd[into.Len + 1]);
+        for (int i = 1; i <= from.Len; i++)
+        {
+            int u = from.Seq[i], k = u * 3;
+            _insCost[k] = _insCost[k + 1] = _insCost[k + 2] = double.PositiveInfinity;
+            _insPos[k] = _insPos[k + 1] = _insPos[k + 2] = -1;
+            var node = _d.NodeSegment[u];
+            for (int j = 0; j <= into.Len; j++)
+            {
+                double c = DT(M(into.Fwd[j], node, into.Bwd[j + 1])) - baseCost;
+                if (c >= _insCost[k + 2]) continue;
+                if (c < _insCost[k + 1])
+                {
+                    _insCost[k + 2] = _insCost[k + 1]; _insPos[k + 2] = _insPos[k + 1];
+                    if (c < _insCost[k])
+                    {
+                        _insCost[k + 1] = _insCost[k]; _insPos[k + 1] = _insPos[k];
+                        _insCost[k] = c; _insPos[k] = j;
+                    }
+                    else { _insCost[k + 1] = c; _insPos[k + 1] = j; }
+                }
+                else { _insCost[k + 2] = c; _insPos[k + 2] = j; }
+            }
+        }
+    }
+
+    /// <summary>Best way to put v into R in place of the node at position i: (cost change without load, insert-after position).</summary>
+    private (double Cost, int After) BestInsertReplacing(Route R, int i, int v, double removal)
+    {
+        double best = DT(M(R.Fwd[i - 1], _d.NodeSegment[v], R.Bwd[i + 1])) - DT(R.Fwd[R.Len + 1]);
+        int after = i;
+        int k = v * 3;
+        for (int t = 0; t < 3; t++)
+        {
+            int q = _insPos[k + t];
+            if (q < 0) break;
+            if (q == i - 1 || q == i) continue;
+            double c = removal + _insCost[k + t];
+            if (c < best) { best = c; after = q; }
+            break;
+        }
+        return (best, after);
+    }
+
+    private bool SwapStar(int ru, int rv)
+    {
+        var U = _routes[ru];
+        var V = _routes[rv];
+        CacheInsertions(U, V);
+        CacheInsertions(V, U);
+        double dtU = DT(U.Fwd[U.Len + 1]), dtV = DT(V.Fwd[V.Len + 1]);
+        double bestEstimate = -Epsilon;
+        int bi = -1, bj = -1, bqU = -1, bqV = -1;
+        for (int j = 1; j <= V.Len; j++) _removal[j] = DT(M(V.Fwd[j - 1], V.Bwd[j + 1])) - dtV;
+        for (int i = 1; i <= U.Len; i++)
+        {
+            int u = U.Seq[i];
+            double removeU = DT(M(U.Fwd[i - 1], U.Bwd[i + 1])) - dtU;
+            for (int j = 1; j <= V.Len; j++)
+            {
+                int v = V.Seq[j];
+                double dl = _d.Demand[v] - _d.Demand[u];
+                double load = _p.Capacity * (Excess(U.Load + dl) + Excess(V.Load - dl) - Excess(U.Load) - Excess(V.Load));
+                double removeV = _removal[j];
+                // Insertions never cost less than nothing (triangle inequality, time warp only grows): a quick filter as in HGS-CVRP.
+                if (removeU + removeV + load >= bestEstimate) continue;
+                var (cu, qU) = BestInsertReplacing(U, i, v, removeU);
+                if (cu + removeV + load >= bestEstimate) continue;
+                var (cv, qV) = BestInsertReplacing(V, j, u, removeV);
+                double estimate = cu + cv + load;
+                if (estimate < bestEstimate)
+                {
+                    bestEstimate = estimate;
+                    bi = i; bj = j; bqU = qU; bqV = qV;
+                }
+            }
+        }
+        if (bi < 0) return false;
+        int bu = U.Seq[bi], bv = V.Seq[bj];
+        var (segU, loU, cntU) = Replaced(U, bi, bv, bqU, 0);
+        var (segV, loV, cntV) = Replaced(V, bj, bu, bqV, _d.N + 2);
+        double delta = Cost(segU) + Cost(segV) - U.Cost - V.Cost;
+        if (delta > -Epsilon) return false;
+        // Both rewritten spans have the length they replace: one node out, one node in.
+        Array.Copy(_swapBuffer, 0, U.Seq, loU, cntU);
+        Array.Copy(_swapBuffer, _d.N + 2, V.Seq, loV, cntV);
+        Update(ru);
+        Update(rv);
+        MoveApplied?.Invoke(delta);
+        return true;
+    }
+
+    /// <summary>
+    /// The route R with the node at position r removed and <paramref name="node"/> inserted after original
+    /// position q; returns the full route segment and writes the rewritten span [lo, lo + count) to the buffer.
+    /// </summary>
+    private (Segment Full, int Lo, int Count) Replaced(Route R, int r, int node, int q, int offset)
+    {
+        int lo = Math.Min(r, q + 1), hi = Math.Max(r, q), k = offset;
+        if (q < lo) _swapBuffer[k++] = node;
+        for (int p = lo; p <= hi; p++)
+        {
+            if (p != r) _swapBuffer[k++] = R.Seq[p];
+            if (p == q) _swapBuffer[k++] = node;
+        }
+        var seg = R.Fwd[lo - 1];
+        for (int t = offset; t < k; t++) seg = Segment.Merge(_d, seg, _d.NodeSegment[_swapBuffer[t]]);
+        seg = Segment.Merge(_d, seg, R.Bwd[hi + 1]);
+        return (seg, lo, k - offset);
+    }
+
     // ---- intra-route moves: the changed span [a, b] is rewritten from _scratch ----
 
     private bool TryIntra(int u, int j)
@@ -450,6 +634,7 @@ internal sealed class LocalSearch
         public int Len;
         public double Load, Cost, WarpPenalty;
         public int Modified;
+        public int SectorStart, SectorEnd;
 
         public void Ensure(int size)
         {

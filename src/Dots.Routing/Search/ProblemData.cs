@@ -39,6 +39,12 @@ internal sealed class ProblemData
                 Time[i * N + j] = instance.TravelTime(InstanceNode[i], InstanceNode[j]);
             }
         }
+        Angle = new int[N];
+        for (int i = 1; i < N; i++)
+        {
+            double a = Math.Atan2(Y[i] - Y[0], X[i] - X[0]);
+            Angle[i] = (int)Math.Round(32768 * a / Math.PI) & 0xFFFF;
+        }
         NodeSegment = new Segment[N];
         for (int i = 0; i < N; i++) NodeSegment[i] = Segment.Single(this, i);
         Neighbours = BuildNeighbours(Math.Min(neighbourCount, Math.Max(Customers - 1, 0)));
@@ -60,6 +66,8 @@ internal sealed class ProblemData
     public double[] Service { get; }
     public double[] X { get; }
     public double[] Y { get; }
+    /// <summary>Polar angle of each node around the depot in 1/65536 of a turn (route sectors for SWAP*).</summary>
+    public int[] Angle { get; }
     public Segment[] NodeSegment { get; }
     public int[][] Neighbours { get; }
     public double InitialCapacityPenalty { get; }
