@@ -34,6 +34,17 @@ public sealed record SolverOptions
     /// <summary>Share of offspring made by the route-based crossover SREX instead of order crossover (OX) on giant tours.</summary>
     public double RouteCrossoverShare { get; init; } = 0.5;
 
+    /// <summary>Whether the local search also tries SWAP* between neighbouring routes; null chooses by size (see ADR 0005).</summary>
+    public bool? SwapStar { get; init; }
+
+    /// <summary>
+    /// Warm start (re-planning): the routes of an existing plan as customer ids, one list per vehicle in the
+    /// order of <see cref="VrptwInstance.Vehicles"/> (any order for identical vehicles). Ids no longer in the
+    /// instance (cancelled orders) are ignored, stops a vehicle has already served are recognised, and
+    /// customers the plan lacks (new orders) are inserted where they cost least before the search continues.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<int>>? InitialRoutes { get; init; }
+
     /// <summary>Iterations without improvement before the population restarts.</summary>
     public int IterationsWithoutImprovement { get; init; } = 20_000;
 }
@@ -50,6 +61,15 @@ public sealed record VrptwSolution(IReadOnlyList<IReadOnlyList<int>> Routes, dou
 {
     /// <summary>Number of vehicles used.</summary>
     public int Vehicles => Routes.Count;
+
+    /// <summary>Index in <see cref="VrptwInstance.Vehicles"/> of the vehicle driving each route (for identical vehicles: 0, 1, 2, ...).</summary>
+    public IReadOnlyList<int> RouteVehicles { get; init; } = [];
+
+    /// <summary>Distance plus the fixed costs of the vehicles used.</summary>
+    public double Cost { get; init; }
+
+    /// <summary>Why each customer in <see cref="Unassigned"/> could not be served.</summary>
+    public IReadOnlyDictionary<int, string> UnassignedReasons { get; init; } = new Dictionary<int, string>();
 }
 
 /// <summary>Reported each time the search finds a better feasible solution.</summary>
