@@ -124,6 +124,8 @@ internal sealed class LocalSearch
             : _d.Uniform || routes.Count == 0 ? Enumerable.Range(0, routes.Count).ToArray()
             : AssignSlots(routes);
         for (int r = 0; r < _routes.Length; r++) _routes[r].Len = -1;
+        // Customers missing from the routes (to be inserted) must not look placed from an earlier run.
+        Array.Fill(_routeOf, -1);
         for (int k = 0; k < routes.Count; k++) Fill(slotOf[k], routes[k]);
         for (int r = 0; r < _routes.Length; r++) if (_routes[r].Len < 0) Fill(r, []);
         if (_d.HasPins) RepairPins();
@@ -176,7 +178,7 @@ internal sealed class LocalSearch
         for (int c = 1; c <= _d.Customers; c++)
         {
             int target = _d.Pin[c];
-            if (target < 0 || _routeOf[c] == target) continue;
+            if (target < 0 || _routeOf[c] < 0 || _routeOf[c] == target) continue;
             int from = _routeOf[c];
             _routes[from].RemoveAt(_posOf[c]);
             Update(from);
@@ -193,7 +195,7 @@ internal sealed class LocalSearch
             for (int c = 1; c <= _d.Customers; c++)
             {
                 int a = _d.AfterNode[c];
-                if (a < 0 || (_routeOf[a] == _routeOf[c] && _posOf[a] < _posOf[c])) continue;
+                if (a < 0 || _routeOf[c] < 0 || _routeOf[a] < 0 || (_routeOf[a] == _routeOf[c] && _posOf[a] < _posOf[c])) continue;
                 int from = _routeOf[c];
                 _routes[from].RemoveAt(_posOf[c]);
                 Update(from);
@@ -223,12 +225,17 @@ internal sealed class LocalSearch
                 if (cost < best) { best = cost; bestRoute = r; bestPos = j + 1; }
             }
         }
-        if (_d.AfterNode[c] >= 0 || bestRoute < 0)
+        int a = _d.AfterNode[c];
+        if (a >= 0 && _routeOf[a] >= 0)
         {
-            // Its predecessor decides the route; the precedence repair below puts it after it.
-            int a = _d.AfterNode[c];
-            bestRoute = a >= 0 ? _routeOf[a] : 0;
-            bestPos = a >= 0 ? _posOf[a] + 1 : 1;
+            // Its predecessor decides the route and the earliest position.
+            bestRoute = _routeOf[a];
+            bestPos = _posOf[a] + 1;
+        }
+        else if (bestRoute < 0)
+        {
+            bestRoute = Math.Max(_d.Pin[c], 0);
+            bestPos = 1;
         }
         _routes[bestRoute].InsertAt(bestPos, c);
         Update(bestRoute);
