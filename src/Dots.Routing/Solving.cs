@@ -6,6 +6,12 @@ public sealed record SolverOptions
     /// <summary>Wall-clock budget; the best solution found so far is returned when it ends.</summary>
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Measure <see cref="TimeLimit"/> in CPU time of this process instead of wall time: on a shared machine
+    /// the search then gets the same amount of computing whatever the load (benchmarks; not for production deadlines).
+    /// </summary>
+    public bool CpuTime { get; init; }
+
     /// <summary>Optional cap on genetic iterations; with it (and no time limit reached) runs are reproducible across machines.</summary>
     public long? MaxIterations { get; init; }
 

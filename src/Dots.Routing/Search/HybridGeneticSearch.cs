@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Dots.Routing.Search;
 
@@ -51,7 +50,7 @@ internal sealed class HybridGeneticSearch
     public Individual? BestInfeasible { get; private set; }
     public long Iterations { get; private set; }
 
-    public void Run(Stopwatch clock, CancellationToken cancel, IProgress<SolverProgress>? progress)
+    public void Run(SearchClock clock, CancellationToken cancel, IProgress<SolverProgress>? progress)
     {
         _cancel = cancel;
         var deadline = _options.TimeLimit;
@@ -83,13 +82,24 @@ internal sealed class HybridGeneticSearch
     /// <summary>A plan to start from (re-planning): routes per slot and the customers it lacks, inserted where they cost least.</summary>
     public (List<int[]> Routes, int[] Slots, List<int> Missing)? WarmStart { get; set; }
 
-    private void InitialPopulation(Stopwatch clock, TimeSpan deadline, IProgress<SolverProgress>? progress, Func<bool> stop)
+    private void InitialPopulation(SearchClock clock, TimeSpan deadline, IProgress<SolverProgress>? progress, Func<bool> stop)
     {
         if (WarmStart is { } warm)
         {
-            // Educated like any offspring, then escalated until feasible, so that a small change to a
-            // feasible plan yields a feasible plan within a fraction of a second.
+            // The plan itself when nothing is missing; then educated under penalties ten times the current
+            // ones, so the descent stays near feasibility instead of trading the plan's feasibility for
+            // distance, and escalated like any offspring if still infeasible.
+            if (warm.Missing.Count == 0)
+            {
+                var plan = new Individual(_d, warm.Routes, warm.Slots);
+                _population.Add(plan);
+                Consider(plan, clock, progress);
+            }
+            var saved = (_penalties.Capacity, _penalties.TimeWarp);
+            _penalties.Capacity *= 10;
+            _penalties.TimeWarp *= 10;
             Educate(warm.Routes, clock, deadline, progress, warm.Slots, warm.Missing);
+            (_penalties.Capacity, _penalties.TimeWarp) = saved;
         }
         var tour = Enumerable.Range(1, _d.Customers).ToArray();
         // Building the initial population must leave most of a short budget to the genetic search.
@@ -118,7 +128,7 @@ internal sealed class HybridGeneticSearch
     }
 
     /// <summary>Local search, insertion, and a repair attempt for infeasible results; true if the best improved.</summary>
-    private bool Educate(List<int[]> routes, Stopwatch clock, TimeSpan deadline, IProgress<SolverProgress>? progress,
+    private bool Educate(List<int[]> routes, SearchClock clock, TimeSpan deadline, IProgress<SolverProgress>? progress,
         int[]? slots = null, IReadOnlyList<int>? insert = null)
     {
         var improvedRoutes = _localSearch.Run(routes, _penalties, clock, deadline, _cancel, slots, insert);
@@ -151,7 +161,7 @@ internal sealed class HybridGeneticSearch
         return improved;
     }
 
-    private bool Consider(Individual ind, Stopwatch clock, IProgress<SolverProgress>? progress)
+    private bool Consider(Individual ind, SearchClock clock, IProgress<SolverProgress>? progress)
     {
         if (!ind.IsFeasible)
         {

@@ -33,6 +33,22 @@ internal sealed class Individual
             CapacityExcess += data.Excess(seg, slot);
             TimeWarp += seg.RouteTimeWarp(data, slot);
         }
+        // Slots without new stops still drive their served prefix home: count them, or the search would
+        // see emptying a van that already drove as a saving.
+        if (!data.Uniform || data.HasServed)
+        {
+            var used = new bool[data.Fleet];
+            foreach (int slot in Slots) used[slot] = true;
+            for (int r = 0; r < data.Fleet; r++)
+            {
+                if (used[r]) continue;
+                var seg = Segment.Merge(data, data.StartSegment[r], data.EndSegment[r]);
+                Distance += seg.Distance;
+                if (seg.Stops > 0) FixedCost += data.FixedCost[r];
+                CapacityExcess += data.Excess(seg, r);
+                TimeWarp += seg.RouteTimeWarp(data, r);
+            }
+        }
         IsFeasible = CapacityExcess <= 1e-9 && TimeWarp <= 1e-9 && routes.Count <= data.Fleet;
     }
 

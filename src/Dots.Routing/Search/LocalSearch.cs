@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Dots.Routing.Search;
 
@@ -66,7 +65,7 @@ internal sealed class LocalSearch
     internal List<int[]> CurrentRoutes() => _routes.Where(r => r.Len > 0).Select(r => r.Seq.AsSpan(1, r.Len).ToArray()).ToList();
 
     /// <summary>Improves <paramref name="routes"/> until no move improves the penalised cost (or the deadline passes).</summary>
-    public List<int[]> Run(List<int[]> routes, Penalties penalties, Stopwatch clock, TimeSpan deadline, CancellationToken cancel = default,
+    public List<int[]> Run(List<int[]> routes, Penalties penalties, SearchClock clock, TimeSpan deadline, CancellationToken cancel = default,
         int[]? slots = null, IReadOnlyList<int>? insert = null)
     {
         _p = penalties;

@@ -161,6 +161,7 @@ internal sealed class ProblemData
             for (int a = AfterNode[c]; a >= 0; a = AfterNode[a])
                 if (++steps > Customers) throw new ArgumentException($"The precedences through customer {instance.Node(InstanceNode[c]).Id} form a cycle.");
         }
+        HasServed = StartSegment.Any(x => x.Stops > 0 || x.Distance > 0) || EndSegment.Any(x => x.Distance > 0);
         HasPins = Pin.Any(x => x >= 0);
         HasPrecedence = AfterNode.Any(x => x >= 0);
         Uniform = uniform && !HasPins && !HasPrecedence;
@@ -210,6 +211,8 @@ internal sealed class ProblemData
     /// <summary>Customer that must come earlier on the same route, or -1.</summary>
     public int[] AfterNode { get; }
     public bool HasPins { get; }
+    /// <summary>Some slot's route costs something even without new stops (served prefix, start away from the end).</summary>
+    public bool HasServed { get; }
     public bool HasPrecedence { get; }
     /// <summary>All slots identical and no pins or precedences: routes may go to any slot.</summary>
     public bool Uniform { get; }
