@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Dots.Routing.Search;
 
@@ -16,7 +15,7 @@ public static class VrptwSolver
         IProgress<SolverProgress>? progress = null)
     {
         options ??= new SolverOptions();
-        var clock = Stopwatch.StartNew();
+        var clock = options.CpuTime ? SearchClock.Cpu() : SearchClock.Wall();
         var served = new HashSet<int>();
         for (int v = 0; v < instance.VehicleCount; v++) served.UnionWith(instance.VehicleAt(v).Served);
         var keep = new List<int> { 0 };
@@ -47,7 +46,7 @@ public static class VrptwSolver
             found = best != null;
             if (best != null) { bestRoutes = best.Routes; bestSlots = best.Slots; }
         }
-        if (!found) return new VrptwSolution([], 0, false, dropped, iterations, clock.Elapsed) { UnassignedReasons = reasons };
+        if (!found) return new VrptwSolution([], 0, false, dropped, iterations, clock.WallElapsed) { UnassignedReasons = reasons };
 
         // Every vehicle's served prefix stays first in its route; closed vans keep only that prefix.
         var routeOfVehicle = new Dictionary<int, List<int>>();
@@ -65,7 +64,7 @@ public static class VrptwSolver
         }
         // The independent checker, not the search's bookkeeping, decides what is reported as feasible.
         var report = FeasibilityChecker.Check(instance, routes, dropped, vehicles);
-        return new VrptwSolution(routes, report.Distance, report.IsFeasible, dropped, iterations, clock.Elapsed)
+        return new VrptwSolution(routes, report.Distance, report.IsFeasible, dropped, iterations, clock.WallElapsed)
         {
             RouteVehicles = vehicles,
             Cost = report.Cost,
