@@ -26,8 +26,8 @@ public sealed record SolverOptions
     public bool AllowDropping { get; init; }
 
     /// <summary>
-    /// Size of each customer's neighbour list (granular search); null chooses by size: 40 up to
-    /// 150 customers, 20 above (as HGS-CVRP), where the time per local search matters more.
+    /// Size of each customer's neighbour list (granular search); null chooses by size and budget: 40 up to
+    /// 150 customers with at least 5 s, 20 otherwise (as HGS-CVRP), where the time per local search matters more.
     /// </summary>
     public int? Neighbours { get; init; }
 
@@ -37,8 +37,11 @@ public sealed record SolverOptions
     /// <summary>Number of offspring added before a survivor selection.</summary>
     public int GenerationSize { get; init; } = 40;
 
-    /// <summary>Share of offspring made by the route-based crossover SREX instead of order crossover (OX) on giant tours.</summary>
-    public double RouteCrossoverShare { get; init; } = 0.5;
+    /// <summary>
+    /// Share of offspring made by the route-based crossover SREX instead of order crossover (OX) on giant tours;
+    /// null: all of them (measured best at 1 s on Solomon and at 30 s on 1000 customers, see docs/bench/routing.md).
+    /// </summary>
+    public double? RouteCrossoverShare { get; init; }
 
     /// <summary>Whether the local search also tries SWAP* between neighbouring routes; null chooses by size (see ADR 0005).</summary>
     public bool? SwapStar { get; init; }

@@ -27,6 +27,8 @@ internal sealed class HybridGeneticSearch
     private readonly bool[] _srexInA;
     private readonly bool[] _srexInB;
     private readonly int[] _srexRouteOf;
+    private bool[]? _srexClean;
+    private readonly double _routeCrossoverShare;
     private long _educations;
     private CancellationToken _cancel;
 
@@ -44,6 +46,7 @@ internal sealed class HybridGeneticSearch
         _srexInA = new bool[data.N];
         _srexInB = new bool[data.N];
         _srexRouteOf = new int[data.N];
+        _routeCrossoverShare = options.RouteCrossoverShare ?? 1.0;
     }
 
     public Individual? Best { get; private set; }
@@ -65,10 +68,9 @@ internal sealed class HybridGeneticSearch
             var pb = _population.SelectParent();
             // SREX keeps most routes of a parent whole, so the local search converges in a fraction of the time
             // an OX child needs; OX stays beside it for the diversity of recombining tours across routes.
-            var childRoutes = _rng.NextDouble() < _options.RouteCrossoverShare
-                ? Srex(pa, pb)
-                : _splitter.Split(Crossover(pa.Tour, pb.Tour), _penalties);
-            bool improved = Educate(childRoutes, clock, deadline, progress);
+            bool srex = _rng.NextDouble() < _routeCrossoverShare;
+            var childRoutes = srex ? Srex(pa, pb) : _splitter.Split(Crossover(pa.Tour, pb.Tour), _penalties);
+            bool improved = Educate(childRoutes, clock, deadline, progress, clean: srex ? _srexClean : null);
             sinceImprovement = improved ? 0 : sinceImprovement + 1;
             if (sinceImprovement >= _options.IterationsWithoutImprovement)
             {
@@ -129,9 +131,9 @@ internal sealed class HybridGeneticSearch
 
     /// <summary>Local search, insertion, and a repair attempt for infeasible results; true if the best improved.</summary>
     private bool Educate(List<int[]> routes, SearchClock clock, TimeSpan deadline, IProgress<SolverProgress>? progress,
-        int[]? slots = null, IReadOnlyList<int>? insert = null)
+        int[]? slots = null, IReadOnlyList<int>? insert = null, bool[]? clean = null)
     {
-        var improvedRoutes = _localSearch.Run(routes, _penalties, clock, deadline, _cancel, slots, insert);
+        var improvedRoutes = _localSearch.Run(routes, _penalties, clock, deadline, _cancel, slots, insert, clean);
         var child = new Individual(_d, improvedRoutes, _localSearch.ExportedSlots);
         Track(_loadFeasible, child.CapacityExcess <= 1e-9);
         Track(_warpFeasible, child.TimeWarp <= 1e-9);
@@ -149,7 +151,10 @@ internal sealed class HybridGeneticSearch
             foreach (double boost in RepairBoosts)
             {
                 var strict = new Penalties(_penalties.Capacity * boost, _penalties.TimeWarp * boost);
-                repaired = new Individual(_d, _localSearch.Run(repaired.Routes, strict, clock, deadline, _cancel, repaired.Slots), _localSearch.ExportedSlots);
+                // Routes without overload or time warp stay locally optimal under higher penalties (a move
+                // between them can only gain penalty), so the repair descends from the violated ones.
+                repaired = new Individual(_d, _localSearch.Run(repaired.Routes, strict, clock, deadline, _cancel, repaired.Slots, clean: FeasibleRoutes(repaired)),
+                    _localSearch.ExportedSlots);
                 if (repaired.IsFeasible) break;
             }
             if (repaired.IsFeasible)
@@ -159,6 +164,20 @@ internal sealed class HybridGeneticSearch
             }
         }
         return improved;
+    }
+
+    private bool[] FeasibleRoutes(Individual ind)
+    {
+        var result = new bool[ind.Routes.Count];
+        for (int k = 0; k < result.Length; k++)
+        {
+            int slot = ind.Slots[k];
+            var seg = _d.StartSegment[slot];
+            foreach (int c in ind.Routes[k]) seg = Segment.Merge(_d, seg, _d.NodeSegment[c]);
+            seg = Segment.Merge(_d, seg, _d.EndSegment[slot]);
+            result[k] = _d.Excess(seg, slot) <= 1e-9 && seg.RouteTimeWarp(_d, slot) <= 1e-9;
+        }
+        return result;
     }
 
     private bool Consider(Individual ind, SearchClock clock, IProgress<SolverProgress>? progress)
@@ -260,11 +279,16 @@ internal sealed class HybridGeneticSearch
 
         // Child 1: A's other routes intact, B's selected routes without what A's other routes hold.
         var child1 = keptA.Select(r => r.ToList()).Concat(selectedB.Select(r => r.Where(c => inA[c]).ToList())).ToList();
+        var clean1 = keptA.Select(_ => true).Concat(selectedB.Select(r => r.All(c => inA[c]))).ToList();
         // Child 2: B's selected routes intact, A's other routes without what those hold.
         var child2 = keptA.Select(r => r.Where(c => !inB[c]).ToList()).Concat(selectedB.Select(r => r.ToList())).ToList();
-        var first = InsertMissing(child1, inA, inB);
-        var second = InsertMissing(child2, inA, inB);
-        return new Individual(_d, first).Cost(_penalties) <= new Individual(_d, second).Cost(_penalties) ? first : second;
+        var clean2 = keptA.Select(r => !r.Any(c => inB[c])).Concat(selectedB.Select(_ => true)).ToList();
+        var (first, firstClean) = InsertMissing(child1, clean1, inA, inB);
+        var (second, secondClean) = InsertMissing(child2, clean2, inA, inB);
+        bool takeFirst = new Individual(_d, first).Cost(_penalties) <= new Individual(_d, second).Cost(_penalties);
+        // Routes taken whole from a parent are already locally optimal: the descent starts from the others.
+        _srexClean = takeFirst ? firstClean : secondClean;
+        return takeFirst ? first : second;
 
         static int ShiftGain(int[] added, int[] removed, bool[] other)
         {
@@ -283,9 +307,10 @@ internal sealed class HybridGeneticSearch
     }
 
     /// <summary>Inserts the customers selected in A but not in B where the distance and the overload grow least, next to a neighbour.</summary>
-    private List<int[]> InsertMissing(List<List<int>> routes, bool[] inA, bool[] inB)
+    private (List<int[]>, bool[]) InsertMissing(List<List<int>> routes, List<bool> clean, bool[] inA, bool[] inB)
     {
-        routes.RemoveAll(r => r.Count == 0);
+        for (int k = routes.Count - 1; k >= 0; k--)
+            if (routes[k].Count == 0) { routes.RemoveAt(k); clean.RemoveAt(k); }
         var routeOf = _srexRouteOf;
         Array.Fill(routeOf, -1);
         var load = new double[routes.Count + _d.Customers];
@@ -320,15 +345,17 @@ internal sealed class HybridGeneticSearch
             if (bestRoute < 0 || (routes.Count < _d.Fleet && alone < best))
             {
                 routes.Add([c]);
+                clean.Add(false);
                 routeOf[c] = routes.Count - 1;
                 load[routes.Count - 1] = _d.Demand[c];
                 continue;
             }
             routes[bestRoute].Insert(bestPos, c);
+            clean[bestRoute] = false;
             routeOf[c] = bestRoute;
             load[bestRoute] += _d.Demand[c];
         }
-        return routes.Select(r => r.ToArray()).ToList();
+        return (routes.Select(r => r.ToArray()).ToList(), clean.ToArray());
     }
 
     /// <summary>Order crossover (OX): a random slice of one parent, the rest in the other's order.</summary>

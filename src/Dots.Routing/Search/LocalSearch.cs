@@ -66,14 +66,19 @@ internal sealed class LocalSearch
 
     /// <summary>Improves <paramref name="routes"/> until no move improves the penalised cost (or the deadline passes).</summary>
     public List<int[]> Run(List<int[]> routes, Penalties penalties, SearchClock clock, TimeSpan deadline, CancellationToken cancel = default,
-        int[]? slots = null, IReadOnlyList<int>? insert = null)
+        int[]? slots = null, IReadOnlyList<int>? insert = null, bool[]? clean = null)
     {
         _p = penalties;
-        Load(routes, slots);
+        var slotOf = Load(routes, slots);
+        // Routes marked clean (taken whole from a locally optimal parent) count as tested at time 0,
+        // so the first pass only tries moves that touch a changed route.
+        if (clean != null)
+            for (int k = 0; k < routes.Count && k < clean.Length; k++)
+                if (clean[k]) _routes[slotOf[k]].Modified = 0;
         if (insert != null)
             foreach (int c in insert) InsertBestAnywhere(c);
         _rng.Shuffle(_order);
-        Array.Fill(_lastTested, -1);
+        Array.Fill(_lastTested, clean != null ? 0 : -1);
         // SWAP* only between routes that changed during this descent: after a route crossover most routes
         // are a parent's, already locally optimal, and a full SWAP* sweep would cost more than the descent.
         Array.Fill(_lastSwapStar, _clock);
@@ -88,7 +93,7 @@ internal sealed class LocalSearch
                 _lastTested[u] = _clock;
                 foreach (int v in _d.Neighbours[u])
                 {
-                    if (loop > 0 && Math.Max(_routes[_routeOf[u]].Modified, _routes[_routeOf[v]].Modified) <= lastTest) continue;
+                    if (Math.Max(_routes[_routeOf[u]].Modified, _routes[_routeOf[v]].Modified) <= lastTest) continue;
                     if (TryMoves(u, _routeOf[v], _posOf[v])) { improved = true; continue; }
                     // v first in its route: also try u (and x) right after that route's depot.
                     if (_posOf[v] == 1 && TryDepotMoves(u, _routeOf[v])) improved = true;
@@ -116,7 +121,7 @@ internal sealed class LocalSearch
     /// <summary>Slot (vehicle) of each route returned by the last <see cref="Run"/>, in the same order.</summary>
     public int[] ExportedSlots { get; private set; } = [];
 
-    private void Load(List<int[]> routes, int[]? slots)
+    private int[] Load(List<int[]> routes, int[]? slots)
     {
         _clock = 0;
         var slotOf = slots != null && slots.Length == routes.Count && slots.Distinct().Count() == slots.Length ? slots
@@ -129,6 +134,7 @@ internal sealed class LocalSearch
         for (int r = 0; r < _routes.Length; r++) if (_routes[r].Len < 0) Fill(r, []);
         if (_d.HasPins) RepairPins();
         if (_d.HasPrecedence) RepairPrecedence();
+        return slotOf;
 
         void Fill(int r, int[] src)
         {

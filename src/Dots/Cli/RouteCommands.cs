@@ -166,6 +166,12 @@ internal static class RouteCommands
             : $"{"instance",-10} {"bks",10} {"ours",10} {"veh",4} {"gap%",7}";
         Console.Out.WriteLine(header);
         int failures = 0;
+        // Untimed warm-up on the first instance, so that neither solver's first row pays for JIT or native start-up.
+        if (TryLoad(Path.Combine(root, files[0]), out var warmUp))
+        {
+            VrptwSolver.Solve(warmUp, new SolverOptions { TimeLimit = TimeSpan.FromSeconds(0.3), Seed = seed }, cancellationToken);
+            if (withOrTools) OrToolsBaseline.Solve(warmUp, TimeSpan.FromSeconds(0.3));
+        }
         foreach (var rel in files)
         {
             if (cancellationToken.IsCancellationRequested) break;
