@@ -64,6 +64,9 @@ internal sealed class LocalSearch
     /// <summary>The routes as they stand (tests compare them with an independent recomputation).</summary>
     internal List<int[]> CurrentRoutes() => _routes.Where(r => r.Len > 0).Select(r => r.Seq.AsSpan(1, r.Len).ToArray()).ToList();
 
+    /// <summary>The routes of every slot, empty ones included (tests with differing vehicles).</summary>
+    internal List<int[]> CurrentRoutesBySlot() => _routes.Select(r => r.Seq.AsSpan(1, r.Len).ToArray()).ToList();
+
     /// <summary>Improves <paramref name="routes"/> until no move improves the penalised cost (or the deadline passes).</summary>
     public List<int[]> Run(List<int[]> routes, Penalties penalties, SearchClock clock, TimeSpan deadline, CancellationToken cancel = default,
         int[]? slots = null, IReadOnlyList<int>? insert = null, bool[]? clean = null)
@@ -541,11 +544,25 @@ internal sealed class LocalSearch
     {
         int u = U.Seq[i], x = U.Seq[i + 1], v = V.Seq[j], y = V.Seq[j + 1];
         if (_d.HasPins && (!TailAllowed(U, i, rv) || !TailAllowed(V, j, ru))) return false;
-        double dd = Dist(u, y) + Dist(v, x) - Dist(u, x) - Dist(v, y);
-        double newLoadU = U.Fwd[i].Load + V.Bwd[j + 1].Load, newLoadV = V.Fwd[j].Load + U.Bwd[i + 1].Load;
-        if (Hopeless(U, V, dd, newLoadU, newLoadV)) return false;
-        var nu = M(U.Fwd[i], V.Bwd[j + 1]);
-        var nv = M(V.Fwd[j], U.Bwd[i + 1]);
+        Segment nu, nv;
+        if (_d.EndClass[ru] == _d.EndClass[rv])
+        {
+            double dd = Dist(u, y) + Dist(v, x) - Dist(u, x) - Dist(v, y);
+            double newLoadU = U.Fwd[i].Load + V.Bwd[j + 1].Load, newLoadV = V.Fwd[j].Load + U.Bwd[i + 1].Load;
+            if (Hopeless(U, V, dd, newLoadU, newLoadV)) return false;
+            nu = M(U.Fwd[i], V.Bwd[j + 1]);
+            nv = M(V.Fwd[j], U.Bwd[i + 1]);
+        }
+        else
+        {
+            // Different ends: the suffixes carry the other van's end, so the tails are merged node by node.
+            nu = U.Fwd[i];
+            for (int p = j + 1; p <= V.Len; p++) nu = Segment.Merge(_d, nu, _d.NodeSegment[V.Seq[p]]);
+            nu = Segment.Merge(_d, nu, _d.EndSegment[ru]);
+            nv = V.Fwd[j];
+            for (int p = i + 1; p <= U.Len; p++) nv = Segment.Merge(_d, nv, _d.NodeSegment[U.Seq[p]]);
+            nv = Segment.Merge(_d, nv, _d.EndSegment[rv]);
+        }
         double delta = Cost(nu, ru) + Cost(nv, rv) - U.Cost - V.Cost;
         if (delta > -Epsilon) return false;
         Save(ru, rv);

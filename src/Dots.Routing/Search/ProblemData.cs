@@ -94,6 +94,8 @@ internal sealed class ProblemData
             start.Latest = shiftEnd;
             start.Duration = 0;
             foreach (var id in v.Served) start = Segment.Merge(this, start, NodeSegment[local[instance.NodeOfId(id)]]);
+            // Served stops are anchors, not routed customers, but they make the van "used" for its fixed cost.
+            start.Stops = v.Served.Count;
             if (v.AvailableAt is { } at)
             {
                 var release = new Segment { First = start.Last, Last = start.Last, Earliest = at, Latest = double.PositiveInfinity };
@@ -106,10 +108,14 @@ internal sealed class ProblemData
             StartSegment[r] = start;
             EndSegment[r] = end;
         }
+        EndClass = new int[Fleet];
         for (int r = 0; r < Fleet; r++)
         {
             StartNode[r] = StartSegment[r].Last;
             EndNode[r] = EndSegment[r].First;
+            EndClass[r] = r;
+            for (int q = 0; q < r; q++)
+                if (EndSegment[q].Equals(EndSegment[r])) { EndClass[r] = EndClass[q]; break; }
         }
         if (!uniform)
         {
@@ -202,6 +208,8 @@ internal sealed class ProblemData
     public Segment[] EndSegment { get; }
     public int[] StartNode { get; }
     public int[] EndNode { get; }
+    /// <summary>Slots with equal end segments share a class: 2-opt* may swap their tails with the ends attached.</summary>
+    public int[] EndClass { get; }
     /// <summary>Capacities, <see cref="VrptwInstance.MaxLoadDimensions"/> per slot.</summary>
     public double[] Cap { get; }
     public double[] VehicleMaxDuration { get; }
