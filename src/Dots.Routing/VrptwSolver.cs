@@ -30,6 +30,20 @@ public static class VrptwSolver
             else if (options.AllowDropping) { dropped.Add(id); reasons[id] = why; }
             else throw new UnservableCustomerException(id, $"Customer {id} cannot be served: {why}.");
         }
+        // A customer that must follow one that cannot be served cannot be served either (chains included).
+        for (bool more = dropped.Count > 0; more;)
+        {
+            more = false;
+            for (int k = keep.Count - 1; k >= 1; k--)
+            {
+                var c = instance.Node(keep[k]);
+                if (c.After is not { } a || !reasons.ContainsKey(a)) continue;
+                keep.RemoveAt(k);
+                dropped.Add(c.Id);
+                reasons[c.Id] = $"it must follow customer {a}, which cannot be served";
+                more = true;
+            }
+        }
 
         // Granular neighbourhood: 40 only for small instances with a budget of seconds; at one second, and
         // from 200 customers on, 20 neighbours buy more offspring than the extra moves are worth (docs/bench/routing.md).

@@ -170,6 +170,21 @@ public sealed class ConstraintTests
     }
 
     [Fact]
+    public void Solve_StopThatMustFollowAnUnservableStop_IsReportedAsUnservableToo()
+    {
+        var customers = Customers(9, 8);
+        customers[0] = customers[0] with { Loads = [999] };
+        customers[1] = customers[1] with { After = customers[0].Id };
+        customers[2] = customers[2] with { After = customers[1].Id };
+        var instance = VrptwInstance.FromCoordinates("chain", 2, 100, Depot, customers, vehicles: [new Vehicle { Capacities = [100] }, new Vehicle { Capacities = [100] }]);
+
+        var solution = SolveAndCheck(instance, Quick with { AllowDropping = true });
+
+        Assert.Equal([customers[0].Id, customers[1].Id, customers[2].Id], solution.Unassigned.Order());
+        Assert.Contains($"must follow customer {customers[0].Id}", solution.UnassignedReasons[customers[1].Id]);
+    }
+
+    [Fact]
     public void Checker_RouteThatBreaksAPinAPrecedenceOrASecondDimension_NamesEachRule()
     {
         var customers = new List<VrptwStop>
