@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Dots.Routing.Search;
 
 namespace Dots.Routing.Tests;
@@ -54,7 +53,7 @@ public sealed class LocalSearchTests
                 current = now;
                 moves++;
             };
-            var result = ls.Run(start, penalties, Stopwatch.StartNew(), TimeSpan.FromMinutes(1));
+            var result = ls.Run(start, penalties, SearchClock.Wall(), TimeSpan.FromMinutes(1));
             Assert.Equal(current, IndependentPenalisedCost(d, penalties, result), 6);
             Assert.Equal(Enumerable.Range(1, d.Customers), result.SelectMany(r => r).Order());
         }

@@ -20,13 +20,16 @@ internal static class RouteCommands
         var timeLimit = new Option<double>("--time-limit") { Description = "Search budget in seconds.", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print only {\"routes\", \"distance\", \"vehicles\"} as JSON on standard output." };
+        var cpuTime = new Option<bool>("--cpu-time") { Description = "Measure the time limit in CPU time of this process, not wall time (for comparisons on a shared machine)." };
         var solve = new Command("solve", "Solve one instance and print its routes.");
         solve.Arguments.Add(file);
         solve.Options.Add(timeLimit);
         solve.Options.Add(seed);
         solve.Options.Add(json);
+        solve.Options.Add(cpuTime);
         solve.SetAction((parseResult, cancellationToken) => Task.FromResult(Solve(
-            parseResult.GetValue(file)!, parseResult.GetValue(timeLimit), parseResult.GetValue(seed), parseResult.GetValue(json), cancellationToken)));
+            parseResult.GetValue(file)!, parseResult.GetValue(timeLimit), parseResult.GetValue(seed), parseResult.GetValue(json),
+            parseResult.GetValue(cpuTime), cancellationToken)));
         route.Subcommands.Add(solve);
         return route;
     }
@@ -39,23 +42,32 @@ internal static class RouteCommands
         var ortools = new Option<bool>("--ortools") { Description = "Also run Google OR-Tools (cheapest arc + guided local search) with the same budget." };
         var seed = new Option<int>("--seed") { Description = "Random seed of our solver.", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo?>("--csv") { Description = "Also write per-instance results to this CSV file." };
+        var solutions = new Option<DirectoryInfo?>("--solutions") { Description = "Also write every solution as NAME.json (ours) and NAME.ortools.json, for shared/tools/vrptw_check.py." };
+        var cpuTime = new Option<bool>("--cpu-time") { Description = "Measure our budget in CPU time of this process, not wall time (OR-Tools always gets wall time)." };
+        var replan = new Option<bool>("--replan") { Description = "Instead of the table: re-planning scenarios (cancellation, breakdown, new pinned stop) on the first 300 customers of each instance, warm-started, with the budget of --time-limit." };
         bench.Options.Add(timeLimit);
         bench.Options.Add(instances);
         bench.Options.Add(ortools);
         bench.Options.Add(seed);
         bench.Options.Add(output);
-        bench.SetAction((parseResult, cancellationToken) => Task.FromResult(Bench(parseResult.GetValue(timeLimit), parseResult.GetValue(instances)!,
-            parseResult.GetValue(ortools), parseResult.GetValue(seed), parseResult.GetValue(output), cancellationToken)));
+        bench.Options.Add(solutions);
+        bench.Options.Add(cpuTime);
+        bench.Options.Add(replan);
+        bench.SetAction((parseResult, cancellationToken) => Task.FromResult(parseResult.GetValue(replan)
+            ? Replan(parseResult.GetValue(timeLimit), parseResult.GetValue(instances)!, parseResult.GetValue(seed), cancellationToken)
+            : Bench(parseResult.GetValue(timeLimit), parseResult.GetValue(instances)!,
+                parseResult.GetValue(ortools), parseResult.GetValue(seed), parseResult.GetValue(output), parseResult.GetValue(solutions),
+                parseResult.GetValue(cpuTime), cancellationToken)));
         return bench;
     }
 
-    private static int Solve(FileInfo file, double seconds, int seed, bool json, CancellationToken cancellationToken)
+    private static int Solve(FileInfo file, double seconds, int seed, bool json, bool cpuTime, CancellationToken cancellationToken)
     {
         if (!TryLoad(file.FullName, out var instance)) return ExitBadInput;
         VrptwSolution solution;
         try
         {
-            var options = new SolverOptions { TimeLimit = TimeSpan.FromSeconds(seconds), Seed = seed };
+            var options = new SolverOptions { TimeLimit = TimeSpan.FromSeconds(seconds), Seed = seed, CpuTime = cpuTime };
             var progress = new Progress<SolverProgress>(p => Console.Error.WriteLine(
                 $"  {p.Elapsed.TotalSeconds,6:F1}s  iteration {p.Iteration,7}  distance {p.BestDistance:F2}  vehicles {p.Vehicles}"));
             Console.Error.WriteLine($"{instance.Name}: {instance.Customers.Count} customers, {instance.VehicleCount} vehicles of capacity {instance.Capacity}, {seconds}s");
@@ -76,22 +88,24 @@ internal static class RouteCommands
         return solution.IsFeasible ? 0 : 1;
     }
 
-    private static string ToJson(VrptwSolution solution)
+    private static string ToJson(VrptwSolution solution) => ToJson(solution.Routes, solution.Distance, solution.Vehicles);
+
+    private static string ToJson(IReadOnlyList<IReadOnlyList<int>> routes, double distance, int vehicles)
     {
         var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
             w.WriteStartArray("routes");
-            foreach (var route in solution.Routes)
+            foreach (var route in routes)
             {
                 w.WriteStartArray();
                 foreach (var id in route) w.WriteNumberValue(id);
                 w.WriteEndArray();
             }
             w.WriteEndArray();
-            w.WriteNumber("distance", solution.Distance);
-            w.WriteNumber("vehicles", solution.Vehicles);
+            w.WriteNumber("distance", distance);
+            w.WriteNumber("vehicles", vehicles);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
@@ -127,8 +141,10 @@ internal static class RouteCommands
         public double? OrToolsGap => OrTools is { } d ? (d - Bks) / Bks * 100 : null;
     }
 
-    private static int Bench(double seconds, string glob, bool withOrTools, int seed, FileInfo? csv, CancellationToken cancellationToken)
+    private static int Bench(double seconds, string glob, bool withOrTools, int seed, FileInfo? csv, DirectoryInfo? solutionsDir, bool cpuTime,
+        CancellationToken cancellationToken)
     {
+        solutionsDir?.Create();
         var shared = SharedData.Find();
         if (shared == null)
         {
@@ -137,26 +153,25 @@ internal static class RouteCommands
         }
         var root = Path.Combine(shared, "data", "vrptw");
         var bks = ReadBks(Path.Combine(root, "bks.csv"));
-        var patterns = glob.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(g => new Regex("^" + Regex.Escape(g.Replace('\\', '/')).Replace(@"\*", "[^/]*").Replace(@"\?", "[^/]") + "(\\.txt)?$", RegexOptions.IgnoreCase))
-            .ToList();
-        var files = Directory.EnumerateFiles(root, "*.txt", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(f => patterns.Any(p => p.IsMatch(f)))
-            .OrderBy(f => NaturalKey(f), StringComparer.Ordinal)
-            .ToList();
+        var files = MatchInstances(root, glob);
         if (files.Count == 0)
         {
             Console.Error.WriteLine($"error: no instance matches '{glob}' under {root}");
             return ExitBadInput;
         }
-        Console.Error.WriteLine($"bench route: {files.Count} instances, {seconds}s each{(withOrTools ? " per solver, with OR-Tools" : "")}, seed {seed}, {Environment.ProcessorCount} logical cores");
+        Console.Error.WriteLine($"bench route: {files.Count} instances, {seconds}s{(cpuTime ? " CPU" : "")} each{(withOrTools ? " per solver, with OR-Tools" : "")}, seed {seed}, {Environment.ProcessorCount} logical cores");
         var rows = new List<BenchRow>();
         var header = withOrTools
             ? $"{"instance",-10} {"bks",10} {"ours",10} {"veh",4} {"gap%",7} {"ortools",10} {"veh",4} {"gap%",7}"
             : $"{"instance",-10} {"bks",10} {"ours",10} {"veh",4} {"gap%",7}";
         Console.Out.WriteLine(header);
         int failures = 0;
+        // Untimed warm-up on the first instance, so that neither solver's first row pays for JIT or native start-up.
+        if (TryLoad(Path.Combine(root, files[0]), out var warmUp))
+        {
+            VrptwSolver.Solve(warmUp, new SolverOptions { TimeLimit = TimeSpan.FromSeconds(0.3), Seed = seed }, cancellationToken);
+            if (withOrTools) OrToolsBaseline.Solve(warmUp, TimeSpan.FromSeconds(0.3));
+        }
         foreach (var rel in files)
         {
             if (cancellationToken.IsCancellationRequested) break;
@@ -169,8 +184,9 @@ internal static class RouteCommands
                 continue;
             }
             Console.Error.Write($"  {name}: ours...");
-            var solution = VrptwSolver.Solve(instance, new SolverOptions { TimeLimit = TimeSpan.FromSeconds(seconds), Seed = seed }, cancellationToken);
+            var solution = VrptwSolver.Solve(instance, new SolverOptions { TimeLimit = TimeSpan.FromSeconds(seconds), Seed = seed, CpuTime = cpuTime }, cancellationToken);
             var check = FeasibilityChecker.Check(instance, solution.Routes);
+            if (solutionsDir != null) File.WriteAllText(Path.Combine(solutionsDir.FullName, name + ".json"), ToJson(solution.Routes, check.Distance, check.Vehicles));
             if (!check.IsFeasible) { failures++; Console.Error.Write($" INFEASIBLE ({check.Violations[0]})"); }
             double? orDistance = null;
             int? orVehicles = null;
@@ -180,6 +196,7 @@ internal static class RouteCommands
                 Console.Error.Write(" ortools...");
                 var or = OrToolsBaseline.Solve(instance, TimeSpan.FromSeconds(seconds));
                 var orCheck = FeasibilityChecker.Check(instance, or.Routes);
+                if (solutionsDir != null) File.WriteAllText(Path.Combine(solutionsDir.FullName, name + ".ortools.json"), ToJson(or.Routes, orCheck.Distance, orCheck.Vehicles));
                 if (or.Dropped.Count > 0) orNote = $"dropped {or.Dropped.Count}";
                 else if (!orCheck.IsFeasible) orNote = "infeasible: " + orCheck.Violations[0];
                 else { orDistance = orCheck.Distance; orVehicles = orCheck.Vehicles; }
@@ -230,6 +247,104 @@ internal static class RouteCommands
     }
 
     /// <summary>C101 → C1, RC208 → RC2 (Solomon); C1_2_1 → C1_2, RC2_10_1 → RC2_10 (Gehring-Homberger).</summary>
+    /// <summary>
+    /// Re-planning at the budget of one warm start: the first 300 customers of an instance are planned
+    /// (ten times the budget), then three changes arrive mid-night, each re-planned from the current plan
+    /// with a third of every route already driven: five orders cancelled, the van with the longest route
+    /// broken down after its driven stops, a new stop pinned to one van. Every plan goes through the checker.
+    /// </summary>
+    private static int Replan(double seconds, string glob, int seed, CancellationToken cancellationToken)
+    {
+        var shared = SharedData.Find();
+        if (shared == null)
+        {
+            Console.Error.WriteLine("error: shared data not found: set DOTS_SHARED_DIR or run inside the repository (its sibling ../shared)");
+            return ExitBadInput;
+        }
+        var root = Path.Combine(shared, "data", "vrptw");
+        var files = MatchInstances(root, glob);
+        Console.Out.WriteLine($"{"instance",-10} {"scenario",-12} {"stops",5} {"first feasible s",16} {"elapsed s",9} {"distance",10} {"base",10} {"feasible",8} {"prefixes kept",13}");
+        int failures = 0;
+        foreach (var rel in files)
+        {
+            if (!TryLoad(Path.Combine(root, rel), out var full)) return ExitBadInput;
+            var customers = full.Customers.Take(300).ToList();
+            var vans = Enumerable.Range(0, full.VehicleCount).Select(_ => new Vehicle { Capacities = [full.Capacity] }).ToArray();
+            var night = VrptwInstance.FromCoordinates(full.Name, vans.Length, full.Capacity, full.Depot, customers, vehicles: vans);
+            var basePlan = VrptwSolver.Solve(night, new SolverOptions { TimeLimit = TimeSpan.FromSeconds(10 * seconds), Seed = seed }, cancellationToken);
+            var routes = Enumerable.Range(0, vans.Length).Select(_ => (IReadOnlyList<int>)[]).ToArray();
+            for (int k = 0; k < basePlan.Routes.Count; k++) routes[basePlan.RouteVehicles[k]] = basePlan.Routes[k];
+
+            // A third of every route driven; each van free at the planned end of its last driven stop.
+            var driven = vans.Select((v, k) => v with
+            {
+                Served = routes[k].Take(routes[k].Count / 3).ToArray(),
+                AvailableAt = routes[k].Count / 3 > 0 ? FinishTime(night, routes[k], routes[k].Count / 3) : null,
+            }).ToArray();
+            var rng = new Random(seed);
+            var servedIds = driven.SelectMany(v => v.Served).ToHashSet();
+            var open = customers.Select(c => c.Id).Where(id => !servedIds.Contains(id)).ToList();
+            var cancelled = open.OrderBy(_ => rng.Next()).Take(5).ToArray();
+            int longest = Enumerable.Range(0, vans.Length).MaxBy(k => routes[k].Count);
+            var broken = driven.Select((v, k) => k == longest ? v with { Closed = true } : v).ToArray();
+            var anchor = customers.First(c => c.Id == open[0]);
+            var pinnedVan = Enumerable.Range(0, vans.Length).First(k => routes[k].Count > 0 && k != longest);
+            var newStop = new VrptwStop(customers.Max(c => c.Id) + 1, anchor.X + 1, anchor.Y + 1, 0, anchor.ReadyTime, anchor.DueTime, anchor.ServiceTime) { Vehicle = pinnedVan };
+
+            var scenarios = new (string Name, VrptwInstance Instance)[]
+            {
+                ("cancel 5", night.WithVehicles(driven).WithoutCustomers(cancelled)),
+                ("breakdown", night.WithVehicles(broken)),
+                ("new pinned", VrptwInstance.FromCoordinates(full.Name, vans.Length, full.Capacity, full.Depot, [.. customers, newStop], vehicles: driven)),
+            };
+            foreach (var (name, instance) in scenarios)
+            {
+                TimeSpan? firstFeasible = null;
+                var progress = new SyncProgress(p => firstFeasible ??= p.Elapsed);
+                var solution = VrptwSolver.Solve(instance, new SolverOptions { TimeLimit = TimeSpan.FromSeconds(seconds), Seed = seed, InitialRoutes = routes }, cancellationToken, progress);
+                var check = FeasibilityChecker.Check(instance, solution.Routes, solution.Unassigned.ToArray(), solution.RouteVehicles);
+                bool kept = Enumerable.Range(0, solution.Routes.Count).All(k =>
+                    solution.Routes[k].Take(instance.VehicleAt(solution.RouteVehicles[k]).Served.Count).SequenceEqual(instance.VehicleAt(solution.RouteVehicles[k]).Served));
+                if (!check.IsFeasible || !kept) failures++;
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{full.Name,-10} {name,-12} {instance.Customers.Count,5} {(firstFeasible is { } f ? f.TotalSeconds.ToString("F3", CultureInfo.InvariantCulture) : "-"),16} {solution.Elapsed.TotalSeconds,9:F3} {check.Distance,10:F2} {basePlan.Distance,10:F2} {(check.IsFeasible ? "yes" : "NO"),8} {(kept ? "yes" : "NO"),13}"));
+            }
+        }
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static double FinishTime(VrptwInstance instance, IReadOnlyList<int> route, int stops)
+    {
+        double time = instance.Depot.ReadyTime;
+        int prev = 0;
+        foreach (var id in route.Take(stops))
+        {
+            int node = instance.NodeOfId(id);
+            var c = instance.Node(node);
+            time = Math.Max(time + instance.TravelTime(prev, node), c.ReadyTime) + c.ServiceTime;
+            prev = node;
+        }
+        return time;
+    }
+
+    /// <summary>Reports on the solver's thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<SolverProgress> report) : IProgress<SolverProgress>
+    {
+        public void Report(SolverProgress value) => report(value);
+    }
+
+    internal static List<string> MatchInstances(string root, string glob)
+    {
+        var patterns = glob.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(g => new Regex("^" + Regex.Escape(g.Replace('\\', '/')).Replace(@"\*", "[^/]*").Replace(@"\?", "[^/]") + "(\\.txt)?$", RegexOptions.IgnoreCase))
+            .ToList();
+        return Directory.EnumerateFiles(root, "*.txt", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => patterns.Any(p => p.IsMatch(f)))
+            .OrderBy(f => NaturalKey(f), StringComparer.Ordinal)
+            .ToList();
+    }
+
     private static string Family(string name)
     {
         var m = Regex.Match(name, @"^(RC|R|C)(\d)(?:_(\d+)_\d+|\d+)$");
