@@ -58,7 +58,7 @@ internal static class BenchCheckoutCommand
     private static async Task<int> RunAsync(Options o, CancellationToken ct)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "dots-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = FreePort();
+        var port = BenchSupport.FreePort();
         var args = new List<string> { $"--DataDir={dataDir}", $"--urls=http://127.0.0.1:{port}", "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning",
             "--RateLimits:OrdersPerMinute=100000000", "--RateLimits:OrdersBurst=100000000", "--RateLimits:AuthPerMinute=100000000" };
         if (o.Locking is not null)
@@ -122,21 +122,7 @@ internal static class BenchCheckoutCommand
         finally
         {
             await app.StopAsync(CancellationToken.None);
-            if (database is not null)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await using var admin = new NpgsqlConnection(o.Postgres);
-                await admin.OpenAsync(CancellationToken.None);
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-            try
-            {
-                Directory.Delete(dataDir, true);
-            }
-            catch (IOException)
-            {
-            }
+            await BenchSupport.CleanUpAsync(o.Postgres, database, dataDir);
         }
     }
 
@@ -227,10 +213,9 @@ internal static class BenchCheckoutCommand
         }));
         clock.Stop();
         var sorted = latencies.Order().ToArray();
-        return new Sale(succeeded, rejected, errors, clock.Elapsed, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+        return new Sale(succeeded, rejected, errors, clock.Elapsed, BenchSupport.Percentile(sorted, 0.50), BenchSupport.Percentile(sorted, 0.99));
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     /// <summary>pgbench with a one-row conditional decrement at the same client count: the database's own ceiling.</summary>
     private static async Task<(string, double)> PgbenchAsync(string connectionString, int clients, int seconds, CancellationToken ct)
@@ -296,10 +281,4 @@ internal static class BenchCheckoutCommand
         return ($"raw SQLite, {clients} connections (UPDATE … SET stock = stock - 1 WHERE stock > 0)", count / clock.Elapsed.TotalSeconds);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

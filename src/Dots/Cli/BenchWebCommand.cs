@@ -71,7 +71,7 @@ internal static class BenchWebCommand
     private static async Task<int> RunAsync(Options o, CancellationToken ct)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "dots-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var port = FreePort();
+        var port = BenchSupport.FreePort();
         var args = new List<string> { $"--DataDir={dataDir}", $"--urls=http://127.0.0.1:{port}", "--Seed:Demo=true", "--Logging:LogLevel:Default=Warning",
             "--RateLimits:OrdersPerMinute=100000000", "--RateLimits:OrdersBurst=100000000", "--RateLimits:AuthPerMinute=100000000" };
         if (o.Locking is not null)
@@ -112,21 +112,7 @@ internal static class BenchWebCommand
         finally
         {
             await app.StopAsync(CancellationToken.None);
-            if (database is not null)
-            {
-                NpgsqlConnection.ClearAllPools();
-                await using var admin = new NpgsqlConnection(o.Postgres);
-                await admin.OpenAsync(CancellationToken.None);
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", admin);
-                await drop.ExecuteNonQueryAsync(CancellationToken.None);
-            }
-            try
-            {
-                Directory.Delete(dataDir, true);
-            }
-            catch (IOException)
-            {
-            }
+            await BenchSupport.CleanUpAsync(o.Postgres, database, dataDir);
         }
     }
 
@@ -248,20 +234,13 @@ internal static class BenchWebCommand
     private static Run Summarize(IEnumerable<double> latencies, int errors, double seconds)
     {
         var sorted = latencies.Order().ToArray();
-        return new Run(sorted.Length, errors, seconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99));
+        return new Run(sorted.Length, errors, seconds, BenchSupport.Percentile(sorted, 0.50), BenchSupport.Percentile(sorted, 0.99));
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private sealed record Login(string AccessToken);
 
