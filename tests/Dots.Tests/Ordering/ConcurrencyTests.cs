@@ -110,5 +110,10 @@ public sealed class StaleOrderTests(SharedPlatform platform) : IClassFixture<Sha
         Assert.Equal(10, await platform.CreateClient().StockAsync(productId));
         var order = await (await buyer.Http.GetAsync($"/api/orders/{orderId}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("Cancelled", (string?)order["status"]);
+        // The money had moved before the "crash": it goes back, once.
+        using var scope = platform.Services.CreateScope();
+        var payment = await scope.ServiceProvider.GetRequiredService<Dots.Modules.Payments.PaymentService>().GetAsync("order:" + orderId, CancellationToken.None);
+        Assert.Equal("Refunded", payment!.Status);
+        Assert.Single(payment.Payments, p => p.Kind == "refund");
     }
 }

@@ -1,4 +1,6 @@
+using Dots.Infrastructure;
 using Dots.Modules.Catalog;
+using Dots.Modules.Payments;
 using Dots.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,6 +26,12 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
         var released = 0;
         foreach (var orderId in stale)
         {
+            // Money first: a checkout that died after the provider moved money must not leave a charge without an
+            // order. If settling fails, the order stays Placed and the next sweep tries again.
+            if (!await SettleMoneyAsync(scope.ServiceProvider.GetRequiredService<PaymentService>(), orderId, ct))
+            {
+                continue;
+            }
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow();
             var claimed = await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Placed)
@@ -48,5 +56,41 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
             logger.LogWarning("Released {Count} orders whose checkout did not finish", released);
         }
         return released;
+    }
+
+    /// <summary>
+    /// Resolves the payment of an order whose checkout died: open provider calls are reconciled by their keys, a
+    /// captured payment is refunded and a hold is voided — once, however many sweeps run (the refund has a fixed id).
+    /// </summary>
+    private async Task<bool> SettleMoneyAsync(PaymentService payments, string orderId, CancellationToken ct)
+    {
+        var purpose = CheckoutService.PaymentPurpose(orderId);
+        try
+        {
+            if (await payments.GetAsync(purpose, ct) is not { } intent)
+            {
+                return true;
+            }
+            if (intent.Attempts.Any(a => a.Status is "Pending" or "Unknown"))
+            {
+                intent = (await payments.ReconcileAsync(purpose, ct)).Intent;
+            }
+            if (intent.Status is "Captured" or "PartiallyRefunded" && intent.Captured.Amount > intent.Refunded.Amount)
+            {
+                await payments.RefundAsync(purpose, new Money(intent.Captured.Amount - intent.Refunded.Amount, intent.Amount.Currency),
+                    "Checkout did not finish", ct, refundId: "checkout-died");
+                logger.LogWarning("Refunded the payment of order {OrderId}, whose checkout died after the money moved", orderId);
+            }
+            else if (intent.Status == "Authorized")
+            {
+                await payments.VoidAsync(purpose, ct);
+            }
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not settle the payment of stale order {OrderId}; will retry on the next sweep", orderId);
+            return false;
+        }
     }
 }
