@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Ordering;
 
 /// <summary>Orders after checkout: the buyer's view, cancellation, and each shop's fulfilment and payouts.</summary>
-public sealed class OrderService(DotsDbContext db, IEventPublisher events, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock)
+public sealed class OrderService(DotsDbContext db, IEventPublisher events, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock, ILogger<OrderService> logger)
 {
     private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
 
@@ -35,8 +35,6 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
     public async Task<OrderDto> CancelAsync(string orderId, string buyerId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        List<(string Id, string ShopId, decimal Subtotal)> shopParts;
-        string currency;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
             var flipped = await db.Orders
@@ -46,64 +44,105 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
             {
                 await tx.RollbackAsync(ct);
                 var current = await LoadAsync(orderId, buyerId, ct);
-                return current.Status is OrderStatus.Cancelled or OrderStatus.Refunded
-                    ? OrderMapper.ToDto(current)
-                    : throw new ConflictException($"The order is {current.Status} and can no longer be cancelled.");
+                if (current.Status is not (OrderStatus.Cancelled or OrderStatus.Refunded))
+                {
+                    throw new ConflictException($"The order is {current.Status} and can no longer be cancelled.");
+                }
+                // A retry of a cancel whose money step did not finish (a crash, a provider outage) finishes it now.
+                await TrySettleCancelledPaymentAsync(orderId);
+                return await GetAsync(orderId, buyerId, ct);
             }
 
-            var order = await db.Orders.Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments)
+            var order = await db.Orders.Include(o => o.Lines).Include(o => o.ShopOrders)
                 .AsSplitQuery().FirstAsync(o => o.Id == orderId, ct);
             await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
-            foreach (var fulfillment in order.ShopOrders)
+            foreach (var part in order.ShopOrders)
             {
-                fulfillment.Status = OrderStatus.Cancelled;
-                fulfillment.UpdatedAt = now;
+                part.Status = OrderStatus.Cancelled;
+                part.UpdatedAt = now;
             }
             db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Cancelled, At = now, Note = "Cancelled by the customer; stock returned" });
             events.Publish(db, new OrderCancelled(order.Id, order.BuyerId, "Cancelled by the customer", OrderMapper.EventLines(order), now));
-
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
-            shopParts = order.ShopOrders.Select(f => (f.Id, f.ShopId, f.Subtotal)).ToList();
-            currency = order.Currency;
         }
         // Money moves after the commit, never inside it: the stock rows are not held for a provider's network time.
-        // Payments derives its keys from the order, so a retried cancel refunds (or voids) once.
+        // Payments derives its keys from the order, so a retried cancel refunds (or voids) once; what a crash or an
+        // outage leaves unfinished here, a retry of the cancel or the sweep job finishes (SettleCancelledPaymentAsync).
         db.ChangeTracker.Clear();
-        await SettleCancelledPaymentAsync(orderId, currency, shopParts, now);
-        db.ChangeTracker.Clear();
+        await TrySettleCancelledPaymentAsync(orderId);
         return await GetAsync(orderId, buyerId, ct);
     }
 
-    /// <summary>Refunds a captured payment (or voids a hold), records it on the order and takes it off each shop's payouts.</summary>
-    private async Task SettleCancelledPaymentAsync(string orderId, string currency, List<(string Id, string ShopId, decimal Subtotal)> shopParts, DateTimeOffset now)
+    private async Task TrySettleCancelledPaymentAsync(string orderId)
+    {
+        try
+        {
+            await SettleCancelledPaymentAsync(orderId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is PaymentProviderUnavailableException or ConflictException or PaymentDeclinedException)
+        {
+            // The order stays cancelled; its refund is finished by the next retry or the sweep job.
+            logger.LogWarning(e, "The refund of cancelled order {OrderId} did not finish; it will be retried", orderId);
+        }
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// Brings a cancelled order's money in line, from whatever state a crash or an outage left: refunds what is still
+    /// captured (or voids a hold), then records it on the order and takes it off each shop's payouts — each of these
+    /// once, however often it runs (the refund has a fixed id, ledger bookings are unique, the order's record is written
+    /// only when missing). Returns true when nothing is left to do.
+    /// </summary>
+    internal async Task<bool> SettleCancelledPaymentAsync(string orderId, CancellationToken ct)
     {
         var purpose = CheckoutService.PaymentPurpose(orderId);
-        var intent = await payments.GetAsync(purpose, CancellationToken.None);
+        var intent = await payments.GetAsync(purpose, ct);
         if (intent is null)
         {
-            return;
+            return true;
         }
-        if (intent.Status is "Captured" or "PartiallyRefunded")
+        if (intent.Attempts.Any(a => a.Status is "Pending" or "Unknown"))
         {
-            var refundable = new Money(intent.Captured.Amount - intent.Refunded.Amount, currency);
-            if (refundable.Amount > 0)
-            {
-                intent = await payments.RefundAsync(purpose, refundable, "Cancelled by the customer", CancellationToken.None, refundId: "cancel");
-            }
-            foreach (var part in shopParts)
-            {
-                await payouts.BookRefundAsync(part.ShopId, orderId, part.Id, "cancel", new Money(part.Subtotal, currency), null, CancellationToken.None, now);
-            }
-            db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = orderId, Kind = PaymentKind.Refund, Amount = refundable.Amount, Currency = currency, GatewayReference = Reference(intent, "refund"), At = now });
-            db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = orderId, Status = OrderStatus.Refunded, At = now, Note = "Payment refunded" });
+            intent = (await payments.ReconcileAsync(purpose, ct)).Intent;
+        }
+        var order = await db.Orders.Include(o => o.ShopOrders).Include(o => o.Payments).AsSplitQuery().FirstAsync(o => o.Id == orderId, ct);
+        var now = clock.GetUtcNow();
+        if (intent.Status is "Captured" or "PartiallyRefunded" && intent.Captured.Amount > intent.Refunded.Amount)
+        {
+            intent = await payments.RefundAsync(purpose, new Money(intent.Captured.Amount - intent.Refunded.Amount, order.Currency),
+                "Cancelled by the customer", CancellationToken.None, refundId: "cancel");
         }
         else if (intent.Status == "Authorized")
         {
             intent = await payments.VoidAsync(purpose, CancellationToken.None);
-            db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = orderId, Kind = PaymentKind.Void, Amount = intent.Amount.Amount, Currency = currency, GatewayReference = Reference(intent, "void"), At = now });
         }
-        await db.SaveChangesAsync(CancellationToken.None);
+        if (intent.Status == "Refunded")
+        {
+            foreach (var part in order.ShopOrders)
+            {
+                await payouts.BookRefundAsync(part.ShopId, orderId, part.Id, "cancel", new Money(part.Subtotal, order.Currency), null, CancellationToken.None, now);
+            }
+            if (!order.Payments.Any(p => p.Kind == PaymentKind.Refund))
+            {
+                db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = orderId, Kind = PaymentKind.Refund, Amount = intent.Refunded.Amount, Currency = order.Currency, GatewayReference = Reference(intent, "refund"), At = now });
+                db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = orderId, Status = OrderStatus.Refunded, At = now, Note = "Payment refunded" });
+            }
+        }
+        else if (intent.Status == "Voided" && !order.Payments.Any(p => p.Kind == PaymentKind.Void))
+        {
+            db.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = orderId, Kind = PaymentKind.Void, Amount = intent.Amount.Amount, Currency = order.Currency, GatewayReference = Reference(intent, "void"), At = now });
+        }
+        try
+        {
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+        catch (DbUpdateException)
+        {
+            // A racing cancel (or the sweep) recorded it first: the unique (order, kind) index keeps one row.
+            db.ChangeTracker.Clear();
+        }
+        return intent.Status is "Refunded" or "Voided" or "Failed" or "Expired";
     }
 
     internal static string Reference(PaymentIntentDto intent, string kind) =>

@@ -57,6 +57,9 @@ internal sealed class PaymentTransactionConfiguration : IEntityTypeConfiguration
         e.Property(p => p.Id).HasMaxLength(32);
         e.Property(p => p.Currency).HasMaxLength(3);
         e.Property(p => p.GatewayReference).HasMaxLength(64);
+        // An order's money moves at most once per kind (one authorization, capture, void, refund): racing cancels
+        // and the recovery sweep record a refund once.
+        e.HasIndex(p => new { p.OrderId, p.Kind }).IsUnique();
     }
 }
 

@@ -55,7 +55,36 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
         {
             logger.LogWarning("Released {Count} orders whose checkout did not finish", released);
         }
+        await FinishCancelledRefundsAsync(scope.ServiceProvider, ct);
         return released;
+    }
+
+    /// <summary>
+    /// Cancelled orders whose money moved but whose refund (or void) is not recorded — the cancel crashed after its
+    /// commit, or the provider was down — are settled here, so no cancel is left charged.
+    /// </summary>
+    private async Task FinishCancelledRefundsAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<DotsDbContext>();
+        var settledBefore = clock.GetUtcNow() - TimeSpan.FromMinutes(1);
+        var unsettled = await db.Orders.AsNoTracking()
+            .Where(o => o.Status == OrderStatus.Cancelled && o.UpdatedAt < settledBefore
+                && o.Payments.Any(p => p.Kind == PaymentKind.Capture || p.Kind == PaymentKind.Authorize)
+                && !o.Payments.Any(p => p.Kind == PaymentKind.Refund || p.Kind == PaymentKind.Void))
+            .OrderBy(o => o.UpdatedAt).Select(o => o.Id).Take(100).ToListAsync(ct);
+        var orders = services.GetRequiredService<OrderService>();
+        foreach (var orderId in unsettled)
+        {
+            try
+            {
+                await orders.SettleCancelledPaymentAsync(orderId, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not finish the refund of cancelled order {OrderId}; will retry on the next sweep", orderId);
+            }
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>

@@ -688,7 +688,8 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId");
+                    b.HasIndex("OrderId", "Kind")
+                        .IsUnique();
 
                     b.ToTable("Payments");
                 });

@@ -680,7 +680,8 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OrderId");
+                    b.HasIndex("OrderId", "Kind")
+                        .IsUnique();
 
                     b.ToTable("Payments");
                 });
