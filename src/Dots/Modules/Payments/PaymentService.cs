@@ -417,6 +417,19 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             var status = result is null ? PaymentAttemptStatus.Failed : result.Approved ? PaymentAttemptStatus.Succeeded : PaymentAttemptStatus.Declined;
             var answered = result is not null;
             var error = result is null ? failure : result.Approved ? null : $"{result.Result}: {result.Message}";
+            // Rows are locked in one order on every path — the intent, then its attempt (as StartAttemptAsync does) —
+            // so racing calls for one purpose wait for each other instead of deadlocking.
+            var intent = await Intents.FirstAsync(i => i.Id == attempt.IntentId, ct);
+            var next = Next(intent, attempt, result);
+            var updated = await _db.Set<PaymentIntent>().Where(i => i.Id == intent.Id && i.Version == intent.Version)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, next.Status).SetProperty(i => i.CapturedAmount, next.CapturedAmount)
+                    .SetProperty(i => i.RefundedAmount, next.RefundedAmount).SetProperty(i => i.AuthorizationReference, next.AuthorizationReference)
+                    .SetProperty(i => i.HoldExpiresAt, next.HoldExpiresAt).SetProperty(i => i.Version, intent.Version + 1).SetProperty(i => i.UpdatedAt, now), ct);
+            if (updated == 0)
+            {
+                await tx.RollbackAsync(ct); // the intent moved under us: read it again
+                continue;
+            }
             // A provider's answer also overrides an earlier "no record" (Failed): the call may have landed after the lookup.
             var closed = await _db.Set<PaymentAttempt>()
                 .Where(a => a.Id == attemptId && (a.Status == PaymentAttemptStatus.Pending || a.Status == PaymentAttemptStatus.Unknown
@@ -425,31 +438,22 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
                     .SetProperty(a => a.Error, Truncate(error)).SetProperty(a => a.FinishedAt, now), ct);
             if (closed == 0)
             {
+                await tx.RollbackAsync(ct);
                 return; // someone else recorded it
             }
-            var intent = await Intents.FirstAsync(i => i.Id == attempt.IntentId, ct);
-            var next = Next(intent, attempt, result);
-            var updated = await _db.Set<PaymentIntent>().Where(i => i.Id == intent.Id && i.Version == intent.Version)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, next.Status).SetProperty(i => i.CapturedAmount, next.CapturedAmount)
-                    .SetProperty(i => i.RefundedAmount, next.RefundedAmount).SetProperty(i => i.AuthorizationReference, next.AuthorizationReference)
-                    .SetProperty(i => i.HoldExpiresAt, next.HoldExpiresAt).SetProperty(i => i.Version, intent.Version + 1).SetProperty(i => i.UpdatedAt, now), ct);
-            if (updated == 1)
+            if (result is { Approved: true } && attempt.Operation == PaymentOperation.Refund)
             {
-                if (result is { Approved: true } && attempt.Operation == PaymentOperation.Refund)
-                {
-                    // Written in the same transaction as the refund's record: other modules learn of it at least once.
-                    _events.Publish(_db, new PaymentRefunded(intent.Id, intent.Purpose, intent.PayerId, MoneyDto.Of(attempt.Amount, attempt.Currency),
-                        MoneyDto.Of(next.RefundedAmount, intent.Currency), now));
-                    await _db.SaveChangesAsync(ct);
-                }
-                await tx.CommitAsync(ct);
-                if (result is { Approved: true })
-                {
-                    _logger.LogInformation("Payment {Purpose}: {Operation} {Amount} {Currency} succeeded", intent.Purpose, attempt.Operation, attempt.Amount, attempt.Currency);
-                }
-                return;
+                // Written in the same transaction as the refund's record: other modules learn of it at least once.
+                _events.Publish(_db, new PaymentRefunded(intent.Id, intent.Purpose, intent.PayerId, MoneyDto.Of(attempt.Amount, attempt.Currency),
+                    MoneyDto.Of(next.RefundedAmount, intent.Currency), now));
+                await _db.SaveChangesAsync(ct);
             }
-            await tx.RollbackAsync(ct); // the intent moved under us: read it again
+            await tx.CommitAsync(ct);
+            if (result is { Approved: true })
+            {
+                _logger.LogInformation("Payment {Purpose}: {Operation} {Amount} {Currency} succeeded", intent.Purpose, attempt.Operation, attempt.Amount, attempt.Currency);
+            }
+            return;
         }
         throw new ConflictException("The payment changed too often while its result was recorded; reconcile it.");
     }
