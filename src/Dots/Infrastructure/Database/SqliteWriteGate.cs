@@ -144,6 +144,10 @@ public sealed class SqliteWriteGate(SqliteLocking mode, DatabaseWatchdog watchdo
 
     private void Acquire(DbConnection connection)
     {
+        if (Held.TryGetValue(connection, out _))
+        {
+            return; // this connection already holds the gate: waiting would wait on itself
+        }
         var gate = GateFor(connection);
         using (watchdog.Waiting("sqlite gate"))
         {
@@ -154,6 +158,10 @@ public sealed class SqliteWriteGate(SqliteLocking mode, DatabaseWatchdog watchdo
 
     private async Task AcquireAsync(DbConnection connection, CancellationToken ct)
     {
+        if (Held.TryGetValue(connection, out _))
+        {
+            return; // this connection already holds the gate (two operations misusing one context): never wait on itself
+        }
         var gate = GateFor(connection);
         using (watchdog.Waiting("sqlite gate"))
         {
