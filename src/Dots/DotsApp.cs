@@ -4,6 +4,7 @@ using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Infrastructure.Events;
 using Dots.Infrastructure.Jobs;
+using Dots.Infrastructure.Seeding;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
@@ -142,6 +143,7 @@ internal sealed class DatabaseInitializer(IServiceProvider services, Microsoft.E
         if (seed.Value.Demo ?? environment.IsDevelopment())
         {
             await seeder.SeedIfEmptyAsync(null, cancellationToken);
+            await services.RunDemoSeedContributorsAsync(null, cancellationToken);
         }
     }
 

@@ -114,7 +114,9 @@ internal static class DotsCli
         await DatabaseSetup.MigrateAsync(db, ct);
         var seeder = ActivatorUtilities.CreateInstance<DemoSeeder>(scope.ServiceProvider);
         await seeder.EnsureReferenceDataAsync(ct);
-        var seeded = await seeder.SeedIfEmptyAsync(new Progress<string>(step => Console.Error.WriteLine($"Seeding {step}…")), ct);
+        var progress = new Progress<string>(step => Console.Error.WriteLine($"Seeding {step}…"));
+        var seeded = await seeder.SeedIfEmptyAsync(progress, ct);
+        await app.Services.RunDemoSeedContributorsAsync(progress, ct);
         Console.WriteLine(seeded ? "Seeded the demo marketplace." : "The database already has shops; nothing to seed.");
         return 0;
     }
