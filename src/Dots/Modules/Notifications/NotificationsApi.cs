@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Events;
+using Dots.Infrastructure.Seeding;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,6 +34,7 @@ public static class NotificationsApi
         services.AddEventHandler<OrderPaid, NotifyOrderPaid>();
         services.AddEventHandler<OrderCancelled, NotifyOrderCancelled>();
         services.AddEventHandler<PaymentRefunded, NotifyPaymentRefunded>();
+        services.AddDemoSeed<NotificationsDemoSeed>();
         return services;
     }
 
