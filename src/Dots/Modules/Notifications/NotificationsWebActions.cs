@@ -1,4 +1,5 @@
 using Dots.Infrastructure;
+using Microsoft.AspNetCore.Antiforgery;
 
 namespace Dots.Modules.Notifications;
 
@@ -10,7 +11,8 @@ internal static class NotificationsWebActions
 {
     public static IEndpointRouteBuilder MapNotificationsWebActions(this IEndpointRouteBuilder app)
     {
-        var web = app.MapGroup("").ExcludeFromDescription();
+        // The forms carry an antiforgery token; requiring it keeps another site from marking a user's notifications read.
+        var web = app.MapGroup("").ExcludeFromDescription().WithMetadata(new RequireAntiforgeryTokenAttribute());
         web.MapPost("/notifications/{id}/open", Open);
         web.MapPost("/notifications/read-all", ReadAll);
         return app;
