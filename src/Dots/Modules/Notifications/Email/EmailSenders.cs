@@ -25,8 +25,9 @@ internal static class Mime
         mime.Subject = message.Subject;
         // A stable Message-Id: a retried send is recognisably the same message to the receiving side.
         mime.MessageId = $"{message.Id}@{(MailboxAddress.Parse(options.From)).Domain}";
-        mime.Headers.Add(HeaderId.ContentLanguage, message.Language);
         mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        // Content-* headers belong to the body entity (MimeKit drops them from the message's own list).
+        mime.Body.Headers.Add(HeaderId.ContentLanguage, message.Language);
         return mime;
     }
 }
