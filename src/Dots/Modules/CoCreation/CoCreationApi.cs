@@ -49,6 +49,7 @@ public static class CoCreationApi
 
     public static IEndpointRouteBuilder MapCoCreation(this IEndpointRouteBuilder app)
     {
+        app.MapCoCreationWebActions();
         var ideas = app.MapGroup("/api/ideas").WithTags("Co-creation");
         ideas.MapPost("", Submit).RequireAuthorization().WithName("SubmitIdea")
             .WithSummary("Submit an idea").WithDescription("`category` is a slug from `GET /api/categories` (an unknown one is 400 naming the field).")
