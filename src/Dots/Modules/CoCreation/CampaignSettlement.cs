@@ -285,6 +285,24 @@ public sealed class CampaignSettlement(
     }
 
     /// <summary>
+    /// A campaign's books (operators and the benchmark): pledged units, ordered pledges and units, and how many pledge
+    /// payments Payments recorded as captured — equal to the ordered pledges when nothing was lost or doubled.
+    /// </summary>
+    public async Task<CampaignSettlementStats> StatsAsync(string campaignId, CancellationToken ct)
+    {
+        var campaign = await Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw CampaignService.CampaignNotFound(campaignId);
+        var pledges = await db.Set<Pledge>().AsNoTracking().Where(p => p.CampaignId == campaignId).Select(p => new { p.Id, p.Status, p.Quantity }).ToListAsync(ct);
+        var captures = 0;
+        foreach (var chunk in pledges.Select(p => CampaignService.PaymentPurpose(p.Id)).Chunk(500))
+        {
+            var intents = await payments.GetManyAsync(chunk, ct);
+            captures += intents.Values.Sum(i => i.Payments.Count(x => x.Kind == "capture"));
+        }
+        var ordered = pledges.Where(p => p.Status == PledgeStatus.Ordered).ToList();
+        return new CampaignSettlementStats(campaign.PledgedUnits, pledges.Count, ordered.Count, ordered.Sum(p => p.Quantity), captures);
+    }
+
+    /// <summary>
     /// The job's pass: closes every open campaign whose deadline has passed, then settles every closed campaign whose
     /// settlement is unfinished and not held by a live worker. Returns the campaigns it finished.
     /// </summary>

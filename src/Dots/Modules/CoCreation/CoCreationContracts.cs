@@ -72,3 +72,5 @@ public sealed record RoyaltiesDto(MoneyDto Balance, MoneyDto Earned, MoneyDto Re
 
 /// <summary>What one settlement run did (for the job, the benchmark and operators).</summary>
 public sealed record SettlementResult(string CampaignId, string Status, bool Completed, int Captured, int Ordered, int Voided, int Rejected, int Lapsed, int Remaining);
+
+public sealed record CampaignSettlementStats(int PledgedUnits, int Pledges, int Ordered, int OrderedUnits, int ApprovedCaptures);

@@ -1,4 +1,5 @@
 using Dots.Infrastructure;
+using Dots.Web;
 using Dots.Modules.Identity;
 using Microsoft.AspNetCore.Mvc;
 
