@@ -123,9 +123,12 @@ public sealed class SettlementTests(CoCreationPlatform platform) : IClassFixture
     [PostgresFact]
     public async Task TwoInstancesRunningTheDeadlineJob_SettleTheCampaignOnce()
     {
-        var loop = await platform.OpenCampaignAsync(goalUnits: 2, deadline: DateTimeOffset.UtcNow.AddSeconds(3));
+        var loop = await platform.OpenCampaignAsync(goalUnits: 2);
         await PledgeAsync(loop.CampaignId, 1, 1, 1);
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        // The deadline passes.
+        var past = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await platform.WithDbAsync(db => db.Set<Campaign>().Where(c => c.Id == loop.CampaignId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Deadline, past)));
+        Assert.Equal(HttpStatusCode.Conflict, (await (await platform.NewUserAsync()).PledgeAsync(loop.CampaignId, 1)).StatusCode);
         await using var second = new SecondInstance(platform);
         platform.Faults.Inject(SandboxFaultMode.Latency, 3, PaymentOperation.Capture, TimeSpan.FromMilliseconds(150));
         var runs = await Task.WhenAll(

@@ -218,10 +218,10 @@ public sealed class CampaignService(
         return ToDto(pledge, intent);
     }
 
-    /// <summary>The caller's pledges, newest first.</summary>
+    /// <summary>The caller's pledges that counted (a declined or too-late pledge never did), newest first.</summary>
     public async Task<IReadOnlyList<PledgeDto>> MyPledgesAsync(string userId, string? campaignId, CancellationToken ct)
     {
-        var query = db.Set<Pledge>().AsNoTracking().Where(p => p.BackerId == userId && p.Status != PledgeStatus.Pending);
+        var query = db.Set<Pledge>().AsNoTracking().Where(p => p.BackerId == userId && p.Status != PledgeStatus.Pending && p.Status != PledgeStatus.Rejected);
         if (campaignId is not null)
         {
             query = query.Where(p => p.CampaignId == campaignId);

@@ -51,58 +51,59 @@ public static class CoCreationApi
     {
         app.MapCoCreationWebActions();
         var ideas = app.MapGroup("/api/ideas").WithTags("Co-creation");
-        ideas.MapPost("", Submit).RequireAuthorization().WithName("SubmitIdea")
+        ideas.MapPost("", Submit).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("SubmitIdea")
             .WithSummary("Submit an idea").WithDescription("`category` is a slug from `GET /api/categories` (an unknown one is 400 naming the field).")
             .Produces<IdeaDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status401Unauthorized);
         ideas.MapGet("", List).WithName("ListIdeas")
             .WithSummary("The idea board").WithDescription("`sort` = trending (votes weighted by recency), new or top; filter by `category`, `status` (Open, InCampaign, InProduction, OnSale) and `q`.")
             .ProducesValidationProblem();
         ideas.MapGet("/similar", Similar).WithName("SimilarIdeas")
-            .WithSummary("Ideas with a similar title").WithDescription("For the submit form's hints while typing: `?title=&limit=`.");
+            .WithSummary("Ideas with a similar title").WithDescription("For the submit form's hints while typing: `?title=&limit=`.")
+            .ProducesValidationProblem();
         ideas.MapGet("/{id}", Get).WithName("GetIdea").WithSummary("An idea with its votes, status, proposals and campaign id")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapPut("/{id}", Update).RequireAuthorization().WithName("UpdateIdea").WithSummary("The author edits the idea until a campaign starts")
+        ideas.MapPut("/{id}", Update).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("UpdateIdea").WithSummary("The author edits the idea until a campaign starts")
             .ProducesValidationProblem().ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        ideas.MapPost("/{id}/votes", Vote).RequireAuthorization().WithName("VoteIdea").WithSummary("Vote for an idea (one vote per user; voting again changes nothing)")
+        ideas.MapPost("/{id}/votes", Vote).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("VoteIdea").WithSummary("Vote for an idea (one vote per user; voting again changes nothing)")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapDelete("/{id}/votes", Unvote).RequireAuthorization().WithName("WithdrawVote").WithSummary("Withdraw the caller's vote")
+        ideas.MapDelete("/{id}/votes", Unvote).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("WithdrawVote").WithSummary("Withdraw the caller's vote")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapPost("/{id}/follow", Follow).RequireAuthorization().WithName("FollowIdea").WithSummary("Follow an idea").ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapDelete("/{id}/follow", Unfollow).RequireAuthorization().WithName("UnfollowIdea").WithSummary("Stop following an idea").ProducesProblem(StatusCodes.Status404NotFound);
+        ideas.MapPost("/{id}/follow", Follow).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("FollowIdea").WithSummary("Follow an idea").ProducesProblem(StatusCodes.Status404NotFound);
+        ideas.MapDelete("/{id}/follow", Unfollow).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("UnfollowIdea").WithSummary("Stop following an idea").ProducesProblem(StatusCodes.Status404NotFound);
         ideas.MapGet("/{id}/comments", Comments).WithName("IdeaComments").WithSummary("The idea's comment thread, oldest first").ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapPost("/{id}/comments", Comment).RequireAuthorization().WithName("CommentIdea").WithSummary("Comment on an idea (`parentId` to reply)")
+        ideas.MapPost("/{id}/comments", Comment).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("CommentIdea").WithSummary("Comment on an idea (`parentId` to reply)")
             .Produces<CommentDto>(StatusCodes.Status201Created).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapPost("/{id}/reports", ReportIdea).RequireAuthorization().WithName("ReportIdea").WithSummary("Report an idea to the operators")
+        ideas.MapPost("/{id}/reports", ReportIdea).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("ReportIdea").WithSummary("Report an idea to the operators")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        ideas.MapPost("/{id}/proposals", Propose).RequireAuthorization().WithName("ProposeForIdea")
+        ideas.MapPost("/{id}/proposals", Propose).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("ProposeForIdea")
             .WithSummary("A maker offers to produce the idea").WithDescription("As the owner of `shopId` (403 for someone else's shop).")
             .Produces<ProposalDto>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        ideas.MapPost("/{id}/proposals/{proposalId}/accept", Accept).RequireAuthorization().WithName("AcceptProposal")
+        ideas.MapPost("/{id}/proposals/{proposalId}/accept", Accept).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("AcceptProposal")
             .WithSummary("The idea's author accepts a proposal and starts the campaign")
             .Produces<AcceptedDto>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
-        app.MapPost("/api/comments/{id}/reports", ReportComment).RequireAuthorization().WithTags("Co-creation").WithName("ReportComment")
+        app.MapPost("/api/comments/{id}/reports", ReportComment).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithTags("Co-creation").WithName("ReportComment")
             .WithSummary("Report a comment to the operators").ProducesProblem(StatusCodes.Status404NotFound);
 
         var campaigns = app.MapGroup("/api/campaigns").WithTags("Co-creation");
         campaigns.MapGet("/{id}", GetCampaign).WithName("GetCampaign").WithSummary("A campaign with its progress and production timeline")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        campaigns.MapPost("/{id}/pledges", Pledge).RequireAuthorization().WithIdempotencyKey().WithName("Pledge")
+        campaigns.MapPost("/{id}/pledges", Pledge).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithIdempotencyKey().WithName("Pledge")
             .WithSummary("Back a campaign").WithDescription("The payment is authorized (held), not captured; it is captured when the campaign is funded and released when it fails. 409 once the campaign is closed.")
             .Produces<PledgeDto>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
-        campaigns.MapPost("/{id}/close", Close).RequireAuthorization().WithName("CloseCampaign")
+        campaigns.MapPost("/{id}/close", Close).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("CloseCampaign")
             .WithSummary("Settle the campaign now (the maker or an operator)")
             .WithDescription("Funded when pledged ≥ goal (every pledge captured and turned into an order, exactly once), Failed otherwise (every hold released). Closing a settled campaign is 200 with it unchanged.")
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
-        campaigns.MapPost("/{id}/updates", PostUpdate).RequireAuthorization().WithName("PostProductionUpdate")
+        campaigns.MapPost("/{id}/updates", PostUpdate).RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized).WithName("PostProductionUpdate")
             .WithSummary("The maker posts a production update (design, sample, mass-production, quality-check, shipped)")
             .Produces<CampaignDto>(StatusCodes.Status201Created).ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
-        var me = app.MapGroup("/api/me").WithTags("Co-creation").RequireAuthorization();
+        var me = app.MapGroup("/api/me").WithTags("Co-creation").RequireAuthorization().ProducesProblem(StatusCodes.Status401Unauthorized);
         me.MapGet("/royalties", Royalties).WithName("MyRoyalties").WithSummary("The caller's royalty balance and history");
         me.MapGet("/pledges", MyPledges).WithName("MyPledges").WithSummary("The caller's pledges, newest first");
         me.MapGet("/ideas", MyIdeas).WithName("MyIdeas").WithSummary("The ideas the caller submitted");

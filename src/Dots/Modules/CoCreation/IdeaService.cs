@@ -351,6 +351,8 @@ public sealed class IdeaService(DotsDbContext db, CatalogService catalog, IEvent
     /// </summary>
     public async Task<IReadOnlyList<SimilarIdeaDto>> SimilarAsync(string? title, int? limit, CancellationToken ct)
     {
+        new Validation().Require((title?.Length ?? 0) <= 200, "title", "The title must be at most 200 characters.")
+            .Require(limit is null or (>= 1 and <= 20), "limit", "The limit must be between 1 and 20.").ThrowIfInvalid();
         var wanted = Trigrams(title ?? "");
         if (wanted.Count == 0)
         {
