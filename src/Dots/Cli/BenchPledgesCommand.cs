@@ -171,7 +171,7 @@ internal static class BenchPledgesCommand
     {
         using var scope = services.CreateScope();
         var product = await scope.ServiceProvider.GetRequiredService<CatalogService>().CreateProductAsync(shop.Id, maker.Id, new CreateProductRequest(
-            "Bench Mug", "Baseline product", "kitchen", [], [new VariantRequest("MUG-1", [], new MoneyDto(20000, "KRW"), 10_000_000)]), ct);
+            "Bench Mug", "Baseline product", "kitchen", [], [new VariantRequest("MUG-1", [], new MoneyDto(20000, "KRW"), 1_000_000)]), ct);
         return product.Variants[0].Id;
     }
 
