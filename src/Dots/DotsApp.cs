@@ -7,6 +7,7 @@ using Dots.Infrastructure.Jobs;
 using Dots.Infrastructure.Seeding;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
+using Dots.Modules.CoCreation;
 using Dots.Modules.Identity;
 using Dots.Modules.Notifications;
 using Dots.Modules.Ordering;
@@ -67,6 +68,7 @@ public static class DotsApp
         services.AddOrdering(builder.Configuration);
         services.AddPayments(builder.Configuration);
         services.AddNotifications(builder.Configuration);
+        services.AddCoCreation(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -96,6 +98,7 @@ public static class DotsApp
         app.MapOrdering();
         app.MapPayments();
         app.MapNotifications();
+        app.MapCoCreation();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }

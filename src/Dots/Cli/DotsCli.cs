@@ -51,6 +51,7 @@ internal static class DotsCli
         var bench = new Command("bench", "Benchmarks that report ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(BenchCheckoutCommand.Create());
         bench.Subcommands.Add(BenchWebCommand.Create());
+        bench.Subcommands.Add(BenchPledgesCommand.Create());
         bench.Subcommands.Add(RouteCommands.CreateBench());
         root.Subcommands.Add(bench);
         var parse = root.Parse(args);

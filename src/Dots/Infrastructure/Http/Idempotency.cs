@@ -71,7 +71,8 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
         {
             // A client error is the request's result too: a retry must see the same answer, not a second attempt.
             problem.Instance = http.Request.Path;
-            var text = JsonSerializer.Serialize(problem, json.Value.SerializerOptions);
+            // By its runtime type: a validation problem keeps its per-field `errors`.
+            var text = JsonSerializer.Serialize(problem, problem.GetType(), json.Value.SerializerOptions);
             await CompleteAsync(record, problem.Status ?? 400, text, null);
             return Respond(http, problem.Status ?? 400, text, "application/problem+json", null, replayed: false);
         }

@@ -43,7 +43,11 @@ public sealed record ProductDto(
     int SoldUnits,
     IReadOnlyList<VariantDto> Variants,
     IReadOnlyList<ImageDto> Images,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    ProductOriginDto? Origin = null);
+
+/// <summary>A product born from a co-creation idea: the page says "born from an idea by {AuthorName}" and links to the idea.</summary>
+public sealed record ProductOriginDto(string IdeaId, string AuthorName);
 
 public sealed record ProductSummaryDto(
     string Id,

@@ -42,6 +42,9 @@ public sealed class Product
     public decimal PriceFrom { get; set; }
     public string Currency { get; set; } = "KRW";
     public int SoldUnits { get; set; }
+    /// <summary>The co-creation idea this product was born from, and its author's name as shown on the product page.</summary>
+    public string? OriginIdeaId { get; set; }
+    public string? OriginAuthor { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<Variant> Variants { get; set; } = [];

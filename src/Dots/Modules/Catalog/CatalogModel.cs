@@ -39,6 +39,9 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
 {
     public void Configure(EntityTypeBuilder<Product> e)
     {
+        e.Property(p => p.OriginIdeaId).HasMaxLength(32);
+        e.Property(p => p.OriginAuthor).HasMaxLength(100);
+        e.HasIndex(p => p.OriginIdeaId);
         e.Property(p => p.Id).HasMaxLength(32);
         e.Property(p => p.ShopId).HasMaxLength(32);
         e.Property(p => p.Title).HasMaxLength(200);

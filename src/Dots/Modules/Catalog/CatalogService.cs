@@ -68,7 +68,21 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         return shop.OwnerId == userId ? shop : throw new ForbiddenException("Only the shop's owner can do this.");
     }
 
-    public async Task<ProductDto> CreateProductAsync(string shopId, string userId, CreateProductRequest request, CancellationToken ct)
+    public Task<ProductDto> CreateProductAsync(string shopId, string userId, CreateProductRequest request, CancellationToken ct) =>
+        CreateProductAsync(shopId, userId, request, null, ct);
+
+    /// <summary>
+    /// Creates a product born from a co-creation idea (the owner of <paramref name="shopId"/> acting). Idempotent per idea
+    /// and shop: when the shop already has the idea's product, that product is returned and nothing is created.
+    /// </summary>
+    public async Task<ProductDto> CreateProductFromIdeaAsync(string shopId, string userId, CreateProductRequest request, ProductOriginDto origin, CancellationToken ct)
+    {
+        new Validation().RequireText(origin.IdeaId, "originIdeaId", 32).RequireText(origin.AuthorName, "originAuthor", 100).ThrowIfInvalid();
+        var existing = await db.Products.AsNoTracking().Where(p => p.ShopId == shopId && p.OriginIdeaId == origin.IdeaId).Select(p => p.Id).FirstOrDefaultAsync(ct);
+        return existing is not null ? await GetProductAsync(existing, userId, ct) : await CreateProductAsync(shopId, userId, request, origin, ct);
+    }
+
+    private async Task<ProductDto> CreateProductAsync(string shopId, string userId, CreateProductRequest request, ProductOriginDto? origin, CancellationToken ct)
     {
         var shop = await OwnedShopAsync(shopId, userId, ct);
         var v = new Validation();
@@ -101,6 +115,8 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
             Tags = CleanTags(request.Tags),
             Status = request.Publish == false ? ProductStatus.Draft : ProductStatus.Published,
             Currency = shop.Currency,
+            OriginIdeaId = origin?.IdeaId,
+            OriginAuthor = origin?.AuthorName,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -328,7 +344,8 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         p.Variants.OrderBy(v => v.Price).ThenBy(v => v.Sku, StringComparer.Ordinal)
             .Select(v => new VariantDto(v.Id, v.Sku, v.Options, MoneyDto.Of(v.Price, v.Currency), v.Stock)).ToList(),
         p.Images.OrderBy(i => i.SortOrder).Select(i => new ImageDto(i.Id, ImageUrl(i.FileName), i.Alt)).ToList(),
-        p.CreatedAt);
+        p.CreatedAt,
+        p.OriginIdeaId is null ? null : new ProductOriginDto(p.OriginIdeaId, p.OriginAuthor ?? ""));
 
     private async Task ValidateProductTextAsync(Validation v, string? title, string? description, string? category, List<string>? tags, string? titleKo, string? descriptionKo, CancellationToken ct)
     {

@@ -86,10 +86,67 @@ public sealed class CheckoutService(
         return OrderMapper.ToDto(order);
     }
 
-    private Order BuildOrder(string buyerId, List<Item> items, IReadOnlyDictionary<string, SellableVariant> variants, Address address, string currency)
+    /// <summary>
+    /// Writes an order that is already paid: the buyer's money was captured under <see cref="PrepaidOrderRequest.PaymentPurpose"/>
+    /// before the order existed (a funded co-creation pledge). No stock is taken — the units were made to order — and the
+    /// order is Paid at once, with <c>OrderPlaced</c> and <c>OrderPaid</c> and the shop's sale booked. Idempotent on the
+    /// caller's order id: a retry after a crash returns the order written the first time and books nothing twice.
+    /// </summary>
+    public async Task<OrderDto> PlacePrepaidOrderAsync(PrepaidOrderRequest request, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.RequireText(request.OrderId, "orderId", 32).RequireText(request.BuyerId, "buyerId", 450).RequireText(request.VariantId, "variantId", 32)
+            .RequireText(request.PaymentPurpose, "paymentPurpose", 100)
+            .Require(request.Quantity >= 1, "quantity", "The quantity must be at least 1.");
+        var address = ValidateAddress(v, request.ShippingAddress);
+        v.ThrowIfInvalid();
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
+            .AsSplitQuery().FirstOrDefaultAsync(o => o.Id == request.OrderId, ct);
+        if (order is null)
+        {
+            var variants = await stock.GetVariantsAsync([request.VariantId], ct);
+            if (!variants.TryGetValue(request.VariantId, out var variant))
+            {
+                throw new RequestValidationException("variantId", $"No product variant with id '{request.VariantId}'.");
+            }
+            var paid = await payments.GetAsync(request.PaymentPurpose, ct);
+            var total = request.UnitPrice.Amount * request.Quantity;
+            if (paid is null || paid.Status != "Captured" || paid.Captured.Amount != total || paid.Captured.Currency != request.UnitPrice.Currency)
+            {
+                throw new ConflictException($"The payment {request.PaymentPurpose} is not captured for {total} {request.UnitPrice.Currency}.");
+            }
+            var priced = variant with { Price = request.UnitPrice.Amount, Currency = request.UnitPrice.Currency };
+            order = BuildOrder(request.BuyerId, [new Item(0, request.VariantId, request.Quantity)], new Dictionary<string, SellableVariant> { [request.VariantId] = priced },
+                address, request.UnitPrice.Currency, request.OrderId);
+            order.PaymentPurpose = request.PaymentPurpose;
+            db.Orders.Add(order);
+            events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+            try
+            {
+                await MarkPaidAsync(order, paid);
+            }
+            catch (DbUpdateException)
+            {
+                // A racing call wrote this order first (the id is the caller's): carry on with theirs.
+                db.ChangeTracker.Clear();
+                order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
+                    .AsSplitQuery().FirstAsync(o => o.Id == request.OrderId, ct);
+            }
+            db.ChangeTracker.Clear();
+        }
+        // Booked on every call, not only the first: the ledger is unique per order and shop, so a crash between the
+        // order's write and this booking is finished by the retry.
+        foreach (var part in order.ShopOrders)
+        {
+            await payouts.BookSaleAsync(part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, CancellationToken.None);
+        }
+        return OrderMapper.ToDto(order);
+    }
+
+    private Order BuildOrder(string buyerId, List<Item> items, IReadOnlyDictionary<string, SellableVariant> variants, Address address, string currency, string? orderId = null)
     {
         var now = clock.GetUtcNow();
-        var order = new Order { Id = Ids.New(), BuyerId = buyerId, Currency = currency, Status = OrderStatus.Placed, PlacedAt = now, UpdatedAt = now, ShippingAddress = address };
+        var order = new Order { Id = orderId ?? Ids.New(), BuyerId = buyerId, Currency = currency, Status = OrderStatus.Placed, PlacedAt = now, UpdatedAt = now, ShippingAddress = address };
         foreach (var shopItems in items.GroupBy(i => variants[i.VariantId].ShopId))
         {
             var fulfillmentId = Ids.New();

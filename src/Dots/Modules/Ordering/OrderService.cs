@@ -96,7 +96,8 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
     /// </summary>
     internal async Task<bool> SettleCancelledPaymentAsync(string orderId, CancellationToken ct)
     {
-        var purpose = CheckoutService.PaymentPurpose(orderId);
+        var purpose = await db.Orders.Where(o => o.Id == orderId).Select(o => o.PaymentPurpose).FirstOrDefaultAsync(ct)
+            ?? CheckoutService.PaymentPurpose(orderId);
         var intent = await payments.GetAsync(purpose, ct);
         if (intent is null)
         {

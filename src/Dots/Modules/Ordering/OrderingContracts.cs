@@ -62,3 +62,11 @@ public sealed record CartLineDto(string VariantId, string ProductId, string Shop
 public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, MoneyDto Total, int Items);
 
 public sealed record SetCartItemRequest(int? Quantity);
+
+/// <summary>
+/// An order for goods paid before the order existed — a co-creation pledge captured when its campaign was funded.
+/// <see cref="OrderId"/> is chosen by the caller so a retry finds the order it already wrote; <see cref="PaymentPurpose"/>
+/// names the captured Payments intent (its amount must be the order's total).
+/// </summary>
+public sealed record PrepaidOrderRequest(
+    string OrderId, string BuyerId, string VariantId, int Quantity, MoneyDto UnitPrice, AddressDto ShippingAddress, string PaymentPurpose);

@@ -33,6 +33,8 @@ public sealed class Order
     public Address ShippingAddress { get; set; } = new();
     public DateTimeOffset PlacedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>The Payments purpose that paid this order when it is not <c>order:{id}</c> (a co-creation pledge's <c>pledge:{id}</c>).</summary>
+    public string? PaymentPurpose { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
     public List<ShopOrder> ShopOrders { get; set; } = [];
     public List<PaymentTransaction> Payments { get; set; } = [];

@@ -12,6 +12,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         e.Property(o => o.Id).HasMaxLength(32);
         e.Property(o => o.BuyerId).HasMaxLength(450);
         e.Property(o => o.Currency).HasMaxLength(3);
+        e.Property(o => o.PaymentPurpose).HasMaxLength(100);
         e.OwnsOne(o => o.ShippingAddress, a =>
         {
             a.Property(x => x.Name).HasMaxLength(100);

@@ -1,0 +1,322 @@
+using System.Text.Json;
+using Dots.Infrastructure;
+using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Events;
+using Dots.Modules.Catalog;
+using Dots.Modules.Ordering;
+using Dots.Modules.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Dots.Modules.CoCreation;
+
+/// <summary>
+/// Makers' proposals, the author's acceptance, the all-or-nothing campaign and its pledges, and production updates.
+/// A pledge's payment is a Payments hold (<c>pledge:{id}</c>), authorized outside any transaction; the units count only
+/// when a conditional update finds the campaign still open, so a pledge racing the close is either in (and captured
+/// by the settlement) or refused with 409 and its hold released. Settlement: <see cref="CampaignSettlement"/>.
+/// </summary>
+public sealed class CampaignService(
+    DotsDbContext db, CatalogService catalog, PaymentService payments, IdeaService ideas, IEventPublisher events, TimeProvider clock,
+    IOptions<CoCreationOptions> options, ILogger<CampaignService> logger)
+{
+    public static readonly string[] Stages = ["design", "sample", "mass-production", "quality-check", "shipped"];
+    private readonly CoCreationOptions _options = options.Value;
+
+    private IQueryable<Campaign> Campaigns => db.Set<Campaign>().AsNoTracking();
+
+    public static string PaymentPurpose(string pledgeId) => "pledge:" + pledgeId;
+
+    /// <summary>A maker, as the owner of <c>shopId</c>, offers to produce an open idea (403 for a shop that is not theirs).</summary>
+    public async Task<ProposalDto> ProposeAsync(string ideaId, string userId, ProposeRequest request, CancellationToken ct)
+    {
+        var idea = await db.Set<Idea>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == ideaId && !i.Hidden, ct) ?? throw IdeaService.IdeaNotFound(ideaId);
+        var v = new Validation();
+        v.RequireText(request.ShopId, "shopId", 32)
+            .Require(request.MinimumUnits is >= 1 and <= 1_000_000, "minimumUnits", "The minimum units must be between 1 and 1,000,000.")
+            .Require(request.LeadTimeDays is >= 1 and <= 365, "leadTimeDays", "The lead time must be between 1 and 365 days.")
+            .Require((request.Note?.Length ?? 0) <= 2000, "note", "The note must be at most 2000 characters.");
+        if (request.UnitPrice is null)
+        {
+            v.Add("unitPrice", "The unit price is required.");
+        }
+        v.ThrowIfInvalid();
+        var shop = await catalog.RequireOwnedShopAsync(request.ShopId!, userId, ct);
+        new Validation()
+            .Require(request.UnitPrice!.Amount > 0 && request.UnitPrice.Amount <= 1_000_000_000m, "unitPrice.amount", "The unit price must be more than 0 and at most 1,000,000,000.")
+            .Require(request.UnitPrice.Currency == shop.Currency, "unitPrice.currency", $"The shop sells in {shop.Currency}.")
+            .Require(Currencies.FitsMinorUnit(request.UnitPrice.Amount, shop.Currency), "unitPrice.amount", "The amount does not fit the currency's minor unit.")
+            .ThrowIfInvalid();
+        if (idea.Status != IdeaStatus.Open)
+        {
+            throw new ConflictException("The idea already has a campaign; proposals are closed.");
+        }
+        var now = clock.GetUtcNow();
+        var proposal = new Proposal
+        {
+            Id = Ids.New(), IdeaId = ideaId, ShopId = shop.Id, ShopName = shop.Name, MakerId = userId, UnitPrice = request.UnitPrice.Amount, Currency = shop.Currency,
+            MinimumUnits = request.MinimumUnits!.Value, LeadTimeDays = request.LeadTimeDays!.Value, Note = request.Note?.Trim() ?? "", Status = ProposalStatus.Open, CreatedAt = now,
+        };
+        db.Set<Proposal>().Add(proposal);
+        events.Publish(db, new ProposalReceived(ideaId, idea.Title, idea.AuthorId, proposal.Id, shop.Id, userId, MoneyDto.Of(proposal.UnitPrice, proposal.Currency), now));
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return IdeaService.ToDto(proposal);
+    }
+
+    /// <summary>
+    /// The idea's author accepts one proposal and starts the campaign (goal units, deadline). The idea is claimed with a
+    /// conditional update (Open → InCampaign), so two accepts at once start one campaign; the loser gets 409.
+    /// </summary>
+    public async Task<AcceptedDto> AcceptAsync(string ideaId, string proposalId, string userId, AcceptProposalRequest request, CancellationToken ct)
+    {
+        var idea = await db.Set<Idea>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == ideaId && !i.Hidden, ct) ?? throw IdeaService.IdeaNotFound(ideaId);
+        var proposal = await db.Set<Proposal>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == proposalId && p.IdeaId == ideaId, ct)
+            ?? throw new NotFoundException($"No proposal with id '{proposalId}' for this idea.");
+        if (idea.AuthorId != userId)
+        {
+            throw new ForbiddenException("Only the idea's author can accept a proposal.");
+        }
+        var now = clock.GetUtcNow();
+        new Validation()
+            .Require(request.GoalUnits is >= 1 and <= 1_000_000, "goalUnits", "The goal must be between 1 and 1,000,000 units.")
+            .Require(request.GoalUnits is null || request.GoalUnits >= proposal.MinimumUnits, "goalUnits", $"The maker needs at least {proposal.MinimumUnits} units.")
+            .Require(request.Deadline is not null && request.Deadline > now, "deadline", "The deadline must be in the future.")
+            .Require(request.Deadline is null || request.Deadline <= now + _options.MaxCampaignLength, "deadline",
+                $"The deadline must be at most {_options.MaxCampaignLength.TotalDays:0} days away (a pledge's card hold must outlive it).")
+            .ThrowIfInvalid();
+        var campaign = new Campaign
+        {
+            Id = Ids.New(), IdeaId = ideaId, ProposalId = proposalId, ShopId = proposal.ShopId, ShopName = proposal.ShopName, MakerId = proposal.MakerId,
+            AuthorId = idea.AuthorId, Title = idea.Title, UnitPrice = proposal.UnitPrice, Currency = proposal.Currency, GoalUnits = request.GoalUnits!.Value,
+            Deadline = request.Deadline!.Value.ToUniversalTime(), Status = CampaignStatus.Open, RoyaltyRate = _options.RoyaltyRate, CreatedAt = now,
+        };
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var claimed = await db.Set<Idea>().Where(i => i.Id == ideaId && i.Status == IdeaStatus.Open)
+            .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, IdeaStatus.InCampaign).SetProperty(i => i.CampaignId, campaign.Id).SetProperty(i => i.UpdatedAt, now), ct);
+        if (claimed == 0)
+        {
+            throw new ConflictException("The idea already has a campaign.");
+        }
+        await db.Set<Proposal>().Where(p => p.IdeaId == ideaId).ExecuteUpdateAsync(u => u.SetProperty(p => p.Status,
+            p => p.Id == proposalId ? ProposalStatus.Accepted : ProposalStatus.Declined), ct);
+        db.Set<Campaign>().Add(campaign);
+        var followers = await ideas.FollowerIdsAsync(ideaId, ct);
+        events.Publish(db, new CampaignStarted(campaign.Id, ideaId, idea.AuthorId, campaign.ShopId, campaign.MakerId, campaign.GoalUnits,
+            MoneyDto.Of(campaign.UnitPrice, campaign.Currency), campaign.Deadline, followers, now));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        return new AcceptedDto(campaign.Id);
+    }
+
+    public async Task<CampaignDto> GetAsync(string campaignId, CancellationToken ct)
+    {
+        var c = await Campaigns.FirstOrDefaultAsync(x => x.Id == campaignId, ct) ?? throw CampaignNotFound(campaignId);
+        var updates = await db.Set<ProductionUpdate>().AsNoTracking().Where(u => u.CampaignId == campaignId).ToListAsync(ct);
+        return ToDto(c, updates);
+    }
+
+    internal static CampaignDto ToDto(Campaign c, List<ProductionUpdate> updates) => new(
+        c.Id, c.IdeaId, c.Title, c.ShopId, c.ShopName, c.MakerId, c.AuthorId, c.Status.ToString(), c.GoalUnits, c.PledgedUnits, c.Backers, c.Deadline,
+        MoneyDto.Of(c.UnitPrice, c.Currency), c.CreatedAt, c.ClosedAt, c.SettledAt, c.SettledAt is not null, c.ProductId, c.VariantId,
+        updates.OrderBy(u => u.At).ThenBy(u => u.Id, StringComparer.Ordinal).Select(u => new ProductionUpdateDto(u.Id, u.Stage, u.Text, u.PhotoUrl, u.At)).ToList());
+
+    /// <summary>Campaigns of a shop's owner (the maker's console), newest first.</summary>
+    public async Task<IReadOnlyList<CampaignDto>> CampaignsOfMakerAsync(string userId, CancellationToken ct) =>
+        (await Campaigns.Where(c => c.MakerId == userId).OrderByDescending(c => c.CreatedAt).Take(50).ToListAsync(ct)).Select(c => ToDto(c, [])).ToList();
+
+    /// <summary>Campaigns still open, closing soonest first (the board's "back it now" strip and recommendations).</summary>
+    public async Task<IReadOnlyList<CampaignDto>> OpenCampaignsAsync(int limit, CancellationToken ct) =>
+        (await Campaigns.Where(c => c.Status == CampaignStatus.Open).OrderBy(c => c.Deadline).Take(Math.Clamp(limit, 1, 100)).ToListAsync(ct)).Select(c => ToDto(c, [])).ToList();
+
+    /// <summary>
+    /// A backer pledges: (1) the pledge is written Pending; (2) the hold is placed outside any transaction, for long enough
+    /// to outlive the deadline and the settlement grace; (3) one transaction counts the units with a conditional update
+    /// on the campaign (still Open, deadline not passed) and marks the pledge Authorized. When (3) finds the campaign
+    /// closed, the hold is released and the answer is 409: never counted and not captured.
+    /// </summary>
+    public async Task<PledgeDto> PledgeAsync(string campaignId, string userId, PledgeRequest request, CancellationToken ct)
+    {
+        var campaign = await Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw CampaignNotFound(campaignId);
+        var v = new Validation();
+        v.Require(request.Quantity is >= 1, "quantity", "The quantity must be at least 1.")
+            .Require(request.Quantity is null || request.Quantity <= _options.MaxUnitsPerPledge, "quantity", $"The quantity must be at most {_options.MaxUnitsPerPledge}.");
+        ValidateAddress(v, request.ShippingAddress);
+        var card = ValidateCard(v, request.Payment);
+        v.ThrowIfInvalid();
+        var now = clock.GetUtcNow();
+        if (campaign.Status != CampaignStatus.Open || campaign.Deadline <= now)
+        {
+            throw new ConflictException("The campaign is closed; it takes no more pledges.");
+        }
+        var pledge = new Pledge
+        {
+            Id = Ids.New(), CampaignId = campaignId, BackerId = userId, Quantity = request.Quantity!.Value, Amount = campaign.UnitPrice * request.Quantity.Value,
+            Currency = campaign.Currency, AddressJson = JsonSerializer.Serialize(request.ShippingAddress), OrderId = Ids.New(), Status = PledgeStatus.Pending,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        db.Set<Pledge>().Add(pledge);
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+
+        var purpose = PaymentPurpose(pledge.Id);
+        var holdFor = campaign.Deadline - now + _options.SettlementGrace;
+        try
+        {
+            await payments.AuthorizeAsync(purpose, userId, new Money(pledge.Amount, pledge.Currency), new PaymentCard(card!), holdFor, CancellationToken.None);
+        }
+        catch (Exception e) when (e is PaymentDeclinedException or ConflictException or RequestValidationException)
+        {
+            await db.Set<Pledge>().Where(p => p.Id == pledge.Id && p.Status == PledgeStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Rejected).SetProperty(p => p.Error, Truncate(e.Message)).SetProperty(p => p.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
+            throw;
+        }
+
+        var counted = false;
+        var at = clock.GetUtcNow();
+        await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            var open = await db.Set<Campaign>().Where(c => c.Id == campaignId && c.Status == CampaignStatus.Open && c.Deadline > at)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.PledgedUnits, c => c.PledgedUnits + pledge.Quantity).SetProperty(c => c.Backers, c => c.Backers + 1), CancellationToken.None);
+            var mine = open == 0 ? 0 : await db.Set<Pledge>().Where(p => p.Id == pledge.Id && p.Status == PledgeStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Authorized).SetProperty(p => p.UpdatedAt, at), CancellationToken.None);
+            if (open == 1 && mine == 1)
+            {
+                var pledged = await Campaigns.Where(c => c.Id == campaignId).Select(c => c.PledgedUnits).FirstAsync(CancellationToken.None);
+                events.Publish(db, new PledgePlaced(campaignId, pledge.Id, userId, pledge.Quantity, MoneyDto.Of(pledge.Amount, pledge.Currency), pledged, campaign.GoalUnits, at));
+                await db.SaveChangesAsync(CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+                counted = true;
+            }
+        }
+        if (!counted)
+        {
+            // The campaign closed while the card was being authorized: release the hold, refuse the pledge.
+            await db.Set<Pledge>().Where(p => p.Id == pledge.Id && p.Status == PledgeStatus.Pending)
+                .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Rejected).SetProperty(p => p.Error, "The campaign closed first.").SetProperty(p => p.UpdatedAt, at), CancellationToken.None);
+            try
+            {
+                await payments.VoidAsync(purpose, CancellationToken.None);
+            }
+            catch (Exception e) when (e is PaymentProviderUnavailableException or ConflictException)
+            {
+                // The hold expires by itself (Payments' hold expiry) if the release cannot go through now.
+                logger.LogWarning(e, "Releasing the hold of late pledge {PledgeId} failed", pledge.Id);
+            }
+            throw new ConflictException("The campaign closed before the pledge was counted; the card hold was released.");
+        }
+        return await PledgeAsync(pledge.Id, userId, ct);
+    }
+
+    /// <summary>A pledge for its backer (404 for anyone else).</summary>
+    public async Task<PledgeDto> PledgeAsync(string pledgeId, string userId, CancellationToken ct)
+    {
+        var pledge = await db.Set<Pledge>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == pledgeId && p.BackerId == userId, ct)
+            ?? throw new NotFoundException($"No pledge with id '{pledgeId}'.");
+        var intent = await payments.GetAsync(PaymentPurpose(pledge.Id), ct);
+        return ToDto(pledge, intent);
+    }
+
+    /// <summary>The caller's pledges that counted (a declined or too-late pledge never did), newest first.</summary>
+    public async Task<IReadOnlyList<PledgeDto>> MyPledgesAsync(string userId, string? campaignId, CancellationToken ct)
+    {
+        var query = db.Set<Pledge>().AsNoTracking().Where(p => p.BackerId == userId && p.Status != PledgeStatus.Pending && p.Status != PledgeStatus.Rejected);
+        if (campaignId is not null)
+        {
+            query = query.Where(p => p.CampaignId == campaignId);
+        }
+        var pledges = await query.OrderByDescending(p => p.CreatedAt).Take(100).ToListAsync(ct);
+        var intents = await payments.GetManyAsync(pledges.Select(p => PaymentPurpose(p.Id)).ToList(), ct);
+        return pledges.Select(p => ToDto(p, intents.GetValueOrDefault(PaymentPurpose(p.Id)))).ToList();
+    }
+
+    private static PledgeDto ToDto(Pledge p, PaymentIntentDto? intent) => new(
+        p.Id, p.CampaignId, p.Quantity, MoneyDto.Of(p.Amount, p.Currency), p.Status.ToString(), p.Status == PledgeStatus.Ordered ? p.OrderId : null, p.CreatedAt,
+        intent?.Payments ?? []);
+
+    /// <summary>
+    /// The maker posts a production update (design, sample, mass-production, quality-check, shipped) on a funded campaign;
+    /// the first moves it to InProduction, <c>shipped</c> to Delivered and — with <c>stock</c> — puts the product on sale.
+    /// </summary>
+    public async Task<CampaignDto> PostUpdateAsync(string campaignId, string userId, PostUpdateRequest request, CancellationToken ct)
+    {
+        var campaign = await Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw CampaignNotFound(campaignId);
+        if (campaign.MakerId != userId)
+        {
+            throw new ForbiddenException("Only the maker posts production updates.");
+        }
+        var stage = request.Stage?.Trim().ToLowerInvariant();
+        new Validation()
+            .Require(stage is not null && Stages.Contains(stage), "stage", "The stage must be design, sample, mass-production, quality-check or shipped.")
+            .RequireText(request.Text, "text", 2000)
+            .Require((request.PhotoUrl?.Length ?? 0) <= 500, "photoUrl", "The photo address must be at most 500 characters.")
+            .Require(request.PhotoUrl is null || Uri.TryCreate(request.PhotoUrl, UriKind.RelativeOrAbsolute, out _), "photoUrl", "The photo address is not valid.")
+            .Require(request.Stock is null or (>= 0 and <= 1_000_000), "stock", "The stock must be between 0 and 1,000,000.")
+            .ThrowIfInvalid();
+        if (campaign.Status is not (CampaignStatus.Funded or CampaignStatus.InProduction or CampaignStatus.Delivered) || campaign.SettledAt is null)
+        {
+            throw new ConflictException("Production updates start once the campaign is funded and settled.");
+        }
+        var now = clock.GetUtcNow();
+        var update = new ProductionUpdate { Id = Ids.New(), CampaignId = campaignId, Stage = stage!, Text = request.Text!.Trim(), PhotoUrl = request.PhotoUrl, At = now };
+        var next = stage == "shipped" ? CampaignStatus.Delivered : campaign.Status == CampaignStatus.Delivered ? CampaignStatus.Delivered : CampaignStatus.InProduction;
+        var backers = await db.Set<Pledge>().AsNoTracking().Where(p => p.CampaignId == campaignId && p.Status == PledgeStatus.Ordered).Select(p => p.BackerId).Distinct().ToListAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Set<ProductionUpdate>().Add(update);
+            await db.Set<Campaign>().Where(c => c.Id == campaignId).ExecuteUpdateAsync(u => u.SetProperty(c => c.Status, next), ct);
+            await db.Set<Idea>().Where(i => i.Id == campaign.IdeaId)
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.Status, next == CampaignStatus.Delivered ? IdeaStatus.OnSale : IdeaStatus.InProduction).SetProperty(i => i.UpdatedAt, now), ct);
+            events.Publish(db, new ProductionUpdatePosted(campaignId, campaign.IdeaId, update.Id, update.Stage, update.Text, backers, now));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        db.ChangeTracker.Clear();
+        if (request.Stock is { } stock && campaign.ProductId is not null && campaign.VariantId is not null)
+        {
+            await catalog.SetStockAsync(campaign.ProductId, campaign.VariantId, userId, new UpdateStockRequest(stock), ct);
+        }
+        return await GetAsync(campaignId, ct);
+    }
+
+    private static void ValidateAddress(Validation v, AddressDto? a)
+    {
+        if (a is null)
+        {
+            v.Add("shippingAddress", "The shipping address is required.");
+            return;
+        }
+        v.RequireText(a.Name, "shippingAddress.name", 100, "recipient's name")
+            .RequireText(a.Line1, "shippingAddress.line1", 200, "address line")
+            .Require((a.Line2?.Length ?? 0) <= 200, "shippingAddress.line2", "The second address line must be at most 200 characters.")
+            .RequireText(a.City, "shippingAddress.city", 100, "city")
+            .RequireText(a.PostalCode, "shippingAddress.postalCode", 20, "postal code")
+            .RequireText(a.Phone, "shippingAddress.phone", 30, "phone number");
+    }
+
+    private static string? ValidateCard(Validation v, PaymentRequest? p)
+    {
+        if (p is null)
+        {
+            v.Add("payment", "The payment is required.");
+            return null;
+        }
+        if (!string.Equals(p.Method, "card", StringComparison.OrdinalIgnoreCase))
+        {
+            v.Add("payment.method", "The payment method must be 'card'.");
+            return null;
+        }
+        var digits = new string((p.CardNumber ?? "").Where(c => c is not (' ' or '-')).ToArray());
+        if (digits.Length is < 12 or > 19 || !digits.All(char.IsAsciiDigit))
+        {
+            v.Add("payment.cardNumber", "The card number is not valid.");
+            return null;
+        }
+        return digits;
+    }
+
+    private static string? Truncate(string? text) => text is { Length: > 500 } ? text[..500] : text;
+
+    internal static NotFoundException CampaignNotFound(string id) => new($"No campaign with id '{id}'.");
+}
