@@ -252,7 +252,7 @@ internal static class BenchSearchCommand
                 var brand = brands[random.Next(brands.Length)];
                 var shop = shops.FirstOrDefault(s => s.Category == line.Category && random.Next(2) == 0) ?? shops[random.Next(shops.Count)];
                 var id = Ids.New();
-                var price = Math.Round(line.BasePrice * (decimal)(0.7 + random.NextDouble()), -2);
+                var price = Math.Round(line.BasePrice * (decimal)(0.7 + random.NextDouble()) / 100m) * 100m;
                 db.Products.Add(new Product
                 {
                     Id = id, ShopId = shop.Id, Title = $"{brand} {adjective.En} {line.Title}", TitleKo = $"{brand} {adjective.Ko} {line.TitleKo}",
