@@ -132,6 +132,8 @@ internal static class BenchSearchCommand
             }
 
             var results = new Dictionary<bool, List<(LabelledQuery Q, double Ndcg, bool Zero, List<double> Ms)>> { [true] = [], [false] = [] };
+            var cpu = new Dictionary<bool, TimeSpan> { [true] = TimeSpan.Zero, [false] = TimeSpan.Zero };
+            var process = Process.GetCurrentProcess();
             foreach (var q in queries)
             {
                 var relevant = q.Lines.SelectMany(l => lines[l]).ToHashSet(StringComparer.Ordinal);
@@ -141,9 +143,13 @@ internal static class BenchSearchCommand
                     IReadOnlyList<string> ids = [];
                     for (var r = 0; r < o.Repeat; r++)
                     {
+                        process.Refresh();
+                        var cpuBefore = process.TotalProcessorTime;
                         var sw = Stopwatch.StartNew();
                         ids = await RunOnceAsync(scopes, q.Query, baseline, ct);
                         times.Add(sw.Elapsed.TotalMilliseconds);
+                        process.Refresh();
+                        cpu[baseline] += process.TotalProcessorTime - cpuBefore;
                     }
                     results[baseline].Add((q, Ndcg10(ids, relevant), ids.Count == 0, times));
                 }
@@ -151,6 +157,8 @@ internal static class BenchSearchCommand
 
             // Suggestions as typed: every prefix of every query (by characters), new engine only (today has none).
             var suggestTimes = new List<double>();
+            process.Refresh();
+            var suggestCpu = process.TotalProcessorTime;
             foreach (var q in queries)
             {
                 for (var n = 1; n <= q.Query.Length; n++)
@@ -162,11 +170,13 @@ internal static class BenchSearchCommand
                 }
             }
 
+            process.Refresh();
+            suggestCpu = process.TotalProcessorTime - suggestCpu;
             Console.WriteLine($"provider {o.Provider}, {grown} products, {queries.Count} queries ({queries.Count(q => q.Lines.Count > 0)} with relevant products, {queries.Count(q => q.Lines.Count == 0)} that should find nothing), {o.Repeat} timed runs each, load average {LoadAverage()}");
             Console.WriteLine($"index: first search (build) {firstSearch.TotalMilliseconds:F0} ms, last build {engine.LastBuild.Took.TotalMilliseconds:F0} ms for {engine.LastBuild.Products} products");
             Console.WriteLine();
-            Console.WriteLine("| engine | zero-result rate (queries with relevant products) | false hits (should find nothing) | NDCG@10 | p50 ms | p99 ms |");
-            Console.WriteLine("|---|---|---|---|---|---|");
+            Console.WriteLine("| engine | zero-result rate (queries with relevant products) | false hits (should find nothing) | NDCG@10 | p50 ms | p99 ms | CPU ms/query |");
+            Console.WriteLine("|---|---|---|---|---|---|---|");
             foreach (var baseline in new[] { true, false })
             {
                 var r = results[baseline];
@@ -174,10 +184,10 @@ internal static class BenchSearchCommand
                 var nothing = r.Where(x => x.Q.Lines.Count == 0).ToList();
                 var ms = r.SelectMany(x => x.Ms).Order().ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {(baseline ? "today (FTS prefix words)" : "new index (ADR 0016)")} | {withRelevant.Count(x => x.Zero) / (double)withRelevant.Count:P1} ({withRelevant.Count(x => x.Zero)}/{withRelevant.Count}) | {nothing.Count(x => !x.Zero)}/{nothing.Count} | {withRelevant.Average(x => x.Ndcg):F3} | {BenchSupport.Percentile(ms, 0.5):F1} | {BenchSupport.Percentile(ms, 0.99):F1} |"));
+                    $"| {(baseline ? "today (FTS prefix words)" : "new index (ADR 0016)")} | {withRelevant.Count(x => x.Zero) / (double)withRelevant.Count:P1} ({withRelevant.Count(x => x.Zero)}/{withRelevant.Count}) | {nothing.Count(x => !x.Zero)}/{nothing.Count} | {withRelevant.Average(x => x.Ndcg):F3} | {BenchSupport.Percentile(ms, 0.5):F1} | {BenchSupport.Percentile(ms, 0.99):F1} | {cpu[baseline].TotalMilliseconds / ms.Length:F2} |"));
             }
             var st = suggestTimes.Order().ToArray();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nsuggestions as typed: {st.Length} prefixes, p50 {BenchSupport.Percentile(st, 0.5):F1} ms, p99 {BenchSupport.Percentile(st, 0.99):F1} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"\nsuggestions as typed: {st.Length} prefixes, p50 {BenchSupport.Percentile(st, 0.5):F1} ms, p99 {BenchSupport.Percentile(st, 0.99):F1} ms, CPU {suggestCpu.TotalMilliseconds / st.Length:F2} ms per suggestion"));
             Console.WriteLine("\n| class | queries | NDCG@10 today | NDCG@10 new | zero results today | zero results new |");
             Console.WriteLine("|---|---|---|---|---|---|");
             foreach (var cls in queries.Select(q => q.Class).Distinct())

@@ -15,15 +15,23 @@ public sealed class SearchOptions
     /// <summary>The most matches one query ranks (and the personalizer sees, at most 200 of them).</summary>
     [Range(10, 100_000)]
     public int MaxMatches { get; set; } = 1000;
+
+    /// <summary>
+    /// Below this many products a change rebuilds the index before the next search answers (read-your-writes); at or
+    /// above it the rebuild runs in the background and searches use the previous index until it is done.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int SyncRebuildBelow { get; set; } = 5000;
 }
 
 /// <summary>
 /// The per-instance search index (ADR 0016): built whole from the database on first use, rebuilt when this instance
 /// changes a product or a synonym (<see cref="Invalidate"/>), and when a cheap watermark (product count and latest
 /// change, shop count, synonym count and latest change), read at most every <see cref="SearchOptions.RefreshSeconds"/>,
-/// shows another instance did. Readers always get a complete snapshot; a rebuild replaces it atomically.
+/// shows another instance did. Readers always get a complete snapshot; a rebuild replaces it atomically (in the
+/// background for catalogues of <see cref="SearchOptions.SyncRebuildBelow"/> products or more).
 /// </summary>
-public sealed class ProductSearchEngine(IOptions<SearchOptions> options, TimeProvider clock, ILogger<ProductSearchEngine> logger)
+public sealed class ProductSearchEngine(IOptions<SearchOptions> options, TimeProvider clock, IServiceScopeFactory scopes, ILogger<ProductSearchEngine> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile SearchIndex? _index;
@@ -49,7 +57,14 @@ public sealed class ProductSearchEngine(IOptions<SearchOptions> options, TimePro
         {
             return index;
         }
-        await _gate.WaitAsync(ct);
+        if (index is null)
+        {
+            await _gate.WaitAsync(ct);
+        }
+        else if (!await _gate.WaitAsync(0, ct))
+        {
+            return index; // another request is already checking; this one reads the snapshot it has
+        }
         try
         {
             if (_index is not null && !_stale && !Due(interval))
@@ -63,17 +78,51 @@ public sealed class ProductSearchEngine(IOptions<SearchOptions> options, TimePro
                 return _index;
             }
             _stale = false;
-            var started = clock.GetTimestamp();
-            var built = await BuildAsync(db, ct);
-            _watermark = mark;
-            _index = built;
-            LastBuild = (clock.GetElapsedTime(started), built.Documents.Count);
-            logger.LogDebug("Search index rebuilt: {Products} products, {Words} words in {Ms} ms", built.Documents.Count, built.VocabularySize, LastBuild.Took.TotalMilliseconds);
-            return built;
+            if (_index is not null && _index.Documents.Count >= options.Value.SyncRebuildBelow)
+            {
+                // A large catalogue rebuilds in the background; searches keep the previous snapshot meanwhile.
+                if (Interlocked.CompareExchange(ref _building, 1, 0) == 0)
+                {
+                    _ = Task.Run(() => RebuildInBackgroundAsync(mark));
+                }
+                return _index;
+            }
+            await RebuildAsync(db, mark, ct);
+            return _index!;
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private int _building;
+
+    private async Task RebuildAsync(DotsDbContext db, Watermark mark, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        var built = await BuildAsync(db, ct);
+        _watermark = mark;
+        _index = built;
+        LastBuild = (clock.GetElapsedTime(started), built.Documents.Count);
+        logger.LogDebug("Search index rebuilt: {Products} products, {Words} words in {Ms} ms", built.Documents.Count, built.VocabularySize, LastBuild.Took.TotalMilliseconds);
+    }
+
+    private async Task RebuildInBackgroundAsync(Watermark mark)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await RebuildAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), mark, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            _stale = true; // try again on the next search
+            logger.LogWarning(e, "Rebuilding the search index failed; searches keep the previous index");
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _building, 0);
         }
     }
 

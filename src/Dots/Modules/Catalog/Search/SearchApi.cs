@@ -38,7 +38,37 @@ public static class SearchApi
             .ProducesValidationProblem().ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         ops.MapDelete("/{id}", DeleteSynonyms).WithName("DeleteSearchSynonyms").WithSummary("Delete a synonym group (operator)")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        // The operator page's forms: plain posts answered with a redirect back to /ops/search.
+        var web = app.MapGroup("/ops/search/synonyms").ExcludeFromDescription()
+            .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = Roles.Operator, AuthenticationSchemes = Dots.Web.WebAuth.Scheme });
+        web.MapPost("", AddFromPage);
+        web.MapPost("/{id}", SaveFromPage);
         return app;
+    }
+
+    private static async Task<IResult> AddFromPage(SearchSynonyms synonyms, [Microsoft.AspNetCore.Mvc.FromForm] string? terms, CancellationToken ct) =>
+        await FromPageAsync(() => synonyms.CreateAsync(new SynonymGroupRequest([terms ?? ""]), ct), "saved");
+
+    private static async Task<IResult> SaveFromPage(string id, SearchSynonyms synonyms, [Microsoft.AspNetCore.Mvc.FromForm] string? terms, [Microsoft.AspNetCore.Mvc.FromForm] string? delete, CancellationToken ct) =>
+        delete == "1"
+            ? await FromPageAsync(() => synonyms.DeleteAsync(id, ct), "deleted")
+            : await FromPageAsync(() => synonyms.UpdateAsync(id, new SynonymGroupRequest([terms ?? ""]), ct), "saved");
+
+    private static async Task<IResult> FromPageAsync(Func<Task> action, string done)
+    {
+        try
+        {
+            await action();
+            return Results.LocalRedirect("/ops/search?done=" + done);
+        }
+        catch (RequestValidationException e)
+        {
+            return Results.LocalRedirect("/ops/search?error=" + Uri.EscapeDataString(string.Join(" ", e.Errors.SelectMany(x => x.Value))));
+        }
+        catch (NotFoundException e)
+        {
+            return Results.LocalRedirect("/ops/search?error=" + Uri.EscapeDataString(e.Message));
+        }
     }
 
     /// <summary>The caller for personal re-ranking: the signed-in user, and the anonymous session from its cookie or header.</summary>

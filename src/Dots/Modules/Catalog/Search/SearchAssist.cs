@@ -48,12 +48,12 @@ public sealed class SearchAssist(DotsDbContext db, ProductSearchEngine engine, C
         var index = await engine.IndexAsync(db, ct);
         var hits = index.Search(query, limit: limit);
         var compact = string.Concat(SearchText.Words(query));
-        var categories = index.Documents.Select(d => (d.Category, d.CategoryName, d.CategoryNameKo)).Distinct()
-            .Where(c => Contains(c.CategoryName, compact) || Contains(c.CategoryNameKo, compact) || (hits.Count > 0 && hits.Take(3).Any(h => h.Document.Category == c.Category) && compact.Length >= 2))
-            .OrderByDescending(c => Contains(c.CategoryName, compact) || Contains(c.CategoryNameKo, compact))
-            .Take(3).Select(c => new CategoryDto(c.Category, c.CategoryName, c.CategoryNameKo)).ToList();
-        var shops = index.Documents.Select(d => (d.ShopId, d.ShopName)).Distinct()
-            .Where(s => Contains(s.ShopName, compact)).Take(3).Select(s => new ShopSuggestionDto(s.ShopId, s.ShopName)).ToList();
+        var top = hits.Take(3).Select(h => h.Document.Category).ToHashSet(StringComparer.Ordinal);
+        var categories = index.Categories
+            .Where(c => c.Compact.Contains(compact, StringComparison.Ordinal) || (compact.Length >= 2 && top.Contains(c.Category.Slug)))
+            .OrderByDescending(c => c.Compact.Contains(compact, StringComparison.Ordinal))
+            .Take(3).Select(c => c.Category).ToList();
+        var shops = index.Shops.Where(s => compact.Length >= 2 && s.Compact.Contains(compact, StringComparison.Ordinal)).Take(3).Select(s => s.Shop).ToList();
         var didYouMean = hits.Count == 0 ? index.DidYouMean(query) : null;
         return new SearchSuggestionsDto(query, hits.Select(h => ToSuggestion(h.Document)).ToList(), categories, shops, didYouMean);
     }
@@ -72,9 +72,6 @@ public sealed class SearchAssist(DotsDbContext db, ProductSearchEngine engine, C
         return new SearchHelpDto(query, resultCount, index.DidYouMean(query),
             await catalog.SummariesAsync(nearest.Select(d => d.Id).ToList(), ct), await catalog.SummariesAsync(popular.Select(d => d.Id).ToList(), ct));
     }
-
-    private static bool Contains(string? name, string compact) =>
-        compact.Length > 0 && name is not null && string.Concat(SearchText.Words(name)).Contains(compact, StringComparison.Ordinal);
 
     private static ProductSuggestionDto ToSuggestion(SearchDocument d) => new(d.Id, d.Title, d.TitleKo, d.ShopId, d.ShopName, MoneyDto.Of(d.Price, d.Currency));
 }

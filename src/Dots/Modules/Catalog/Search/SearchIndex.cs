@@ -45,6 +45,11 @@ internal sealed class SearchIndex
 
     public IReadOnlyList<SearchDocument> Documents => _docs;
 
+    /// <summary>The categories and shops that have published products, with their names compacted for matching.</summary>
+    public IReadOnlyList<(CategoryDto Category, string Compact)> Categories { get; }
+
+    public IReadOnlyList<(ShopSuggestionDto Shop, string Compact)> Shops { get; }
+
     public int VocabularySize => _words.Length;
 
     private SearchIndex(SearchDocument[] docs, IEnumerable<IReadOnlyList<string>> synonymGroups)
@@ -81,6 +86,11 @@ internal sealed class SearchIndex
             _normTitles[i] = string.Concat(SearchText.Words(d.Title));
             _normTitlesKo[i] = string.Concat(SearchText.Words(d.TitleKo));
         }
+
+        Categories = docs.Select(d => (d.Category, d.CategoryName, d.CategoryNameKo)).Distinct()
+            .Select(c => (new CategoryDto(c.Category, c.CategoryName, c.CategoryNameKo), string.Concat(SearchText.Words(c.CategoryName + " " + c.CategoryNameKo)))).ToList();
+        Shops = docs.Select(d => (d.ShopId, d.ShopName)).Distinct()
+            .Select(x => (new ShopSuggestionDto(x.ShopId, x.ShopName), string.Concat(SearchText.Words(x.ShopName)))).ToList();
 
         _words = postings.Keys.ToArray();
         _wordIds = new Dictionary<string, int>(_words.Length, StringComparer.Ordinal);

@@ -95,9 +95,10 @@ internal static class SearchText
         }
         var n = a.Length;
         var m = b.Length;
-        var prev2 = new int[m + 1];
-        var prev = new int[m + 1];
-        var cur = new int[m + 1];
+        Span<int> buffer = m < 40 ? stackalloc int[3 * (m + 1)] : new int[3 * (m + 1)];
+        var prev2 = buffer[..(m + 1)];
+        var prev = buffer.Slice(m + 1, m + 1);
+        var cur = buffer.Slice(2 * (m + 1), m + 1);
         for (var j = 0; j <= m; j++)
         {
             prev[j] = j;
@@ -121,7 +122,10 @@ internal static class SearchText
             {
                 return max + 1;
             }
-            (prev2, prev, cur) = (prev, cur, prev2);
+            var recycled = prev2;
+            prev2 = prev;
+            prev = cur;
+            cur = recycled;
         }
         return prev[m];
     }
