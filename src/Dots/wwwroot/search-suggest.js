@@ -18,7 +18,6 @@
     if (!p) return;
     p.box.hidden = true;
     p.box.replaceChildren();
-    p.input.setAttribute('aria-expanded', 'false');
     p.input.removeAttribute('aria-activedescendant');
     active = -1;
   }
@@ -73,7 +72,6 @@
     active = -1;
     p.box.replaceChildren(...items);
     p.box.hidden = items.length === 0;
-    p.input.setAttribute('aria-expanded', items.length ? 'true' : 'false');
   }
 
   async function fetchSuggestions() {
