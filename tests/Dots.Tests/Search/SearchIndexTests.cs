@@ -140,11 +140,14 @@ public sealed class SearchIndexTests
     }
 
     [Fact]
-    public void OneUnknownWord_AmongKnownOnes_IsDropped_ButRanksAsPartial()
+    public void EveryWordMustMatch() => Assert.Empty(Ids("kimchi jar qqqqzz"));
+
+    [Fact]
+    public void ALiteralWordElsewhere_DoesNotHideATypoMatch_WhenTogetherTheyFindNothing()
     {
-        var hits = Index.Search("kimchi jar qqqqzz");
-        Assert.Equal("kimchi-jar", hits[0].Document.Id);
-        Assert.Equal(0, hits[0].Tier);
+        var index = SearchIndex.Build([Doc("serum", "Green Tea Serum", "녹차 세럼"), Doc("serun", "Serun Cream", null, category: "beauty")], []);
+        Assert.Equal(["serun"], index.Search("serun").Select(h => h.Document.Id).ToList()); // the literal word wins alone
+        Assert.Equal(["serum"], index.Search("serun tea").Select(h => h.Document.Id).ToList()); // ... but not against the rest of the query
     }
 
     [Fact]

@@ -159,7 +159,7 @@ internal sealed class SearchIndex
     private readonly record struct WordMatch(int Word, double Quality, MatchKind Kind);
 
     /// <summary>Every vocabulary word a query term stands for, with how good a match it is.</summary>
-    private List<WordMatch> MatchTerm(string term, bool allowFuzzy, bool viaSynonym = false)
+    private List<WordMatch> MatchTerm(string term, bool allowFuzzy, bool viaSynonym = false, bool forceFuzzy = false)
     {
         var found = new List<WordMatch>();
         var scale = viaSynonym ? 0.85 : 1.0;
@@ -222,7 +222,7 @@ internal sealed class SearchIndex
             }
         }
 
-        if (allowFuzzy && !viaSynonym && !found.Any(f => f.Kind >= MatchKind.Literal))
+        if (allowFuzzy && !viaSynonym && (forceFuzzy || !found.Any(f => f.Kind >= MatchKind.Literal)))
         {
             found.AddRange(Fuzzy(term, SearchText.IsHangulWord(term) ? (term.Length >= 2 ? 1 : 0) : SearchText.LatinTypos(term.Length)));
         }
@@ -374,12 +374,12 @@ internal sealed class SearchIndex
     }
 
     /// <summary>The query as slots: Latin words one each; a run of Hangul words joined and split again where the catalogue's words are.</summary>
-    private List<Slot> Plan(string query, bool allowFuzzy)
+    private List<Slot> Plan(string query, bool allowFuzzy, bool forceFuzzy = false)
     {
         var words = SearchText.Words(query, SearchText.MaxQueryWords);
         var slots = new List<Slot>();
         var cache = new Dictionary<string, List<WordMatch>>(StringComparer.Ordinal);
-        List<WordMatch> Match(string t) => cache.TryGetValue(t, out var m) ? m : cache[t] = MatchTerm(t, allowFuzzy);
+        List<WordMatch> Match(string t) => cache.TryGetValue(t, out var m) ? m : cache[t] = MatchTerm(t, allowFuzzy, forceFuzzy: forceFuzzy);
         for (var i = 0; i < words.Count;)
         {
             if (!SearchText.IsHangulWord(words[i]))
@@ -452,21 +452,23 @@ internal sealed class SearchIndex
         return pieces;
     }
 
+    /// <summary>
+    /// Every word must match (AND). Typos are tried for a word that matches nothing literally; if the whole query then
+    /// finds nothing, once more with typos for every word (a literal "serun" elsewhere must not hide the serum).
+    /// </summary>
     public IReadOnlyList<RankedHit> Search(string query, string? category = null, string? shopId = null, int limit = 1000)
     {
-        var slots = Plan(query, allowFuzzy: true);
-        if (slots.Count == 0)
+        var hits = Rank(Plan(query, allowFuzzy: true), query, category, shopId, limit);
+        return hits.Count > 0 ? hits : Rank(Plan(query, allowFuzzy: true, forceFuzzy: true), query, category, shopId, limit);
+    }
+
+    private IReadOnlyList<RankedHit> Rank(List<Slot> slots, string query, string? category, string? shopId, int limit)
+    {
+        if (slots.Count == 0 || slots.Any(s => s.Hits.Count == 0))
         {
             return [];
         }
-        // Words that match nothing anywhere are dropped when they are at most half the query ("buy kimchi jar");
-        // results then rank as partial. A query of nothing but unknown words finds nothing.
-        var matched = slots.Where(s => s.Hits.Count > 0).ToList();
-        var partial = matched.Count < slots.Count;
-        if (matched.Count == 0 || (partial && (slots.Count - matched.Count) * 2 > slots.Count))
-        {
-            return [];
-        }
+        var matched = slots;
         var normQuery = string.Concat(SearchText.Words(query, SearchText.MaxQueryWords));
         var smallest = matched.OrderBy(s => s.Hits.Count).First();
         var hits = new List<RankedHit>();
@@ -505,8 +507,8 @@ internal sealed class SearchIndex
             {
                 score += 0.2; // the query as a phrase inside the title
             }
-            var exactTitle = allExactInTitle && !partial;
-            var tier = partial ? 0 : exactTitle ? 3 : minKind switch { MatchKind.Exact or MatchKind.Literal => 2, MatchKind.Loose => 1, _ => 0 };
+            var exactTitle = allExactInTitle;
+            var tier = exactTitle ? 3 : minKind switch { MatchKind.Exact or MatchKind.Literal => 2, MatchKind.Loose => 1, _ => 0 };
             hits.Add(new RankedHit(d, score, tier, exactTitle));
         }
         return hits.OrderByDescending(h => h.Tier).ThenByDescending(h => h.Score).ThenByDescending(h => h.Document.SoldUnits)
