@@ -67,9 +67,14 @@ public sealed class SearchAssist(DotsDbContext db, ProductSearchEngine engine, C
             return new SearchHelpDto(query, resultCount, null, [], []);
         }
         var index = await engine.IndexAsync(db, ct);
+        var didYouMean = index.DidYouMean(query);
         var nearest = index.NearestMatches(query, 4);
+        if (nearest.Count == 0 && didYouMean is not null)
+        {
+            nearest = index.Search(didYouMean, limit: 4).Select(h => h.Document).ToList();
+        }
         var popular = index.Popular(8).Where(p => nearest.All(n => n.Id != p.Id)).Take(4);
-        return new SearchHelpDto(query, resultCount, index.DidYouMean(query),
+        return new SearchHelpDto(query, resultCount, didYouMean,
             await catalog.SummariesAsync(nearest.Select(d => d.Id).ToList(), ct), await catalog.SummariesAsync(popular.Select(d => d.Id).ToList(), ct));
     }
 
