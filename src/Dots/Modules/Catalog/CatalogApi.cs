@@ -19,12 +19,14 @@ public static class CatalogApi
         services.AddScoped<ShopCatalog>();
         services.AddMemoryCache();
         services.AddSingleton<StorefrontCache>();
+        services.AddCatalogSearch();
         return services;
     }
 
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
     {
         app.MapCatalogWebActions();
+        app.MapCatalogSearch();
         var api = app.MapGroup("/api").WithTags("Catalog");
 
         api.MapGet("/categories", ListCategories).WithName("ListCategories")
@@ -114,9 +116,9 @@ public static class CatalogApi
     }
 
     private static async Task<Ok<Paged<ProductSummaryDto>>> SearchProducts(
-        CatalogService catalog, CancellationToken ct, string? q = null, string? category = null, string? shopId = null,
+        CatalogService catalog, HttpContext http, CancellationToken ct, string? q = null, string? category = null, string? shopId = null,
         decimal? minPrice = null, decimal? maxPrice = null, string? sort = null, int? page = null, int? pageSize = null) =>
-        TypedResults.Ok(await catalog.SearchAsync(new ProductQuery(q, category, shopId, minPrice, maxPrice, sort, page, pageSize), ct));
+        TypedResults.Ok(await catalog.SearchAsync(new ProductQuery(q, category, shopId, minPrice, maxPrice, sort, page, pageSize), ct, SearchApi.Caller(http)));
 
     private static async Task<Ok<ProductDto>> GetProduct(string id, CatalogService catalog, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await catalog.GetProductAsync(id, http.User.UserIdOrNull(), ct));

@@ -5,7 +5,12 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Catalog;
 
 /// <summary>Shops and products: the one place their rules live, shared by the API, the web UI and the CLI.</summary>
-public sealed class CatalogService(DotsDbContext db, IProductSearch search, TimeProvider clock)
+/// <remarks>
+/// Text queries rank on <see cref="ProductSearchEngine"/> (ADR 0016) when it is registered; without it (the bench's
+/// baseline) they use the database's own full-text search through <see cref="IProductSearch"/>. A registered
+/// <see cref="ISearchPersonalizer"/> re-orders relevance-sorted results within a match tier.
+/// </remarks>
+public sealed class CatalogService(DotsDbContext db, IProductSearch search, TimeProvider clock, ProductSearchEngine? engine = null, ISearchPersonalizer? personalizer = null)
 {
     public const int MaxVariants = 100;
 
@@ -134,6 +139,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         product.RefreshPrice();
         db.Products.Add(product);
         await SaveUniqueSkusAsync(ct);
+        engine?.Invalidate();
         return await GetProductAsync(product.Id, userId, ct);
     }
 
@@ -151,6 +157,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         product.Tags = CleanTags(request.Tags);
         product.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        engine?.Invalidate();
         return await GetProductAsync(product.Id, userId, ct);
     }
 
@@ -160,6 +167,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         product.Status = published ? ProductStatus.Published : ProductStatus.Draft;
         product.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        engine?.Invalidate();
         return await GetProductAsync(product.Id, userId, ct);
     }
 
@@ -187,6 +195,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         product.RefreshPrice();
         product.UpdatedAt = clock.GetUtcNow();
         await SaveUniqueSkusAsync(ct);
+        engine?.Invalidate();
         return await GetProductAsync(product.Id, userId, ct);
     }
 
@@ -211,6 +220,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         product.RefreshPrice();
         product.UpdatedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        engine?.Invalidate();
         return await GetProductAsync(product.Id, userId, ct);
     }
 
@@ -244,7 +254,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         return ToDto(product, shop.Name);
     }
 
-    public async Task<Paged<ProductSummaryDto>> SearchAsync(ProductQuery query, CancellationToken ct)
+    public async Task<Paged<ProductSummaryDto>> SearchAsync(ProductQuery query, CancellationToken ct, SearchCaller? caller = null)
     {
         var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
         var sort = string.IsNullOrWhiteSpace(query.Sort) ? (string.IsNullOrWhiteSpace(query.Q) ? "popular" : "relevance") : query.Sort.Trim().ToLowerInvariant();
@@ -275,14 +285,34 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
 
         List<Product> pageItems;
         int total;
-        if (!string.IsNullOrWhiteSpace(query.Q))
+        if (!string.IsNullOrWhiteSpace(query.Q) && engine is not null && sort == "relevance" && query.MinPrice is null && query.MaxPrice is null)
+        {
+            // Ranked in memory (category and shop filtered there too); only the page's products are read.
+            var index = await engine.IndexAsync(db, ct);
+            var ranked = await PersonalizeAsync(index.Search(query.Q, Blank(query.Category), Blank(query.ShopId), engine.Options.MaxMatches), caller, ct);
+            var pageIds = ranked.Skip((page - 1) * pageSize).Take(pageSize).Select(h => h.Document.Id).ToList();
+            var loaded = await products.Where(p => pageIds.Contains(p.Id)).Include(p => p.Images).ToDictionaryAsync(p => p.Id, ct);
+            total = ranked.Count;
+            pageItems = pageIds.Select(id => loaded.GetValueOrDefault(id)).OfType<Product>().ToList();
+        }
+        else if (!string.IsNullOrWhiteSpace(query.Q))
         {
             // The engine ranks; the filters then narrow its best 1,000 hits.
-            var hits = await search.SearchAsync(query.Q, 1000, ct);
-            var rank = new Dictionary<string, double>(hits.Count);
-            foreach (var hit in hits)
+            var rank = new Dictionary<string, double>();
+            if (engine is not null)
             {
-                rank.TryAdd(hit.ProductId, hit.Rank);
+                var index = await engine.IndexAsync(db, ct);
+                foreach (var hit in index.Search(query.Q, limit: engine.Options.MaxMatches))
+                {
+                    rank.TryAdd(hit.Document.Id, hit.Tier * 100 + hit.Score);
+                }
+            }
+            else
+            {
+                foreach (var hit in await search.SearchAsync(query.Q, 1000, ct))
+                {
+                    rank.TryAdd(hit.ProductId, hit.Rank);
+                }
             }
             var ids = rank.Keys.ToList();
             var matched = await products.Where(p => ids.Contains(p.Id)).Include(p => p.Images).ToListAsync(ct);
@@ -310,16 +340,55 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
             pageItems = await products.Skip((page - 1) * pageSize).Take(pageSize).Include(p => p.Images).ToListAsync(ct);
         }
 
+        var items = await SummariesAsync(pageItems, ct);
+        return new Paged<ProductSummaryDto>(items, total, page, pageSize);
+    }
+
+    /// <summary>Published products as list items, in the order of the ids given (unknown or unpublished ids are skipped).</summary>
+    public async Task<IReadOnlyList<ProductSummaryDto>> SummariesAsync(IReadOnlyList<string> productIds, CancellationToken ct)
+    {
+        var ids = productIds.ToList();
+        var loaded = await db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Published && ids.Contains(p.Id)).Include(p => p.Images).ToDictionaryAsync(p => p.Id, ct);
+        return await SummariesAsync(ids.Select(id => loaded.GetValueOrDefault(id)).OfType<Product>().ToList(), ct);
+    }
+
+    private async Task<List<ProductSummaryDto>> SummariesAsync(List<Product> pageItems, CancellationToken ct)
+    {
         var shopIds = pageItems.Select(p => p.ShopId).Distinct().ToList();
         var shopNames = await db.Shops.AsNoTracking().Where(s => shopIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Name, ct);
         var productIds = pageItems.Select(p => p.Id).ToList();
         var inStock = (await db.Variants.AsNoTracking().Where(x => productIds.Contains(x.ProductId) && x.Stock > 0)
             .Select(x => x.ProductId).Distinct().ToListAsync(ct)).ToHashSet();
-        var items = pageItems.Select(p => new ProductSummaryDto(
+        return pageItems.Select(p => new ProductSummaryDto(
             p.Id, p.ShopId, shopNames.GetValueOrDefault(p.ShopId, ""), p.Title, p.TitleKo, p.Category,
             MoneyDto.Of(p.PriceFrom, p.Currency), inStock.Contains(p.Id), p.SoldUnits,
             p.Images.OrderBy(i => i.SortOrder).Select(i => ImageUrl(i.FileName)).FirstOrDefault(), p.CreatedAt)).ToList();
-        return new Paged<ProductSummaryDto>(items, total, page, pageSize);
+    }
+
+    /// <summary>
+    /// Lets the personalizer (when one is registered) re-order matches within their tier: a personal score in [0, 1]
+    /// lifts a match's relevance by at most a quarter, so an exact title match never falls below a fuzzier one.
+    /// </summary>
+    private async Task<IReadOnlyList<RankedHit>> PersonalizeAsync(IReadOnlyList<RankedHit> ranked, SearchCaller? caller, CancellationToken ct)
+    {
+        if (personalizer is null || ranked.Count < 2 || (caller?.UserId is null && caller?.SessionId is null))
+        {
+            return ranked;
+        }
+        var head = ranked.Take(200).ToList();
+        var scores = await personalizer.ScoreAsync(caller.UserId, caller.SessionId,
+            head.Select(h => new SearchCandidate(h.Document.Id, h.Document.ShopId, h.Score, h.ExactTitleMatch)).ToList(), ct);
+        if (scores.Count == 0)
+        {
+            return ranked;
+        }
+        var reordered = head
+            .OrderByDescending(h => h.Tier)
+            .ThenByDescending(h => h.Score * (1 + 0.25 * Math.Clamp(scores.GetValueOrDefault(h.Document.Id), 0, 1)))
+            .ThenByDescending(h => h.Document.SoldUnits)
+            .ToList();
+        reordered.AddRange(ranked.Skip(200));
+        return reordered;
     }
 
     public async Task<Product> RequireOwnedProductAsync(string productId, string userId, CancellationToken ct)
