@@ -62,3 +62,6 @@ public sealed record CartLineDto(string VariantId, string ProductId, string Shop
 public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, MoneyDto Total, int Items);
 
 public sealed record SetCartItemRequest(int? Quantity);
+
+/// <summary>One line of a paid order, for modules that learn from purchases (personalization).</summary>
+public sealed record PurchasedLine(string OrderId, string BuyerId, string ProductId, string ShopId, int Quantity, DateTimeOffset PlacedAt);
