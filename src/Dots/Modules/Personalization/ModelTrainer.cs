@@ -93,6 +93,58 @@ public sealed class ModelTrainer(DotsDbContext db, IServiceProvider services, IO
             version.Users, version.Items, all.Count, version.TrainingSeconds, note);
     }
 
+    /// <summary>
+    /// Offline replay of the order history: at each of <paramref name="steps"/> cut points (spread over the last half
+    /// of the orders) train on everything before it with the product's configuration, recommend K items for each buyer
+    /// of the next slice of orders and score them (Recall@K, hit rate), beside popularity trained on the same past.
+    /// </summary>
+    public async Task<ReplayResult> ReplayAsync(int steps, CancellationToken ct, Action<string>? progress = null)
+    {
+        var purchases = new List<ItemInteraction>();
+        foreach (var source in services.GetServices<IRecommendableItemSource>())
+        {
+            purchases.AddRange(await source.InteractionsAsync(ct));
+        }
+        var baskets = purchases.GroupBy(p => (p.UserId, p.Basket)).Select(g => (g.Key.UserId, g.Key.Basket, At: g.Min(x => x.At), Items: g.Select(x => CatalogSnapshot.Key(x.Kind, x.ItemId)).Distinct().ToArray()))
+            .OrderBy(b => b.At).ThenBy(b => b.Basket, StringComparer.Ordinal).ToList();
+        var rows = new List<ReplayStep>();
+        if (baskets.Count < 20)
+        {
+            return new ReplayResult(rows, 0, 0, 0, 0, 0);
+        }
+        for (var s = 0; s < steps; s++)
+        {
+            var from = baskets.Count / 2 + (s * (baskets.Count / 2) / steps);
+            var to = baskets.Count / 2 + ((s + 1) * (baskets.Count / 2) / steps);
+            var cutoff = baskets[from].At;
+            var past = ToInteractions(purchases, [], cutoff);
+            var next = baskets.Skip(from).Take(to - from).Where(b => b.At >= cutoff).ToList();
+            if (past.Count == 0 || next.Count == 0)
+            {
+                continue;
+            }
+            var model = await Task.Run(() => Recommender.Train(past, new RecommenderOptions { KeepSeen = true, MaxDegreeOfParallelism = options.Value.MaxTrainingCores }, null, ct), ct);
+            var popular = model.ForUser("\u0000nobody", new RecommendRequest { Count = K }).Select(r => r.ItemId).ToHashSet();
+            double recall = 0, hit = 0, popRecall = 0, popHit = 0;
+            foreach (var b in next)
+            {
+                var top = model.ForUser(b.UserId, new RecommendRequest { Count = K, ExcludePurchased = false }).Select(r => r.ItemId).ToHashSet();
+                var h = b.Items.Count(top.Contains);
+                var p = b.Items.Count(popular.Contains);
+                recall += (double)h / b.Items.Length;
+                hit += h > 0 ? 1 : 0;
+                popRecall += (double)p / b.Items.Length;
+                popHit += p > 0 ? 1 : 0;
+            }
+            var step = new ReplayStep(cutoff, past.Count, next.Count, recall / next.Count, hit / next.Count, popRecall / next.Count, popHit / next.Count);
+            progress?.Invoke($"cut {cutoff:yyyy-MM-dd}: trained on {past.Count} rows, scored {next.Count} orders: Recall@{K} {step.Recall:F4} (popularity {step.PopularityRecall:F4}), HR@{K} {step.HitRate:F4} ({step.PopularityHitRate:F4})");
+            rows.Add(step);
+        }
+        var orders = rows.Sum(r => r.Orders);
+        double W(Func<ReplayStep, double> f) => orders == 0 ? 0 : rows.Sum(r => f(r) * r.Orders) / orders;
+        return new ReplayResult(rows, orders, W(r => r.Recall), W(r => r.HitRate), W(r => r.PopularityRecall), W(r => r.PopularityHitRate));
+    }
+
     /// <summary>Mean Recall@K of the model and of popularity over the held-out orders of users it knows or not.</summary>
     internal static (double Model, double Popularity) Score(Recommender model, IReadOnlyList<(string UserId, string Basket, DateTimeOffset At, string[] Items)> holdout)
     {
@@ -144,6 +196,10 @@ public sealed class ModelTrainer(DotsDbContext db, IServiceProvider services, IO
         return rows;
     }
 }
+
+public sealed record ReplayStep(DateTimeOffset Cutoff, int TrainingRows, int Orders, double Recall, double HitRate, double PopularityRecall, double PopularityHitRate);
+
+public sealed record ReplayResult(IReadOnlyList<ReplayStep> Steps, int Orders, double Recall, double HitRate, double PopularityRecall, double PopularityHitRate);
 
 /// <summary>The nightly retraining on the scheduler (one instance of the cluster at a time).</summary>
 [DisallowConcurrentExecution]

@@ -1,6 +1,7 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Events;
 using Dots.Infrastructure.Jobs;
+using Dots.Infrastructure.Seeding;
 using Dots.Infrastructure.Signals;
 using Dots.Modules.Catalog;
 using Dots.Modules.Ordering;
@@ -28,6 +29,7 @@ public static class PersonalizationModule
         services.AddScoped<RecommendationService>();
         services.AddScoped<ModelTrainer>();
         services.AddRecommendableItemSource<ProductItemSource>();
+        services.AddDemoSeed<PersonalizationDemo>();
         services.AddClientSignalListener<ViewSignalListener>();
         services.AddScoped<ISearchPersonalizer, ModelSearchPersonalizer>();
         services.AddEventHandler<OrderPaid, OrderPaidForgetsProfile>();
@@ -53,6 +55,17 @@ public static class PersonalizationModule
 
     public static WebApplication MapPersonalization(this WebApplication app)
     {
+        // Pages: an anonymous visitor gets a session id cookie (random, no personal data, gone when the browser closes),
+        // readable by demand's client script, which sends it as X-Session-Id with its signals.
+        app.UseWhen(http => HttpMethods.IsGet(http.Request.Method) && !http.Request.Path.StartsWithSegments("/api")
+                && http.Request.Cookies[SessionIds.Cookie] is null && http.User.Identity?.IsAuthenticated != true,
+            web => web.Use((http, next) =>
+            {
+                http.Response.Cookies.Append(SessionIds.Cookie, Guid.NewGuid().ToString("N"),
+                    new CookieOptions { HttpOnly = false, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = "/", IsEssential = true });
+                return next(http);
+            }));
+        app.MapGroup("").ExcludeFromDescription().MapPost("/account/personalization", SwitchFromForm).RequireAuthorization();
         var recs = app.MapGroup("/api").WithTags("Personalization");
         recs.MapGet("/recommendations/for-you", ForYou).WithName("RecommendationsForYou")
             .WithSummary("Recommendations for the caller (signed in, or anonymous with X-Session-Id)")
@@ -76,6 +89,12 @@ public static class PersonalizationModule
             .WithSummary("Turn personalization on or off; off = every list is the non-personal one and the caller's signals are not used")
             .ProducesValidationProblem();
         return app;
+    }
+
+    private static async Task<IResult> SwitchFromForm(HttpContext http, RecommendationService s, [Microsoft.AspNetCore.Mvc.FromForm] bool? enabled, CancellationToken ct)
+    {
+        await s.SetEnabledAsync(http.User.UserId(), enabled ?? true, ct);
+        return Results.LocalRedirect("/account");
     }
 
     private static Task<RecommendationListDto> ForYou(int? limit, HttpContext http, RecommendationService s, CancellationToken ct) =>
