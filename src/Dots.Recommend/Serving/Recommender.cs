@@ -179,19 +179,23 @@ public sealed class Recommender
         var (total, contributions) = Rows();
         var tmp = new float[n];
         var h = UserHistory.FromSequence([item]);
+        // A product page always shows item-to-item evidence: a neighbourhood model the blend tuned to zero (common on
+        // small data) still counts with a small floor weight, so "bought together" does not go empty.
+        var floor = 0.05f * Math.Max(1e-6f, _blend.Weights.Max());
         for (var m = 0; m < _blend.Models.Length; m++)
         {
-            if (_blend.Models[m] is not NeighbourhoodModel || _blend.Weights[m] <= 0f)
+            if (_blend.Models[m] is not NeighbourhoodModel)
             {
                 continue;
             }
+            var weight = Math.Max(_blend.Weights[m], floor);
             Array.Clear(tmp);
             _blend.Models[m].Score(h, tmp);
             tmp[item] = 0f;
             BlendedModel.Normalise(tmp, null);
             for (var i = 0; i < n; i++)
             {
-                contributions[m][i] = _blend.Weights[m] * tmp[i];
+                contributions[m][i] = weight * tmp[i];
                 total[i] += contributions[m][i];
             }
         }

@@ -25,7 +25,7 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
             orders = orders.Where(o => o.BuyerId == buyerId);
         }
         var rows = await orders
-            .SelectMany(o => o.Lines.Select(l => new { o.Id, o.BuyerId, l.ProductId, l.ShopId, l.Quantity, o.PlacedAt }))
+            .Join(db.OrderLines, o => o.Id, l => l.OrderId, (o, l) => new { o.Id, o.BuyerId, l.ProductId, l.ShopId, l.Quantity, o.PlacedAt })
             .ToListAsync(ct);
         // DateTimeOffset filters and ordering in memory: SQLite cannot compare them in SQL.
         return [.. rows.Where(r => since is null || r.PlacedAt >= since).OrderBy(r => r.PlacedAt).ThenBy(r => r.Id)

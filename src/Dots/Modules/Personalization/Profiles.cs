@@ -28,9 +28,10 @@ public sealed class ProfileStore(DotsDbContext db, OrderService orders, IMemoryC
 
     public static string SessionKey(string sessionId) => "recs:session:" + sessionId;
 
-    public async Task<Profile> ForUserAsync(string userId, CancellationToken ct)
+    /// <summary>The customer's profile; <paramref name="fresh"/> reads the database even when a cached one exists (and re-caches it).</summary>
+    public async Task<Profile> ForUserAsync(string userId, CancellationToken ct, bool fresh = false)
     {
-        if (cache.TryGetValue(UserKey(userId), out Profile? cached))
+        if (!fresh && cache.TryGetValue(UserKey(userId), out Profile? cached))
         {
             return cached!;
         }

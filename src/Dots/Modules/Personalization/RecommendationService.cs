@@ -189,13 +189,13 @@ public sealed class RecommendationService(
         var n = Limit(limit);
         var model = host.Current;
         var cat = await catalog.EnsureAsync(ct);
-        var profile = await profiles.ForUserAsync(userId, ct);
+        // Read fresh: a purchase must show here the moment it is paid, on any instance (not a latency-critical list).
+        var profile = await profiles.ForUserAsync(userId, ct, fresh: true);
         if (!profile.Enabled)
         {
             return Render([], model, cat, personalized: false);
         }
         var rules = new Rules(cat, userId, int.MaxValue);
-        var now = clock.GetUtcNow();
         // Repeat purchases (two or more orders), most due first: due = last purchase + the customer's own mean interval.
         var due = profile.Purchases.GroupBy(p => p.ProductId)
             .Select(g => (Id: g.Key, Orders: g.Select(p => (p.OrderId, p.At)).DistinctBy(p => p.OrderId).OrderBy(p => p.At).ToList()))
@@ -214,7 +214,6 @@ public sealed class RecommendationService(
                 picks.Add(new Pick(item, ReasonKinds.BuyAgain, [], null));
             }
         }
-        _ = now;
         return Render(picks, model, cat, personalized: true);
     }
 
