@@ -74,6 +74,9 @@ public sealed class CatalogView(IServiceScopeFactory scopes, StorefrontCache sto
         }
     }
 
+    /// <summary>Replaces the picture (the serving benchmark installs a grown catalog this way).</summary>
+    public void Install(CatalogSnapshot snapshot) => Volatile.Write(ref _current, snapshot);
+
     /// <summary>The current snapshot, read once if this instance has none yet.</summary>
     public async Task<CatalogSnapshot> EnsureAsync(CancellationToken ct) =>
         Current.At == DateTimeOffset.MinValue ? await RefreshAsync(ct) : Current;
