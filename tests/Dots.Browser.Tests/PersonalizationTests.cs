@@ -24,6 +24,18 @@ public sealed class PersonalizationTests(AppFixture app)
     private static async Task<string[]> RowAsync(IPage page, string name) =>
         [.. await page.Locator($"[data-testid=rec-{name}] a[data-rec-item]").EvaluateAllAsync<string[]>("links => links.map(a => a.dataset.recItem)")];
 
+    /// <summary>One element's screenshot (the rows are far down a full page), when it is on the page.</summary>
+    private static async Task ElementShotAsync(IPage page, string selector, string name)
+    {
+        var element = page.Locator(selector).First;
+        if (await element.CountAsync() > 0)
+        {
+            await element.ScrollIntoViewIfNeededAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            await element.ScreenshotAsync(new() { Path = Path.Combine(AppFixture.ScreenshotDir, name + ".png") });
+        }
+    }
+
     [Fact]
     public async Task ACustomersForYouRow_ChangesAfterAPurchase()
     {
@@ -97,10 +109,13 @@ public sealed class PersonalizationTests(AppFixture app)
         await Expect(page.Locator("[data-testid=rec-for-you] [data-testid=rec-reason]").First).ToContainTextAsync(new Regex("^(Because you viewed|Popular in)"));
         Assert.Equal(viewed.AsEnumerable().Reverse(), await RowAsync(page, "recently-viewed"));
         await AppFixture.ScreenshotAsync(page, "phone-home-guest-recs");
+        await ElementShotAsync(page, "[data-testid=rec-for-you]", "phone-row-for-you");
+        await ElementShotAsync(page, "[data-testid=rec-recently-viewed]", "phone-row-recently-viewed");
 
         await page.GotoAsync("/products/" + viewed[0]);
         await Expect(page.Locator("[data-testid=rec-similar]")).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(page, "phone-product-recs");
+        await ElementShotAsync(page, "[data-testid=rec-similar]", "phone-row-similar");
         await page.Context.CloseAsync();
     }
 
@@ -118,15 +133,19 @@ public sealed class PersonalizationTests(AppFixture app)
         await Expect(page.Locator("[data-testid=rec-for-you] h2")).ToHaveTextAsync("회원님을 위한 추천");
         await Expect(page.Locator("[data-testid=rec-for-you] [data-testid=rec-reason]").First).ToContainTextAsync(new Regex("[가-힣]"));
         await AppFixture.ScreenshotAsync(page, "desktop-home-ko-recs");
+        await ElementShotAsync(page, "[data-testid=rec-for-you]", "desktop-row-for-you-ko");
+        await ElementShotAsync(page, "[data-testid=rec-buy-again]", "desktop-row-buy-again-ko");
         var product = (await RowAsync(page, "for-you"))[0];
         await page.GotoAsync("/products/" + product);
         await AppFixture.ScreenshotAsync(page, "desktop-product-ko-recs");
+        await ElementShotAsync(page, "[data-testid=rec-bought-together]", "desktop-row-bought-together-ko");
 
         await page.GotoAsync("/account");
         await Expect(page.GetByTestId("personalization-state")).ToHaveTextAsync("켜짐");
         await page.GetByTestId("personalization-switch").GetByRole(AriaRole.Button).ClickAsync();
         await Expect(page.GetByTestId("personalization-state")).ToHaveTextAsync("꺼짐");
         await AppFixture.ScreenshotAsync(page, "desktop-account-ko-personalization-off");
+        await ElementShotAsync(page, "main", "desktop-account-ko-main");
         await page.GotoAsync("/");
         await Expect(page.Locator("[data-testid=rec-for-you] h2")).ToHaveTextAsync("지금 인기 있는 상품");
         await page.GotoAsync("/account");

@@ -41,7 +41,7 @@ public sealed class PersonalizationTests(PersonalizationPlatform platform) : ICl
             Assert.False(string.IsNullOrWhiteSpace((string?)i["title"]));
             var reason = (string)i["reason"]!;
             Assert.False(HasHangul(reason), reason);
-            Assert.Matches("^(Because you bought|Often bought after|Because you viewed|Customers who shop like you|You buy this often|Popular in)", reason);
+            Assert.Matches("^(Because you bought|Often bought after|Because you viewed|Customers who shop like you|You buy this often|You bought this before|Popular in)", reason);
         });
         Assert.All(ko.Items(), i => Assert.True(HasHangul((string)i["reason"]!), (string)i["reason"]!));
         // A reason that names a purchase names it by its title in the reader's language.

@@ -31,6 +31,7 @@ public sealed record PersonalizationSettingDto(bool Enabled);
 public static class ReasonKinds
 {
     public const string BuyAgain = "buyAgain";
+    public const string BoughtBefore = "boughtBefore";
     public const string BecauseYouBought = "becauseYouBought";
     public const string BoughtAfter = "boughtAfter";
     public const string BecauseYouViewed = "becauseYouViewed";

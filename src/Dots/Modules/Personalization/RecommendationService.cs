@@ -57,6 +57,14 @@ public sealed class RecommendationService(
                 rules.Exclude.Add(id);
             }
         }
+        if (profile.Enabled)
+        {
+            // What the visitor just looked at is in "recently viewed"; "for you" shows what goes with it.
+            foreach (var id in profile.RecentViews.TakeLast(5))
+            {
+                rules.Exclude.Add(id);
+            }
+        }
         var personal = profile.Enabled && model.Recommender is not null && (userId is not null || profile.RecentViews.Count > 0);
         var picks = new List<Pick>(n);
         if (personal)
@@ -64,6 +72,8 @@ public sealed class RecommendationService(
             var r = model.Recommender!;
             var request = rules.Request(n);
             var bought = profile.Purchases.Select(p => p.ProductId).ToHashSet(StringComparer.Ordinal);
+            var repeated = profile.Purchases.GroupBy(p => p.ProductId).Where(g => g.Select(p => p.OrderId).Distinct().Count() >= 2)
+                .Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
             IReadOnlyList<Recommendation> recs;
             if (userId is not null)
             {
@@ -80,7 +90,7 @@ public sealed class RecommendationService(
             {
                 if (cat.Find(rec.ItemId) is { } item && rules.Take(rec.ItemId))
                 {
-                    picks.Add(FromModel(item, rec.Reason, bought, cat));
+                    picks.Add(FromModel(item, rec.Reason, bought, repeated, cat));
                 }
             }
         }
@@ -107,13 +117,14 @@ public sealed class RecommendationService(
             .Select(g => g.Key);
     }
 
-    private static Pick FromModel(RecommendableItem item, RecommendationReason reason, HashSet<string> bought, CatalogSnapshot cat)
+    private static Pick FromModel(RecommendableItem item, RecommendationReason reason, HashSet<string> bought, HashSet<string> repeated, CatalogSnapshot cat)
     {
         var anchor = reason.AnchorItemId;
         var anchorKnown = anchor is not null && cat.Find(anchor) is not null;
+        var key = CatalogSnapshot.KeyOf(item);
         return reason.Kind switch
         {
-            ReasonKind.BuyAgain => new Pick(item, ReasonKinds.BuyAgain, [], null),
+            ReasonKind.BuyAgain => new Pick(item, repeated.Contains(key) ? ReasonKinds.BuyAgain : ReasonKinds.BoughtBefore, [], null),
             ReasonKind.BecauseYouBought or ReasonKind.SimilarTo when anchorKnown =>
                 new Pick(item, bought.Contains(anchor!) ? ReasonKinds.BecauseYouBought : ReasonKinds.BecauseYouViewed, [anchor!], null),
             ReasonKind.BoughtAfter when anchorKnown =>
@@ -357,6 +368,7 @@ public sealed class RecommendationService(
         return p.ReasonKind switch
         {
             ReasonKinds.BuyAgain => texts["You buy this often"],
+            ReasonKinds.BoughtBefore => texts["You bought this before"],
             ReasonKinds.BecauseYouBought => texts["Because you bought {0}", Title(0)],
             ReasonKinds.BoughtAfter => texts["Often bought after {0}", Title(0)],
             ReasonKinds.BecauseYouViewed => texts["Because you viewed {0}", Title(0)],
