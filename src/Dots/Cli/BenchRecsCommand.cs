@@ -93,6 +93,24 @@ internal static class BenchRecsCommand
                 }
             }
 
+            // The model's own cost per request, in process on one thread (no HTTP, no rules): what the 10 ms budget buys.
+            var inProcess = new double[2000];
+            for (var i = 0; i < inProcess.Length; i++)
+            {
+                var views = new[] { keys[random.Next(keys.Length)], keys[random.Next(keys.Length)], keys[random.Next(keys.Length)] };
+                var t0 = Stopwatch.GetTimestamp();
+                if (i % 2 == 0)
+                {
+                    recommender.ForUser($"bench-c{random.Next(o.Customers)}", new RecommendRequest { Count = 20, ExcludePurchased = false });
+                }
+                else
+                {
+                    recommender.ForSession(views, new RecommendRequest { Count = 20 });
+                }
+                inProcess[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+            Array.Sort(inProcess);
+
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
             http.DefaultRequestHeaders.Add("Accept-Language", "ko");
             var forYou = (int i) => Request($"/api/recommendations/for-you?limit=20", sessionIds[i % sessionIds.Length]);
@@ -110,6 +128,8 @@ internal static class BenchRecsCommand
                 $"{catalog.ByKey.Count} products, {o.Customers} customers, {rows.Count} purchase rows; {o.Clients} clients, {o.Seconds} s each; {Environment.ProcessorCount} cores; load average {LoadAverage()}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"model version: built in {build.TotalSeconds:F1} s on {o.Cores} core(s){(o.Tune ? " with blend tuning" : "")}, {bytes / 1048576.0:F0} MB managed memory"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"in process, one thread, ForUser/ForSession top 20 (no HTTP): p50 {BenchSupport.Percentile(inProcess, 0.5):F2} ms, p99 {BenchSupport.Percentile(inProcess, 0.99):F2} ms over {inProcess.Length} calls"));
             Console.WriteLine("| endpoint | req/s | p50 ms | p99 ms | errors | p99 / static p99 |");
             Console.WriteLine("|---|---|---|---|---|---|");
             foreach (var (name, r) in new[] { ("GET /api/recommendations/for-you (session)", f), ("GET /api/products/{id}/similar", s), ("static file (baseline)", b) })
