@@ -12,6 +12,7 @@ using Dots.Modules.Identity;
 using Dots.Modules.Notifications;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
+using Dots.Modules.Personalization;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -69,6 +70,7 @@ public static class DotsApp
         services.AddPayments(builder.Configuration);
         services.AddNotifications(builder.Configuration);
         services.AddCoCreation(builder.Configuration);
+        services.AddPersonalization(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -99,6 +101,7 @@ public static class DotsApp
         app.MapPayments();
         app.MapNotifications();
         app.MapCoCreation();
+        app.MapPersonalization();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }

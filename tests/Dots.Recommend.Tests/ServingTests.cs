@@ -17,9 +17,9 @@ public sealed class ServingTests
 
         Assert.Equal("p5b", first.ItemId);
         Assert.True(first.Reason.Kind is ReasonKind.BecauseYouBought or ReasonKind.BoughtAfter,
-            $"{first.Reason.Text}; weights {string.Join(" ", model.Summary.Models.Zip(model.Summary.Weights))}");
+            $"{first.Reason.Describe()}; weights {string.Join(" ", model.Summary.Models.Zip(model.Summary.Weights))}");
         Assert.Equal("p5a", first.Reason.AnchorItemId);
-        Assert.Contains("p5a", first.Reason.Text);
+        Assert.Equal(["p5a"], first.Reason.Items);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ServingTests
             model.SimilarItems("p2a", new RecommendRequest { Count = 30 }),
         };
 
-        Assert.All(lists.SelectMany(l => l), r => Assert.False(string.IsNullOrWhiteSpace(r.Reason.Text)));
+        Assert.All(lists.SelectMany(l => l), r => Assert.False(string.IsNullOrWhiteSpace(r.Reason.Describe())));
     }
 
     [Fact]
@@ -175,7 +175,8 @@ public sealed class ServingTests
 
         Assert.Equal("p0a", similar[0].ItemId);
         Assert.Equal(ReasonKind.SimilarTo, similar[0].Reason.Kind);
-        Assert.Equal("similar to new-cream", similar[0].Reason.Text);
+        Assert.Equal(["new-cream"], similar[0].Reason.Items);
+        Assert.Equal("similar to New cream", similar[0].Reason.Describe(id => id == "new-cream" ? "New cream" : id));
         Assert.Equal("p0a", session[0].ItemId);
         Assert.Equal(3, session.Count);
     }

@@ -56,7 +56,7 @@ internal static class BlendTuner
         var m = models.Length;
         var n = valTrain.ItemCount;
         var cases = new Case[targets.Count];
-        Parallel.For(0, targets.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, targets.Count, Dots.Recommend.Serving.TrainingScope.Options,
             () => new float[m][],
             (t, _, rows) =>
             {
@@ -170,7 +170,7 @@ internal static class BlendTuner
     {
         double sum = 0;
         object gate = new();
-        Parallel.For(0, cases.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, cases.Length, Dots.Recommend.Serving.TrainingScope.Options,
             () => (Sum: 0.0, Heap: new TopKHeap(k), Blend: new float[64]),
             (t, _, local) =>
             {

@@ -46,6 +46,18 @@ public sealed class UserHistory
     internal UserHistory Prefix(int groups) =>
         new(Items[..GroupStart[groups]], GroupStart[..(groups + 1)], Owner);
 
+    /// <summary>This history with one more, newest basket (ignored when empty).</summary>
+    internal UserHistory WithBasket(IReadOnlyList<int> basket)
+    {
+        if (basket.Count == 0)
+        {
+            return this;
+        }
+        int[] items = [.. Items, .. basket];
+        int[] starts = [.. GroupStart, items.Length];
+        return new UserHistory(items, starts, Owner);
+    }
+
     internal UserHistory OwnedBy(int user) => new(Items, GroupStart, user);
 
     /// <summary>Distinct items across all baskets.</summary>

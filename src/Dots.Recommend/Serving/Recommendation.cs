@@ -2,19 +2,42 @@ using Dots.Recommend.Models;
 
 namespace Dots.Recommend.Serving;
 
-/// <summary>Why an item is on the list, with the purchase that caused it when there is one.</summary>
-public sealed record RecommendationReason(ReasonKind Kind, string? AnchorItemId, string Text)
+/// <summary>
+/// Why an item is on the list, as data: the kind of reason and the items involved (the purchase or view that caused
+/// it, most important first; empty when the reason names no item). The host renders it in the reader's language
+/// with the items' titles; the library never produces display text.
+/// </summary>
+public sealed record RecommendationReason(ReasonKind Kind, IReadOnlyList<string> Items)
 {
-    internal static RecommendationReason Of(ReasonKind kind, string? anchor) => new(kind, anchor, kind switch
+    /// <summary>The item the reason names first, or null.</summary>
+    public string? AnchorItemId => Items.Count > 0 ? Items[0] : null;
+
+    internal static RecommendationReason Of(ReasonKind kind, string? anchor) =>
+        new(kind, anchor is null ? [] : [anchor]);
+
+    /// <summary>
+    /// A plain English rendering for tools and logs (the CLI); <paramref name="name"/> turns an item id into a
+    /// title (the id itself when absent). Storefronts localize from <see cref="Kind"/> and <see cref="Items"/>.
+    /// </summary>
+    public string Describe(Func<string, string>? name = null)
     {
-        ReasonKind.BuyAgain => "you bought this before",
-        ReasonKind.BecauseYouBought when anchor is not null => $"because you bought {anchor}",
-        ReasonKind.BoughtAfter when anchor is not null => $"often bought after {anchor}",
-        ReasonKind.CustomersLikeYou => "customers who shop like you bought this",
-        ReasonKind.SimilarTo when anchor is not null => $"similar to {anchor}",
-        ReasonKind.Trending => "trending now",
-        _ => "popular now",
-    });
+        var anchor = AnchorItemId is { } a ? name?.Invoke(a) ?? a : null;
+        return Kind switch
+        {
+            ReasonKind.BuyAgain => "you bought this before",
+            ReasonKind.BecauseYouBought when anchor is not null => $"because you bought {anchor}",
+            ReasonKind.BoughtAfter when anchor is not null => $"often bought after {anchor}",
+            ReasonKind.CustomersLikeYou => "customers who shop like you bought this",
+            ReasonKind.SimilarTo when anchor is not null => $"similar to {anchor}",
+            ReasonKind.Trending => "trending now",
+            _ => "popular now",
+        };
+    }
+
+    public bool Equals(RecommendationReason? other) =>
+        other is not null && Kind == other.Kind && Items.SequenceEqual(other.Items);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, AnchorItemId);
 }
 
 public sealed record Recommendation(string ItemId, float Score, RecommendationReason Reason);

@@ -51,20 +51,34 @@ public sealed class Recommender
 
     public IReadOnlyList<string> ModelNames => [.. _blend.Models.Select(m => m.Name)];
 
-    public static Recommender Train(IEnumerable<Interaction> interactions, RecommenderOptions? options = null, Action<string>? progress = null)
+    public static Recommender Train(IEnumerable<Interaction> interactions, RecommenderOptions? options = null, Action<string>? progress = null) =>
+        Train(interactions, options, progress, CancellationToken.None);
+
+    /// <summary>
+    /// Trains a new recommender using at most <see cref="RecommenderOptions.MaxDegreeOfParallelism"/> cores; throws
+    /// <see cref="OperationCanceledException"/> when <paramref name="ct"/> fires (between and inside the parallel stages).
+    /// </summary>
+    public static Recommender Train(IEnumerable<Interaction> interactions, RecommenderOptions? options, Action<string>? progress, CancellationToken ct)
     {
         options ??= new RecommenderOptions();
+        using var scope = TrainingScope.Enter(options.MaxDegreeOfParallelism, ct);
+        ct.ThrowIfCancellationRequested();
         var data = TrainingData.Build(interactions);
         progress?.Invoke($"indexed {data.UserCount} users, {data.ItemCount} items");
         var watch = Stopwatch.StartNew();
         float[]? weights = null;
         BlendTuner.Result? tuned = null;
-        if (options.TuneBlend && data.ItemCount > 0)
+        if (options.Weights is { Count: > 0 } fixedWeights)
+        {
+            weights = [.. fixedWeights];
+        }
+        else if (options.TuneBlend && data.ItemCount > 0)
         {
             var (valTrain, targets) = BlendTuner.Split(data, options.KeepSeen, options.MaxValidationUsers);
             if (targets.Count > 0)
             {
                 progress?.Invoke($"validation split: last basket of {targets.Count} users held out of the training data");
+                ct.ThrowIfCancellationRequested();
                 var valModels = BuildModels(valTrain, options);
                 tuned = BlendTuner.Tune(valTrain, targets, valModels, options.KeepSeen, options.TuneAtK, progress);
                 weights = tuned.Weights;
@@ -72,8 +86,14 @@ public sealed class Recommender
         }
         var tuning = watch.Elapsed;
         watch.Restart();
+        ct.ThrowIfCancellationRequested();
         var models = BuildModels(data, options);
         weights ??= DefaultWeights(models);
+        if (weights.Length != models.Length)
+        {
+            throw new ArgumentException($"Weights has {weights.Length} values; the blend has {models.Length} models ({string.Join(", ", models.Select(m => m.Name))}).", nameof(options));
+        }
+        ct.ThrowIfCancellationRequested();
         var content = options.Content is { Count: > 0 } ? ContentIndex.Build(options.Content) : null;
         var fit = watch.Elapsed;
         var summary = new TrainingSummary([.. models.Select(m => m.Name)], weights, tuned?.Objective ?? double.NaN,
@@ -100,6 +120,28 @@ public sealed class Recommender
 
     public IReadOnlyList<Recommendation> ForUser(string userId, RecommendRequest? request = null) =>
         Rank(Data.HistoryOf(userId), request ?? new RecommendRequest(), []);
+
+    /// <summary>
+    /// A known (or new) user plus items bought or viewed since this model was trained, as one newest basket: the
+    /// host's freshness overlay between retrains. Unknown item ids are ignored.
+    /// </summary>
+    public IReadOnlyList<Recommendation> ForUser(string userId, IReadOnlyList<string> since, RecommendRequest? request = null)
+    {
+        var h = Data.HistoryOf(userId);
+        if (since.Count > 0)
+        {
+            var extra = new List<int>(since.Count);
+            foreach (var id in since)
+            {
+                if (Data.TryGetItem(id, out var i) && !extra.Contains(i))
+                {
+                    extra.Add(i);
+                }
+            }
+            h = h.WithBasket(extra);
+        }
+        return Rank(h, request ?? new RecommendRequest(), []);
+    }
 
     /// <summary>An anonymous session: the items viewed or carted, oldest first.</summary>
     public IReadOnlyList<Recommendation> ForSession(IReadOnlyList<string> itemIds, RecommendRequest? request = null)
@@ -137,19 +179,23 @@ public sealed class Recommender
         var (total, contributions) = Rows();
         var tmp = new float[n];
         var h = UserHistory.FromSequence([item]);
+        // A product page always shows item-to-item evidence: a neighbourhood model the blend tuned to zero (common on
+        // small data) still counts with a small floor weight, so "bought together" does not go empty.
+        var floor = 0.05f * Math.Max(1e-6f, _blend.Weights.Max());
         for (var m = 0; m < _blend.Models.Length; m++)
         {
-            if (_blend.Models[m] is not NeighbourhoodModel || _blend.Weights[m] <= 0f)
+            if (_blend.Models[m] is not NeighbourhoodModel)
             {
                 continue;
             }
+            var weight = Math.Max(_blend.Weights[m], floor);
             Array.Clear(tmp);
             _blend.Models[m].Score(h, tmp);
             tmp[item] = 0f;
             BlendedModel.Normalise(tmp, null);
             for (var i = 0; i < n; i++)
             {
-                contributions[m][i] = _blend.Weights[m] * tmp[i];
+                contributions[m][i] = weight * tmp[i];
                 total[i] += contributions[m][i];
             }
         }
@@ -323,7 +369,7 @@ public sealed class Recommender
         }
         var result = new string[users.Count][];
         var done = 0;
-        Parallel.For(0, users.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, users.Count, TrainingScope.Options,
             () => new float[Data.ItemCount],
             (u, _, total) =>
             {

@@ -13,6 +13,15 @@ public sealed record RecommenderOptions
 
     public bool TuneBlend { get; init; } = true;
 
+    /// <summary>
+    /// Fixed blend weights, one per model in <see cref="TrainingSummary.Models"/> order: skips tuning. A host that
+    /// tuned once stores the weights with its model version so every instance rebuilds the identical model.
+    /// </summary>
+    public IReadOnlyList<float>? Weights { get; init; }
+
+    /// <summary>Cores a training run may use (its parallel loops); 0 = every core. Serving is unaffected.</summary>
+    public int MaxDegreeOfParallelism { get; init; }
+
     /// <summary>Validation users sampled for blend tuning; bounds tuning time on large data.</summary>
     public int MaxValidationUsers { get; init; } = 8000;
 

@@ -46,7 +46,7 @@ internal sealed class SparseRows(int[] ptr, int[] cols, float[] vals)
     {
         var rowCols = new int[rows][];
         var rowVals = new float[rows][];
-        Parallel.For(0, rows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, rows, Dots.Recommend.Serving.TrainingScope.Options,
             () => (Acc: new float[rows], Touched: new List<int>(), Heap: new TopKHeap(topK)),
             (row, _, scratch) =>
             {

@@ -54,6 +54,7 @@ internal static class DotsCli
         bench.Subcommands.Add(BenchPledgesCommand.Create());
         bench.Subcommands.Add(RouteCommands.CreateBench());
         bench.Subcommands.Add(BenchSearchCommand.Create());
+        bench.Subcommands.Add(BenchRecsCommand.Create());
         root.Subcommands.Add(bench);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

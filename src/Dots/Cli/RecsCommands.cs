@@ -16,7 +16,48 @@ internal static class RecsCommands
         var recs = new Command("recs", "Recommendations from implicit feedback (user,item rows).");
         recs.Subcommands.Add(CreateRecommend());
         recs.Subcommands.Add(CreateEval());
+        recs.Subcommands.Add(CreateTrain());
+        recs.Subcommands.Add(CreateReplay());
         return recs;
+    }
+
+    /// <summary>`dots recs train`: the storefront's retraining, now (as the nightly job does), on the app's database.</summary>
+    private static Command CreateTrain()
+    {
+        var cmd = new Command("train", "Train a new recommendation model version from the shop's orders and views, validate it on recent orders and promote it unless it is worse than the live one.") { TreatUnmatchedTokensAsErrors = false };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            await using var app = DotsApp.Build(DotsCli.HostArgs(parse));
+            await using var scope = app.Services.CreateAsyncScope();
+            await Dots.Infrastructure.Database.DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Database.DotsDbContext>(), ct);
+            var r = await scope.ServiceProvider.GetRequiredService<Dots.Modules.Personalization.ModelTrainer>().TrainAsync(ct, Progress);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"v{r.Number} {r.Status}: {r.Users} customers, {r.Items} items, {r.Interactions} rows; holdout {r.HoldoutOrders} orders Recall@20 {r.HoldoutRecall:F4} (popularity {r.PopularityRecall:F4}{(r.LiveRecall is { } l ? $", live {l:F4}" : "")}); {r.Seconds:F1} s. {r.Note}"));
+            return r.Status == "live" ? 0 : 3;
+        });
+        return cmd;
+    }
+
+    /// <summary>`dots recs replay`: the shop's order history replayed (train on the past, score the next orders) beside popularity.</summary>
+    private static Command CreateReplay()
+    {
+        var steps = new Option<int>("--steps") { Description = "Cut points over the later half of the history.", DefaultValueFactory = _ => 4 };
+        var cmd = new Command("replay", "Replay the shop's order history: at each cut, train on the past with the storefront's configuration, recommend 20 items to the buyers of the next orders and score them beside popularity.") { TreatUnmatchedTokensAsErrors = false };
+        cmd.Options.Add(steps);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            await using var app = DotsApp.Build(DotsCli.HostArgs(parse));
+            await using var scope = app.Services.CreateAsyncScope();
+            await Dots.Infrastructure.Database.DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Database.DotsDbContext>(), ct);
+            var r = await scope.ServiceProvider.GetRequiredService<Dots.Modules.Personalization.ModelTrainer>().ReplayAsync(Math.Max(1, parse.GetValue(steps)), ct, Progress);
+            Console.WriteLine("| | orders scored | Recall@20 | HR@20 |");
+            Console.WriteLine("|---|---|---|---|");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| storefront blend | {r.Orders} | {r.Recall:F4} | {r.HitRate:F4} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| popularity | {r.Orders} | {r.PopularityRecall:F4} | {r.PopularityHitRate:F4} |"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio blend / popularity (Recall@20): {(r.PopularityRecall > 0 ? r.Recall / r.PopularityRecall : double.NaN):F2}"));
+            return 0;
+        });
+        return cmd;
     }
 
     private static Command CreateRecommend()

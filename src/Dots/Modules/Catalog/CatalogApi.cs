@@ -17,6 +17,7 @@ public static class CatalogApi
         services.AddScoped<Dots.Modules.Identity.IUserShops, UserShops>();
         services.AddScoped<ProductImages>();
         services.AddScoped<ShopCatalog>();
+        services.AddScoped<CatalogFeed>();
         services.AddMemoryCache();
         services.AddSingleton<StorefrontCache>();
         services.AddCatalogSearch();

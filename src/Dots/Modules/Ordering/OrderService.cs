@@ -11,6 +11,26 @@ namespace Dots.Modules.Ordering;
 public sealed class OrderService(DotsDbContext db, IEventPublisher events, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock, ILogger<OrderService> logger)
 {
     private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
+    private static readonly OrderStatus[] Sold = [OrderStatus.Paid, OrderStatus.Packed, OrderStatus.Shipped, OrderStatus.Delivered];
+
+    /// <summary>
+    /// Lines of paid (not cancelled) orders placed at or after <paramref name="since"/>, optionally of one buyer,
+    /// oldest first: the purchase history other modules learn from (personalization's training and "buy again").
+    /// </summary>
+    public async Task<IReadOnlyList<PurchasedLine>> PurchasedLinesAsync(DateTimeOffset? since, string? buyerId, CancellationToken ct)
+    {
+        var orders = db.Orders.AsNoTracking().Where(o => Sold.Contains(o.Status));
+        if (buyerId is not null)
+        {
+            orders = orders.Where(o => o.BuyerId == buyerId);
+        }
+        var rows = await orders
+            .Join(db.OrderLines, o => o.Id, l => l.OrderId, (o, l) => new { o.Id, o.BuyerId, l.ProductId, l.ShopId, l.Quantity, o.PlacedAt })
+            .ToListAsync(ct);
+        // DateTimeOffset filters and ordering in memory: SQLite cannot compare them in SQL.
+        return [.. rows.Where(r => since is null || r.PlacedAt >= since).OrderBy(r => r.PlacedAt).ThenBy(r => r.Id)
+            .Select(r => new PurchasedLine(r.Id, r.BuyerId, r.ProductId, r.ShopId, r.Quantity, r.PlacedAt))];
+    }
 
     public async Task<OrderDto> GetAsync(string orderId, string buyerId, CancellationToken ct) =>
         OrderMapper.ToDto(await LoadAsync(orderId, buyerId, ct));

@@ -70,3 +70,5 @@ public sealed record SetCartItemRequest(int? Quantity);
 /// </summary>
 public sealed record PrepaidOrderRequest(
     string OrderId, string BuyerId, string VariantId, int Quantity, MoneyDto UnitPrice, AddressDto ShippingAddress, string PaymentPurpose);
+/// <summary>One line of a paid order, for modules that learn from purchases (personalization).</summary>
+public sealed record PurchasedLine(string OrderId, string BuyerId, string ProductId, string ShopId, int Quantity, DateTimeOffset PlacedAt);

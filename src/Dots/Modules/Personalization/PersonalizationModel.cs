@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Dots.Modules.Personalization;
+
+// The Personalization module's tables, applied by DotsDbContext.ApplyConfigurationsFromAssembly; reached only through
+// DbContext.Set<T>() inside this folder.
+internal sealed class ProductViewConfiguration : IEntityTypeConfiguration<ProductView>
+{
+    public void Configure(EntityTypeBuilder<ProductView> e)
+    {
+        e.ToTable("RecProductViews");
+        e.Property(v => v.Id).HasMaxLength(32);
+        e.Property(v => v.UserId).HasMaxLength(450);
+        e.Property(v => v.SessionId).HasMaxLength(100);
+        e.Property(v => v.ProductId).HasMaxLength(32);
+        e.HasIndex(v => new { v.UserId, v.At });
+        e.HasIndex(v => new { v.SessionId, v.At });
+    }
+}
+
+internal sealed class PersonalizationSettingConfiguration : IEntityTypeConfiguration<PersonalizationSetting>
+{
+    public void Configure(EntityTypeBuilder<PersonalizationSetting> e)
+    {
+        e.ToTable("RecSettings");
+        e.HasKey(s => s.UserId);
+        e.Property(s => s.UserId).HasMaxLength(450);
+    }
+}
+
+internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVersion>
+{
+    public void Configure(EntityTypeBuilder<ModelVersion> e)
+    {
+        e.ToTable("RecModelVersions");
+        e.Property(v => v.Id).HasMaxLength(32);
+        e.Property(v => v.Note).HasMaxLength(500);
+        e.HasIndex(v => v.Number).IsUnique();
+        e.HasIndex(v => new { v.Status, v.Number });
+    }
+}
