@@ -341,6 +341,339 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.ToTable("ProductImages");
                 });
 
+            modelBuilder.Entity("Dots.Modules.Catalog.SearchSynonym", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Terms")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("SearchSynonyms", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "default-01",
+                            Terms = "[\"jar\",\"pot\",\"container\",\"\\uD1B5\",\"\\uC6A9\\uAE30\",\"\\uD56D\\uC544\\uB9AC\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-02",
+                            Terms = "[\"tangerine\",\"tangerines\",\"mandarin\",\"\\uADE4\",\"\\uAC10\\uADE4\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-03",
+                            Terms = "[\"tea\",\"\\uCC28\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-04",
+                            Terms = "[\"apple\",\"apples\",\"\\uC0AC\\uACFC\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-05",
+                            Terms = "[\"pear\",\"pears\",\"\\uBC30\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-06",
+                            Terms = "[\"orange\",\"oranges\",\"\\uC624\\uB80C\\uC9C0\",\"\\uD55C\\uB77C\\uBD09\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-07",
+                            Terms = "[\"cabbage\",\"\\uBC30\\uCD94\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-08",
+                            Terms = "[\"grape\",\"grapes\",\"\\uD3EC\\uB3C4\",\"\\uC0E4\\uC778\\uBA38\\uC2A4\\uCEA3\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-09",
+                            Terms = "[\"carrot\",\"carrots\",\"\\uB2F9\\uADFC\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-10",
+                            Terms = "[\"potato\",\"\\uACE0\\uAD6C\\uB9C8\",\"\\uAC10\\uC790\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-11",
+                            Terms = "[\"bread\",\"\\uBE75\",\"\\uC2DD\\uBE75\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-12",
+                            Terms = "[\"cookie\",\"cookies\",\"\\uCFE0\\uD0A4\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-13",
+                            Terms = "[\"chocolate\",\"\\uCD08\\uCF5C\\uB9BF\",\"\\uCD08\\uCF54\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-14",
+                            Terms = "[\"honey\",\"\\uAFC0\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-15",
+                            Terms = "[\"mug\",\"cup\",\"\\uCEF5\",\"\\uBA38\\uADF8\",\"\\uC794\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-16",
+                            Terms = "[\"candle\",\"\\uCE94\\uB4E4\",\"\\uC591\\uCD08\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-17",
+                            Terms = "[\"towel\",\"\\uD0C0\\uC6D4\",\"\\uC218\\uAC74\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-18",
+                            Terms = "[\"stool\",\"chair\",\"\\uC758\\uC790\",\"\\uC2A4\\uD234\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-19",
+                            Terms = "[\"cushion\",\"\\uBC29\\uC11D\",\"\\uCFE0\\uC158\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-20",
+                            Terms = "[\"shirt\",\"\\uC154\\uCE20\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-21",
+                            Terms = "[\"pants\",\"trousers\",\"\\uBC14\\uC9C0\",\"\\uD32C\\uCE20\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-22",
+                            Terms = "[\"coat\",\"\\uCF54\\uD2B8\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-23",
+                            Terms = "[\"bag\",\"tote\",\"\\uAC00\\uBC29\",\"\\uD1A0\\uD2B8\\uBC31\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-24",
+                            Terms = "[\"scarf\",\"\\uC2A4\\uCE74\\uD504\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-25",
+                            Terms = "[\"toner\",\"\\uD1A0\\uB108\",\"\\uC2A4\\uD0A8\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-26",
+                            Terms = "[\"serum\",\"\\uC138\\uB7FC\",\"\\uC5D0\\uC13C\\uC2A4\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-27",
+                            Terms = "[\"cleanser\",\"\\uD074\\uB80C\\uC800\",\"\\uC138\\uC548\\uC81C\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-28",
+                            Terms = "[\"sunscreen\",\"suncream\",\"\\uC120\\uD06C\\uB9BC\",\"\\uC790\\uC678\\uC120\\uCC28\\uB2E8\\uC81C\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-29",
+                            Terms = "[\"lamp\",\"light\",\"\\uC870\\uBA85\",\"\\uC2A4\\uD0E0\\uB4DC\",\"\\uB7A8\\uD504\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-30",
+                            Terms = "[\"notebook\",\"\\uB178\\uD2B8\",\"\\uACF5\\uCC45\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-31",
+                            Terms = "[\"knife\",\"\\uCE7C\",\"\\uB098\\uC774\\uD504\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-32",
+                            Terms = "[\"spoon\",\"spoons\",\"\\uC218\\uC800\",\"\\uC21F\\uAC00\\uB77D\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-33",
+                            Terms = "[\"kimchi\",\"\\uAE40\\uCE58\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-34",
+                            Terms = "[\"backpack\",\"\\uBC30\\uB0AD\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-35",
+                            Terms = "[\"bottle\",\"\\uBB3C\\uBCD1\",\"\\uBCF4\\uC628\\uBCD1\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-36",
+                            Terms = "[\"mat\",\"\\uB9E4\\uD2B8\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-37",
+                            Terms = "[\"pen\",\"\\uD39C\",\"\\uB9CC\\uB144\\uD544\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-38",
+                            Terms = "[\"book\",\"\\uCC45\",\"\\uB3C4\\uC11C\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-39",
+                            Terms = "[\"toy\",\"toys\",\"\\uC7A5\\uB09C\\uAC10\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-40",
+                            Terms = "[\"boots\",\"\\uC7A5\\uD654\",\"\\uBD80\\uCE20\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-41",
+                            Terms = "[\"baby\",\"\\uC544\\uAE30\",\"\\uC720\\uC544\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-42",
+                            Terms = "[\"gift\",\"\\uC120\\uBB3C\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-43",
+                            Terms = "[\"linen\",\"\\uB9B0\\uB128\",\"\\uB9AC\\uB128\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-44",
+                            Terms = "[\"wool\",\"\\uC6B8\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-45",
+                            Terms = "[\"dolsot\",\"\\uB3CC\\uC1A5\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-46",
+                            Terms = "[\"hanbok\",\"\\uD55C\\uBCF5\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-47",
+                            Terms = "[\"hanji\",\"\\uD55C\\uC9C0\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-48",
+                            Terms = "[\"planner\",\"\\uD50C\\uB798\\uB108\",\"\\uB2E4\\uC774\\uC5B4\\uB9AC\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-49",
+                            Terms = "[\"tape\",\"\\uD14C\\uC774\\uD504\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-50",
+                            Terms = "[\"oil\",\"\\uC624\\uC77C\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-51",
+                            Terms = "[\"steamer\",\"\\uCC1C\\uAE30\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        },
+                        new
+                        {
+                            Id = "default-52",
+                            Terms = "[\"blocks\",\"block\",\"\\uBE14\\uB85D\"]",
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 30, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0))
+                        });
+                });
+
             modelBuilder.Entity("Dots.Modules.Catalog.Shop", b =>
                 {
                     b.Property<string>("Id")
@@ -1818,6 +2151,114 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("SandboxLedgerEntries", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Personalization.ModelVersion", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("HoldoutOrders")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("HoldoutRecall")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Interactions")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Items")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("Number")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("PopularityRecall")
+                        .HasColumnType("double precision");
+
+                    b.Property<byte[]>("Snapshot")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("TrainedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("TrainingSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Users")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "Number");
+
+                    b.ToTable("RecModelVersions", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Personalization.PersonalizationSetting", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("RecSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Personalization.ProductView", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SessionId", "At");
+
+                    b.HasIndex("UserId", "At");
+
+                    b.ToTable("RecProductViews", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
