@@ -22,4 +22,9 @@ public static class NotificationKinds
     public const string OrderPaid = "order.paid";
     public const string OrderCancelled = "order.cancelled";
     public const string PaymentRefunded = "payment.refunded";
+    public const string IdeaComment = "idea.comment";
+    public const string IdeaProposal = "idea.proposal";
+    public const string CampaignOutcome = "campaign.outcome";
+    public const string ProductionUpdate = "campaign.production";
+    public const string RoyaltyEarned = "royalty.earned";
 }

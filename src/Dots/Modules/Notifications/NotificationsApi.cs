@@ -34,6 +34,17 @@ public static class NotificationsApi
         services.AddEventHandler<OrderPaid, NotifyOrderPaid>();
         services.AddEventHandler<OrderCancelled, NotifyOrderCancelled>();
         services.AddEventHandler<PaymentRefunded, NotifyPaymentRefunded>();
+        // Co-creation: comments and offers to the author, outcomes to everyone involved, production to backers, royalties.
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.IdeaComment, "New comments on my ideas"));
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.IdeaProposal, "Offers to produce my ideas"));
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.CampaignOutcome, "Campaign results"));
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.ProductionUpdate, "Production updates", EmailByDefault: false));
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.RoyaltyEarned, "Royalties earned", EmailByDefault: false));
+        services.AddEventHandler<Dots.Modules.CoCreation.IdeaCommented, NotifyIdeaCommented>();
+        services.AddEventHandler<Dots.Modules.CoCreation.ProposalReceived, NotifyProposalReceived>();
+        services.AddEventHandler<Dots.Modules.CoCreation.CampaignSettled, NotifyCampaignSettled>();
+        services.AddEventHandler<Dots.Modules.CoCreation.ProductionUpdatePosted, NotifyProductionUpdate>();
+        services.AddEventHandler<Dots.Modules.CoCreation.RoyaltyEarned, NotifyRoyaltyEarned>();
         services.AddDemoSeed<NotificationsDemoSeed>();
         return services;
     }
