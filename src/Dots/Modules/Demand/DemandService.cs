@@ -31,7 +31,11 @@ internal sealed class DemandService(DotsDbContext db, CatalogService catalog, St
         return await ShopDemandAsync(shop, from, to, granularity, ct);
     }
 
-    public async Task<ShopDemandDto> ShopDemandAsync(ShopDto shop, DateTimeOffset? from, DateTimeOffset? to, string? granularity, CancellationToken ct)
+    public Task<ShopDemandDto> ShopDemandAsync(ShopDto shop, DateTimeOffset? from, DateTimeOffset? to, string? granularity, CancellationToken ct) =>
+        DemandAsync(shop.Id, shop.Currency, from, to, granularity, int.MaxValue, ct);
+
+    /// <summary>Per product demand of one shop, or of every shop (operators) when <paramref name="shopId"/> is null.</summary>
+    public async Task<ShopDemandDto> DemandAsync(string? shopId, string currency, DateTimeOffset? from, DateTimeOffset? to, string? granularity, int maxProducts, CancellationToken ct)
     {
         var g = (granularity ?? "day").Trim().ToLowerInvariant();
         if (g is not ("hour" or "day")) throw new RequestValidationException("granularity", "granularity must be 'hour' or 'day'.");
@@ -45,9 +49,10 @@ internal sealed class DemandService(DotsDbContext db, CatalogService catalog, St
             throw new RequestValidationException("from", span == Buckets.Hour ? "An hourly range spans at most 62 days." : "A daily range spans at most 3 years.");
 
         var rows = await db.Set<DemandProductRollup>().AsNoTracking()
-            .Where(r => r.ShopId == shop.Id && r.Span == span && r.Bucket >= first && r.Bucket <= last).ToListAsync(ct);
-        var forecasts = span == Buckets.Day ? await LatestForecastsAsync(shop.Id, null, ct) : [];
-        var productIds = rows.Select(r => r.ProductId).Union(forecasts.Select(f => f.ProductId)).Distinct().ToList();
+            .Where(r => (shopId == null || r.ShopId == shopId) && r.Span == span && r.Bucket >= first && r.Bucket <= last).ToListAsync(ct);
+        var forecasts = span == Buckets.Day ? await LatestForecastsAsync(shopId, null, ct) : [];
+        var productIds = rows.GroupBy(r => r.ProductId).OrderByDescending(g => g.Sum(r => r.Views + 10 * r.Purchases)).Select(g => g.Key)
+            .Union(forecasts.Select(f => f.ProductId)).Distinct().Take(maxProducts).ToList();
         var result = new List<ProductDemandDto>();
         foreach (var productId in productIds)
         {
@@ -62,13 +67,13 @@ internal sealed class DemandService(DotsDbContext db, CatalogService catalog, St
             var views = mine.Sum(r => r.Views);
             var purchases = mine.Sum(r => r.Purchases);
             var totals = new DemandTotalsDto(views, mine.Sum(r => r.Carts), purchases, mine.Sum(r => r.Units),
-                MoneyDto.Of(Scaled.ToDecimal(mine.Sum(r => r.RevenueScaled)), shop.Currency),
+                MoneyDto.Of(Scaled.ToDecimal(mine.Sum(r => r.RevenueScaled)), currency),
                 views == 0 ? 0 : Math.Round((double)purchases / views, 4));
             var forecast = ProductForecast(forecasts.Where(f => f.ProductId == productId).ToList());
             var title = (await products.FindAsync(productId, ct))?.Title;
             result.Add(new ProductDemandDto(productId, title, totals, series, forecast));
         }
-        return new ShopDemandDto(shop.Id, Buckets.Start(first), Buckets.Start(last + span), g,
+        return new ShopDemandDto(shopId ?? "", Buckets.Start(first), Buckets.Start(last + span), g,
             [.. result.OrderByDescending(p => p.Totals.Views + 10 * p.Totals.Purchases).ThenBy(p => p.ProductId, StringComparer.Ordinal)]);
     }
 
