@@ -47,11 +47,13 @@ internal static class DotsCli
         root.Subcommands.Add(RecsCommands.Create());
         root.Subcommands.Add(PayoutsCommands.Create());
         root.Subcommands.Add(JobsCommands.Create());
+        root.Subcommands.Add(DemandCommands.Create());
 
         var bench = new Command("bench", "Benchmarks that report ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(BenchCheckoutCommand.Create());
         bench.Subcommands.Add(BenchWebCommand.Create());
         bench.Subcommands.Add(RouteCommands.CreateBench());
+        bench.Subcommands.Add(DemandCommands.CreateBench());
         root.Subcommands.Add(bench);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -37,7 +37,7 @@ public static class DemandApi
         services.AddScoped<DemandStore>();
         services.AddScoped<DemandService>();
         services.AddScoped<DemandForecasting>();
-        services.AddScoped<ServerSignals>();
+        services.AddScoped(sp => new ServerSignals(sp.GetRequiredService<DemandWriter>(), sp.GetRequiredService<ProductDirectory>(), sp.GetRequiredService<TimeProvider>()));
         services.AddEventHandler<OrderPaid, OrderPaidSignal>();
         services.AddEventHandler<OrderCancelled, OrderCancelledSignal>();
         services.AddEventHandler<StockDepleted, StockDepletedSignal>();

@@ -11,19 +11,51 @@ namespace Dots.Modules.Demand;
 /// delivers at least once: each row carries a dedupe key so a redelivery is recorded once.
 /// Co-creation joins by adding handlers that call <see cref="RecordAsync"/> with types vote, pledge or campaign.
 /// </summary>
-internal sealed class ServerSignals(DemandWriter writer, ProductDirectory products, TimeProvider clock)
+public sealed class ServerSignals
 {
-    public async Task RecordAsync(IReadOnlyList<DemandEvent> events, CancellationToken ct)
+    private readonly DemandWriter _writer;
+    private readonly ProductDirectory _products;
+    private readonly TimeProvider _clock;
+
+    internal ServerSignals(DemandWriter writer, ProductDirectory products, TimeProvider clock)
+    {
+        _writer = writer;
+        _products = products;
+        _clock = clock;
+    }
+
+    /// <summary>
+    /// Records server-side signals (types from <see cref="DemandEventTypes.Server"/>) and waits until they are durable.
+    /// <paramref name="signals"/>' DedupeKey makes a redelivered event count once (e.g. "vote:{voteId}").
+    /// </summary>
+    public Task RecordAsync(IReadOnlyList<ServerSignal> signals, CancellationToken ct)
+    {
+        foreach (var s in signals)
+        {
+            if (!DemandEventTypes.Server.Contains(s.Type)) throw new ArgumentException($"'{s.Type}' is not a server-side signal type.", nameof(signals));
+        }
+        return RecordAsync([.. signals.Select(s => new DemandEvent
+        {
+            Type = s.Type, ShopId = s.ShopId, ProductId = s.ProductId, VariantId = s.VariantId, Category = s.Category, Quantity = s.Quantity,
+            AmountScaled = Scaled.From(s.Amount), Currency = s.Currency, UserId = s.UserId, DedupeKey = s.DedupeKey, At = s.At,
+        })], ct);
+    }
+
+    internal async Task RecordAsync(IReadOnlyList<DemandEvent> events, CancellationToken ct)
     {
         foreach (var e in events)
         {
-            if (e.ReceivedAt == default) e.ReceivedAt = clock.GetUtcNow();
+            if (e.ReceivedAt == default) e.ReceivedAt = _clock.GetUtcNow();
             if (e.ProductId is not null && e.Category is null)
-                e.Category = (await products.FindAsync(e.ProductId, ct))?.Category;
+                e.Category = (await _products.FindAsync(e.ProductId, ct))?.Category;
         }
-        await writer.WriteAsync(events, ct);
+        await _writer.WriteAsync(events, ct);
     }
 }
+
+/// <summary>A server-side demand signal another module records (co-creation: vote, pledge, campaign). No personal data beyond a user id.</summary>
+public sealed record ServerSignal(string Type, string DedupeKey, DateTimeOffset At, string? ShopId = null, string? ProductId = null, string? VariantId = null,
+    string? Category = null, int Quantity = 0, decimal Amount = 0, string? Currency = null, string? UserId = null);
 
 internal sealed class OrderPaidSignal(ServerSignals signals) : IEventHandler<OrderPaid>
 {
