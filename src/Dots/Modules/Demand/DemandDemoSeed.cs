@@ -6,13 +6,13 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Demand;
 
 /// <summary>
-/// Twelve weeks of synthetic demand for the demo shops (views, cart adds, purchases, searches) with a weekly rhythm, some
+/// Six weeks of synthetic demand for the demo shops (views, cart adds, purchases, searches) with a weekly rhythm, some
 /// slow intermittent products and a few searches nobody serves, then a forecast — so the dashboards open on believable
 /// charts, forecasts and suggestions. Seeds only when the demand tables are empty; deterministic (fixed seed).
 /// </summary>
 internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockService stock, DemandForecasting forecasting, TimeProvider clock) : IDemoSeedContributor
 {
-    private const int Days = 84;
+    private const int Days = 42;
 
     private static readonly (string Query, int Results, double PerDay)[] Searches =
     [
@@ -39,14 +39,14 @@ internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockS
             batch.Clear();
         }
 
-        foreach (var (v, i) in variants.Select((v, i) => (v, i)))
+        // Per product: views and cart adds name the product; purchases fall mostly on its first variant.
+        foreach (var (group, i) in variants.GroupBy(v => v.ProductId).Select((g, i) => (g.ToList(), i)))
         {
-            // A third of the variants sell now and then (intermittent), the rest steadily; a few are growing.
+            // A third of the products sell now and then (intermittent), the rest steadily; a few are growing.
             var intermittent = i % 3 == 2;
-            var rate = intermittent ? 0.15 + random.NextDouble() * 0.35 : 0.8 + random.NextDouble() * 3.2;
-            var growth = i % 5 == 0 ? 1.012 : 1.0;
-            var price = prices.TryGetValue(v.VariantId, out var p) ? p.Price : 10_000m;
-            var currency = p?.Currency ?? "KRW";
+            var rate = intermittent ? 0.1 + random.NextDouble() * 0.3 : 0.6 + random.NextDouble() * 2.4;
+            var growth = i % 5 == 0 ? 1.02 : 1.0;
+            var lead = group[0];
             for (int d = Days; d >= 0; d--)
             {
                 var day = today.AddDays(-d);
@@ -54,20 +54,22 @@ internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockS
                 var lambda = rate * weekly * Math.Pow(growth, Days - d);
                 var hoursToday = d == 0 ? Math.Max(1, now.Hour) : 24;
                 var scale = hoursToday / 24.0;
+                int views = Poisson(random, (lambda * 3 + 0.6) * scale);
+                int carts = Poisson(random, (lambda * 0.6 + 0.1) * scale);
                 int buys = Poisson(random, lambda * scale);
-                int views = Poisson(random, (lambda * 14 + 3) * scale);
-                int carts = Poisson(random, (lambda * 2.2 + 0.3) * scale);
-                for (int k = 0; k < views; k++) batch.Add(Client(DemandEventTypes.View, v, At(random, day, hoursToday), ref sessions));
-                for (int k = 0; k < carts; k++) batch.Add(Client(DemandEventTypes.CartAdd, v, At(random, day, hoursToday), ref sessions));
+                for (int k = 0; k < views; k++) batch.Add(Client(DemandEventTypes.View, lead, At(random, day, hoursToday), ref sessions));
+                for (int k = 0; k < carts; k++) batch.Add(Client(DemandEventTypes.CartAdd, lead, At(random, day, hoursToday), ref sessions));
                 for (int k = 0; k < buys; k++)
                 {
-                    var qty = random.NextDouble() < 0.8 ? 1 : 2;
+                    var v = random.NextDouble() < 0.8 ? lead : group[random.Next(group.Count)];
+                    var price = prices.TryGetValue(v.VariantId, out var p) ? p.Price : 10_000m;
+                    var qty = random.NextDouble() < 0.85 ? 1 : 2;
                     var at = At(random, day, hoursToday);
                     batch.Add(new DemandEvent
                     {
                         Type = DemandEventTypes.Purchase, ShopId = v.ShopId, ProductId = v.ProductId, VariantId = v.VariantId, Category = v.Category,
-                        Quantity = qty, AmountScaled = Scaled.From(price * qty), Currency = currency, At = at, ReceivedAt = at,
-                        DedupeKey = $"demo:{v.VariantId}:{d}:{k}",
+                        Quantity = qty, AmountScaled = Scaled.From(price * qty), Currency = p?.Currency ?? "KRW", At = at, ReceivedAt = at,
+                        DedupeKey = $"demo:{v.ProductId}:{d}:{k}",
                     });
                 }
             }
@@ -88,8 +90,10 @@ internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockS
             }
         }
         await FlushAsync();
-        progress?.Report("Demand: twelve weeks of signals seeded; forecasting");
-        await forecasting.RunAsync(null, null, ct);
+        progress?.Report("Demand: six weeks of signals seeded; forecasting");
+        // A quick first forecast (seasonally adjusted exponential smoothing) so the dashboards open with one; the nightly
+        // job (or "Refresh this forecast") replaces it with the full automatic method.
+        await forecasting.RunAsync(null, null, ct, "ses_sa");
     }
 
     private static DemandEvent Client(string type, ActiveVariant v, DateTimeOffset at, ref int sessions) => new()

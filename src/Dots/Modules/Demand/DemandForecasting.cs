@@ -24,7 +24,8 @@ internal sealed class DemandForecasting(DotsDbContext db, StockService stock, IO
 
     public static readonly double[] Levels = [0.025, 0.1, 0.5, 0.9, 0.975];
 
-    public async Task<int> RunAsync(string? shopId, string? variantId, CancellationToken ct)
+    /// <summary>Forecasts the active variants (of a shop, or one variant) and stores a new version; <paramref name="method"/> is the library's method (auto by default).</summary>
+    public async Task<int> RunAsync(string? shopId, string? variantId, CancellationToken ct, string method = "auto")
     {
         var variants = await stock.ActiveVariantsAsync(shopId, ct);
         if (variantId is not null) variants = [.. variants.Where(v => v.VariantId == variantId)];
@@ -67,6 +68,7 @@ internal sealed class DemandForecasting(DotsDbContext db, StockService stock, IO
             SeasonLength = 7,
             Quantiles = Levels,
             Loss = SelectionLoss.Squared,
+            Method = method,
             MaxDegreeOfParallelism = 1,
         };
         ForecastResult[] results = [];
