@@ -47,9 +47,31 @@ internal sealed class DemandStore(DotsDbContext db)
             await CopyAsync((NpgsqlConnection)db.Database.GetDbConnection(), events, ct);
             return;
         }
-        db.Set<DemandEvent>().AddRange(events);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        await SqliteInsertAsync(events, ct);
+    }
+
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter Instant = new();
+
+    /// <summary>SQLite: one prepared INSERT reused for every row, in the writer's transaction (instants stored as EF stores them).</summary>
+    private async Task SqliteInsertAsync(IReadOnlyList<DemandEvent> events, CancellationToken ct)
+    {
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
+        insert.CommandText = $"INSERT INTO \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
+        var p = Enumerable.Range(1, 15).Select(i => insert.Parameters.Add("$" + i, Microsoft.Data.Sqlite.SqliteType.Text)).ToArray();
+        foreach (var e in events)
+        {
+            object?[] values = [e.Type, e.ShopId, e.ProductId, e.VariantId, e.Category, e.Query, e.ResultCount, e.Quantity, e.AmountScaled, e.Currency, e.SessionId, e.UserId, e.DedupeKey,
+                Instant.ConvertToProvider(e.At), Instant.ConvertToProvider(e.ReceivedAt)];
+            for (int i = 0; i < values.Length; i++)
+            {
+                p[i].SqliteType = values[i] is string or null ? Microsoft.Data.Sqlite.SqliteType.Text : Microsoft.Data.Sqlite.SqliteType.Integer;
+                p[i].Value = values[i] ?? DBNull.Value;
+            }
+            await insert.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>Binary COPY of events into the append-only table (used by the writer and as the benchmark's ceiling).</summary>
