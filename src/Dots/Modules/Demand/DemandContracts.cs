@@ -24,6 +24,6 @@ public sealed record TrendingDto(string ProductId, string? Title, long Recent, d
 public sealed record SuggestionDto(
     string VariantId, string ProductId, string Title, string? Sku, int Stock, int InProduction, int LeadTimeDays, double ServiceLevel,
     double ExpectedDemand, double DemandAtServiceLevel, int MakeQuantity, double StockoutRisk, double StockoutRiskAfter, double ExpectedLeftover,
-    bool StockoutAlert, bool ColdStart, string Reason);
+    bool StockoutAlert, bool ColdStart, string Reason, string? TitleKo = null);
 
 public sealed record DemandSettingsDto(int LeadTimeDays, double ServiceLevel);

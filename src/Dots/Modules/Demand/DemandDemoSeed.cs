@@ -54,8 +54,8 @@ internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockS
                 var lambda = rate * weekly * Math.Pow(growth, Days - d);
                 var hoursToday = d == 0 ? Math.Max(1, now.Hour) : 24;
                 var scale = hoursToday / 24.0;
-                int views = Poisson(random, (lambda * 3 + 0.6) * scale);
-                int carts = Poisson(random, (lambda * 0.6 + 0.1) * scale);
+                int views = Poisson(random, (lambda * 6 + 1) * scale);
+                int carts = Poisson(random, (lambda * 1.2 + 0.2) * scale);
                 int buys = Poisson(random, lambda * scale);
                 for (int k = 0; k < views; k++) batch.Add(Client(DemandEventTypes.View, lead, At(random, day, hoursToday), ref sessions));
                 for (int k = 0; k < carts; k++) batch.Add(Client(DemandEventTypes.CartAdd, lead, At(random, day, hoursToday), ref sessions));

@@ -193,9 +193,10 @@ internal sealed class DemandService(DotsDbContext db, CatalogService catalog, St
             var inProduction = plans.GetValueOrDefault(f.VariantId);
             var plan = Newsvendor.Suggest(mean, sigma, v.Stock, inProduction, settings.ServiceLevel);
             var title = v.OptionsText.Length > 0 ? $"{v.Title} ({v.OptionsText})" : v.Title;
+            var titleKo = v.TitleKo is null ? null : v.OptionsText.Length > 0 ? $"{v.TitleKo} ({v.OptionsText})" : v.TitleKo;
             list.Add(new SuggestionDto(v.VariantId, v.ProductId, title, v.Sku, v.Stock, inProduction, settings.LeadTimeDays, settings.ServiceLevel,
                 Math.Round(mean, 2), Math.Round(plan.Target, 2), plan.Make, Math.Round(plan.RiskNow, 3), Math.Round(plan.RiskAfter, 3),
-                Math.Round(plan.Leftover, 2), plan.Alert, f.ColdStart, Explain(plan, v.Stock, inProduction, settings)));
+                Math.Round(plan.Leftover, 2), plan.Alert, f.ColdStart, Explain(plan, v.Stock, inProduction, settings), titleKo));
         }
         return [.. list.OrderByDescending(s => s.MakeQuantity > 0).ThenByDescending(s => s.StockoutRisk).ThenByDescending(s => s.MakeQuantity).ThenBy(s => s.Title, StringComparer.Ordinal)];
     }
