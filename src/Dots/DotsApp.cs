@@ -8,6 +8,7 @@ using Dots.Infrastructure.Seeding;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.CoCreation;
+using Dots.Modules.Demand;
 using Dots.Modules.Identity;
 using Dots.Modules.Notifications;
 using Dots.Modules.Ordering;
@@ -71,6 +72,7 @@ public static class DotsApp
         services.AddNotifications(builder.Configuration);
         services.AddCoCreation(builder.Configuration);
         services.AddPersonalization(builder.Configuration);
+        services.AddDemand(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -102,6 +104,7 @@ public static class DotsApp
         app.MapNotifications();
         app.MapCoCreation();
         app.MapPersonalization();
+        app.MapDemand();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }

@@ -47,6 +47,7 @@ internal static class DotsCli
         root.Subcommands.Add(RecsCommands.Create());
         root.Subcommands.Add(PayoutsCommands.Create());
         root.Subcommands.Add(JobsCommands.Create());
+        root.Subcommands.Add(DemandCommands.Create());
 
         var bench = new Command("bench", "Benchmarks that report ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(BenchCheckoutCommand.Create());
@@ -55,6 +56,7 @@ internal static class DotsCli
         bench.Subcommands.Add(RouteCommands.CreateBench());
         bench.Subcommands.Add(BenchSearchCommand.Create());
         bench.Subcommands.Add(BenchRecsCommand.Create());
+        bench.Subcommands.Add(DemandCommands.CreateBench());
         root.Subcommands.Add(bench);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -14,6 +14,9 @@ public sealed record SellableVariant(
     public string OptionsText => string.Join(", ", Options.Select(o => $"{o.Key}: {o.Value}"));
 }
 
+/// <summary>A variant of a published product, for planning (demand forecasts): where it belongs and its stock now.</summary>
+public sealed record ActiveVariant(string VariantId, string ProductId, string ShopId, string Category, string Title, string? TitleKo, string Sku, int Stock);
+
 /// <summary>Units of one variant to take from, or give back to, the shelf.</summary>
 public sealed record StockLine(string VariantId, int Quantity);
 
@@ -47,6 +50,20 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
             r.Variant.Id, r.Variant.ProductId, r.Variant.ShopId, r.Title, r.TitleKo, r.Variant.Sku, r.Variant.Options,
             r.Variant.Price, r.Variant.Currency, r.Variant.Stock, r.Status == ProductStatus.Published,
             r.Image is null ? null : CatalogService.ImageUrl(r.Image)));
+    }
+
+    /// <summary>Every variant of every published product (of one shop, when given), for planning.</summary>
+    public async Task<IReadOnlyList<ActiveVariant>> ActiveVariantsAsync(string? shopId, CancellationToken ct)
+    {
+        var variants = db.Variants.AsNoTracking();
+        if (shopId is not null)
+        {
+            variants = variants.Where(v => v.ShopId == shopId);
+        }
+        return await variants
+            .Join(db.Products.AsNoTracking().Where(p => p.Status == ProductStatus.Published), v => v.ProductId, p => p.Id,
+                (v, p) => new ActiveVariant(v.Id, v.ProductId, v.ShopId, p.Category, p.Title, p.TitleKo, v.Sku, v.Stock))
+            .ToListAsync(ct);
     }
 
     public Task<bool> IsForSaleAsync(string variantId, CancellationToken ct) =>

@@ -1,0 +1,292 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dots.Infrastructure.Database;
+using Dots.Modules.Demand;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Dots.Cli;
+
+/// <summary>`dots demand rebuild|forecast` and `dots bench ingest`.</summary>
+internal static class DemandCommands
+{
+    public static Command Create()
+    {
+        var demand = new Command("demand", "Demand sensing: roll-ups and forecasts.");
+        var rebuild = new Command("rebuild", "Throw the demand roll-ups away and rebuild them exactly from the raw events (the check on the live path).") { TreatUnmatchedTokensAsErrors = false };
+        rebuild.SetAction(async (parse, ct) =>
+        {
+            await using var app = DotsApp.Build(DotsCli.HostArgs(parse));
+            await using var scope = app.Services.CreateAsyncScope();
+            await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), ct);
+            var sw = Stopwatch.StartNew();
+            var (events, products, queries) = await scope.ServiceProvider.GetRequiredService<DemandStore>().RebuildAsync(ct);
+            Console.WriteLine($"Rebuilt from {events} events: {products} product roll-up rows, {queries} search roll-up rows in {sw.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        });
+        var forecast = new Command("forecast", "Forecast every active variant now (what the nightly job does).") { TreatUnmatchedTokensAsErrors = false };
+        forecast.SetAction(async (parse, ct) =>
+        {
+            await using var app = DotsApp.Build(DotsCli.HostArgs(parse));
+            await using var scope = app.Services.CreateAsyncScope();
+            await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), ct);
+            var sw = Stopwatch.StartNew();
+            var count = await scope.ServiceProvider.GetRequiredService<DemandForecasting>().RunAsync(null, null, ct);
+            Console.WriteLine($"Forecast {count} variants in {sw.Elapsed.TotalSeconds:F1} s.");
+            return 0;
+        });
+        demand.Subcommands.Add(rebuild);
+        demand.Subcommands.Add(forecast);
+        return demand;
+    }
+
+    public static Command CreateBench()
+    {
+        var rate = new Option<int>("--rate") { Description = "Events per second to offer.", DefaultValueFactory = _ => 2000 };
+        var seconds = new Option<int>("--seconds") { Description = "How long to offer them.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch") { Description = "Events per POST /api/events.", DefaultValueFactory = _ => 100 };
+        var clients = new Option<int>("--clients") { Description = "Concurrent HTTP clients.", DefaultValueFactory = _ => 8 };
+        var provider = new Option<string>("--provider") { Description = "sqlite or postgres.", DefaultValueFactory = _ => "sqlite" };
+        provider.AcceptOnlyFromAmong("sqlite", "postgres");
+        var postgres = new Option<string?>("--postgres") { Description = "Connection string to a PostgreSQL server where the bench may create a database (default: DOTS_BENCH_POSTGRES)." };
+        var command = new Command("ingest", "Demand events through POST /api/events at a given rate: accepted events/s, rows/s, memory, accepted→roll-up lag p50/p99, beside the raw bulk-insert ceiling (COPY / prepared INSERT) for the same rows in the same run.")
+        {
+            rate, seconds, batch, clients, provider, postgres,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var o = new Options(parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(batch), parse.GetValue(clients), parse.GetValue(provider)!,
+                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"));
+            if (o.Rate < 1 || o.Seconds < 1 || o.Batch is < 1 or > 500 || o.Clients < 1)
+            {
+                Console.Error.WriteLine("--rate, --seconds and --clients must be at least 1; --batch 1 to 500.");
+                return 2;
+            }
+            if (o.Provider == "postgres" && string.IsNullOrWhiteSpace(o.Postgres))
+            {
+                Console.Error.WriteLine("--provider postgres needs --postgres \"Host=127.0.0.1;Port=5432;Username=postgres\" (or DOTS_BENCH_POSTGRES).");
+                return 2;
+            }
+            return await RunBenchAsync(o, ct);
+        });
+        return command;
+    }
+
+    private sealed record Options(int Rate, int Seconds, int Batch, int Clients, string Provider, string? Postgres);
+
+    private static async Task<int> RunBenchAsync(Options o, CancellationToken ct)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "dots-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = BenchSupport.FreePort();
+        var args = new List<string> { $"--DataDir={dataDir}", $"--urls=http://127.0.0.1:{port}", "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning",
+            "--Demand:RequestsPerSecond=1000000", "--Demand:RequestBurst=1000000", "--RateLimits:AuthPerMinute=100000", "--Jobs:RunJobs=false" };
+        string? database = null;
+        if (o.Provider == "postgres")
+        {
+            database = "dots_bench_" + Guid.NewGuid().ToString("N")[..8];
+            var cs = new NpgsqlConnectionStringBuilder(o.Postgres) { Database = database }.ToString();
+            args.AddRange(["--Database:Provider=Postgres", $"--ConnectionStrings:Postgres={cs}"]);
+        }
+        Console.Error.WriteLine($"Starting Dots on 127.0.0.1:{port} ({o.Provider})…");
+        await using var app = DotsApp.Build([.. args]);
+        await app.StartAsync(ct);
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = o.Clients + 4 }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var products = await PrepareAsync(http, ct);
+            var writer = app.Services.GetRequiredService<DemandWriter>();
+
+            Console.Error.WriteLine("Warming up…");
+            await OfferAsync(http, products, Math.Min(o.Rate, 1000), 2, o.Batch, o.Clients, ct);
+            await Eventually(() => writer.Queued == 0, ct);
+            writer.Lag.Reset();
+            long writtenBefore = Interlocked.Read(ref writer.WrittenEvents);
+            GC.Collect();
+            var memory = new List<long>();
+            using var sampling = new CancellationTokenSource();
+            var sampler = Task.Run(async () =>
+            {
+                while (!sampling.IsCancellationRequested)
+                {
+                    memory.Add(Process.GetCurrentProcess().WorkingSet64);
+                    try { await Task.Delay(250, sampling.Token); } catch (OperationCanceledException) { }
+                }
+            }, CancellationToken.None);
+
+            Console.Error.WriteLine($"Offering {o.Rate} events/s for {o.Seconds} s ({o.Clients} clients, {o.Batch} per request)…");
+            var sw = Stopwatch.StartNew();
+            var offered = await OfferAsync(http, products, o.Rate, o.Seconds, o.Batch, o.Clients, ct);
+            var offerElapsed = sw.Elapsed;
+            await Eventually(() => writer.Queued == 0, ct);
+            var drainElapsed = sw.Elapsed;
+            sampling.Cancel();
+            await sampler;
+            var written = Interlocked.Read(ref writer.WrittenEvents) - writtenBefore;
+            var (p50, p99, lagCount) = writer.Lag.Percentiles();
+
+            Console.Error.WriteLine($"Measuring the raw bulk-insert ceiling for {offered.Accepted} rows…");
+            var rows = MakeRows(products, (int)Math.Max(offered.Accepted, 10_000));
+            double ceiling;
+            await using (var scope = app.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+                ceiling = o.Provider == "postgres" ? await CopyCeilingAsync(db.Database.GetConnectionString()!, rows, ct) : await SqliteCeilingAsync(db.Database.GetConnectionString()!, rows, ct);
+            }
+
+            var acceptedRate = offered.Accepted / offerElapsed.TotalSeconds;
+            var rowsRate = written / drainElapsed.TotalSeconds;
+            var c = CultureInfo.InvariantCulture;
+            Console.WriteLine($"provider              {o.Provider}");
+            Console.WriteLine($"offered               {o.Rate} events/s for {o.Seconds} s ({o.Clients} clients × {o.Batch} per request)");
+            Console.WriteLine($"accepted              {offered.Accepted} events ({offered.Requests} requests, {offered.TooMany} answered 429, {offered.Errors} errors)");
+            Console.WriteLine(string.Create(c, $"accepted rate         {acceptedRate:F0} events/s"));
+            Console.WriteLine(string.Create(c, $"database rows         {written} rows, {rowsRate:F0} rows/s (until the queue drained, {drainElapsed.TotalSeconds:F1} s)"));
+            Console.WriteLine(string.Create(c, $"lag p50 / p99         {p50:F1} / {p99:F1} ms accepted → in the roll-ups ({lagCount} batches)"));
+            Console.WriteLine(string.Create(c, $"memory (working set)  start {Mb(memory.FirstOrDefault())} MB, peak {Mb(memory.DefaultIfEmpty().Max())} MB, end {Mb(memory.LastOrDefault())} MB"));
+            Console.WriteLine(string.Create(c, $"raw ceiling           {ceiling:F0} rows/s ({(o.Provider == "postgres" ? "binary COPY" : "prepared INSERT, one transaction per 5,000")})"));
+            Console.WriteLine(string.Create(c, $"ratio                 {rowsRate / ceiling:P1} of the raw ceiling (rows/s); accepted {acceptedRate / ceiling:P1}"));
+            return offered.Errors == 0 ? 0 : 1;
+        }
+        finally
+        {
+            await app.StopAsync(CancellationToken.None);
+            await BenchSupport.CleanUpAsync(o.Postgres, database, dataDir);
+        }
+    }
+
+    private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
+
+    private static async Task Eventually(Func<bool> done, CancellationToken ct)
+    {
+        while (!done()) await Task.Delay(20, ct);
+    }
+
+    private static async Task<List<string>> PrepareAsync(HttpClient http, CancellationToken ct)
+    {
+        var email = $"bench-{Guid.NewGuid():N}@bench.dots";
+        (await http.PostAsJsonAsync("/api/auth/register", new { email, password = "Bench1234" }, ct)).EnsureSuccessStatusCode();
+        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = "Bench1234" }, ct);
+        login.EnsureSuccessStatusCode();
+        var token = (string)JsonNode.Parse(await login.Content.ReadAsStringAsync(ct))!["accessToken"]!;
+        using var owner = new HttpClient { BaseAddress = http.BaseAddress };
+        owner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var shop = await owner.PostAsJsonAsync("/api/shops", new { name = "Bench shop", description = "Ingestion bench" }, ct);
+        var shopId = (string)JsonNode.Parse(await shop.Content.ReadAsStringAsync(ct))!["id"]!;
+        var products = new List<string>();
+        for (int i = 0; i < 20; i++)
+        {
+            var p = await owner.PostAsJsonAsync($"/api/shops/{shopId}/products", new
+            {
+                title = $"Bench product {i}", description = "For the ingestion bench", category = "crafts", tags = new[] { "bench" },
+                variants = new[] { new { sku = $"B-{i}", options = new Dictionary<string, string> { ["size"] = "M" }, price = new { amount = 10000, currency = "KRW" }, stock = 100 } },
+            }, ct);
+            p.EnsureSuccessStatusCode();
+            products.Add((string)JsonNode.Parse(await p.Content.ReadAsStringAsync(ct))!["id"]!);
+        }
+        return products;
+    }
+
+    private sealed record Offered(long Accepted, long Requests, long TooMany, long Errors);
+
+    /// <summary>Each client sends batches on a fixed schedule (open loop) so the offered rate does not fall when the server slows.</summary>
+    private static async Task<Offered> OfferAsync(HttpClient http, List<string> products, int rate, int seconds, int batch, int clients, CancellationToken ct)
+    {
+        long accepted = 0, requests = 0, tooMany = 0, errors = 0;
+        var total = (long)rate * seconds;
+        var perClient = total / batch / clients + 1;
+        var interval = TimeSpan.FromSeconds((double)batch * clients / rate);
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
+        {
+            var random = new Random(c);
+            for (long k = 0; k < perClient && Interlocked.Read(ref requests) * batch < total; k++)
+            {
+                var due = interval * k + TimeSpan.FromMilliseconds(c * interval.TotalMilliseconds / clients);
+                var wait = due - Stopwatch.GetElapsedTime(start);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+                var events = Enumerable.Range(0, batch).Select(i => (object)(random.Next(10) switch
+                {
+                    0 => new { type = "search", query = "bench query " + random.Next(50), resultCount = random.Next(3), sessionId = "bench-" + random.Next(1000) },
+                    1 => new { type = "cart_add", productId = products[random.Next(products.Count)], sessionId = "bench-" + random.Next(1000) },
+                    _ => (object)new { type = "view", productId = products[random.Next(products.Count)], sessionId = "bench-" + random.Next(1000) },
+                })).ToArray();
+                Interlocked.Increment(ref requests);
+                try
+                {
+                    using var response = await http.PostAsJsonAsync("/api/events", new { events }, ct);
+                    if (response.StatusCode == HttpStatusCode.Accepted)
+                        Interlocked.Add(ref accepted, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["accepted"]!);
+                    else if (response.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref tooMany);
+                    else Interlocked.Increment(ref errors);
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        return new Offered(accepted, requests, tooMany, errors);
+    }
+
+    private static List<DemandEvent> MakeRows(List<string> products, int count)
+    {
+        var random = new Random(7);
+        var now = DateTimeOffset.UtcNow;
+        return [.. Enumerable.Range(0, count).Select(i => new DemandEvent
+        {
+            Type = i % 10 == 0 ? "search" : "view", ShopId = "ceiling", ProductId = products[random.Next(products.Count)], Category = "crafts",
+            Query = i % 10 == 0 ? "bench query" : null, ResultCount = i % 10 == 0 ? 1 : null, Quantity = 1, SessionId = "bench-" + random.Next(1000), At = now, ReceivedAt = now,
+        })];
+    }
+
+    private static async Task<double> CopyCeilingAsync(string connectionString, List<DemandEvent> rows, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var sw = Stopwatch.StartNew();
+        foreach (var chunk in rows.Chunk(5000))
+        {
+            await DemandStore.CopyAsync(connection, chunk, ct);
+        }
+        return rows.Count / sw.Elapsed.TotalSeconds;
+    }
+
+    private static async Task<double> SqliteCeilingAsync(string connectionString, List<DemandEvent> rows, CancellationToken ct)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var sw = Stopwatch.StartNew();
+        foreach (var chunk in rows.Chunk(5000))
+        {
+            await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync(ct);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = $"INSERT INTO \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") "
+                + "VALUES ($t, $s, $p, NULL, $c, $q, $r, 1, 0, NULL, $sid, NULL, NULL, $at, $rat)";
+            var t = insert.Parameters.Add("$t", SqliteType.Text);
+            var s = insert.Parameters.Add("$s", SqliteType.Text);
+            var p = insert.Parameters.Add("$p", SqliteType.Text);
+            var c = insert.Parameters.Add("$c", SqliteType.Text);
+            var q = insert.Parameters.Add("$q", SqliteType.Text);
+            var r = insert.Parameters.Add("$r", SqliteType.Integer);
+            var sid = insert.Parameters.Add("$sid", SqliteType.Text);
+            var at = insert.Parameters.Add("$at", SqliteType.Integer);
+            var rat = insert.Parameters.Add("$rat", SqliteType.Integer);
+            insert.Prepare();
+            foreach (var e in chunk)
+            {
+                t.Value = e.Type; s.Value = e.ShopId; p.Value = e.ProductId; c.Value = e.Category; q.Value = (object?)e.Query ?? DBNull.Value;
+                r.Value = (object?)e.ResultCount ?? DBNull.Value; sid.Value = e.SessionId; at.Value = e.At.UtcTicks; rat.Value = e.ReceivedAt.UtcTicks;
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        return rows.Count / sw.Elapsed.TotalSeconds;
+    }
+}
