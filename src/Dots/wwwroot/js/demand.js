@@ -4,12 +4,17 @@
 (() => {
   if (window.__dotsDemand) return;
   window.__dotsDemand = true;
-  const key = 'dots.sid';
-  let sid;
+  // One anonymous session id for the whole site: the dots_sid cookie that personalization and search read too (the
+  // server sets it on a guest's first page); made here when it is missing, and kept in localStorage as well.
+  const cookieName = 'dots_sid';
+  const fromCookie = () => (document.cookie.split('; ').find((c) => c.startsWith(cookieName + '=')) || '').slice(cookieName.length + 1);
+  let sid = fromCookie();
   try {
-    sid = localStorage.getItem(key);
-    if (!sid) { sid = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9-]/g, ''); localStorage.setItem(key, sid); }
-  } catch { sid = 'nostore-' + Date.now(); }
+    if (!sid) sid = localStorage.getItem('dots.sid') || '';
+    if (!sid) sid = (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2) + Date.now()).replace(/[^A-Za-z0-9-]/g, '');
+    localStorage.setItem('dots.sid', sid);
+  } catch { if (!sid) sid = 'nostore-' + Date.now(); }
+  if (!fromCookie()) document.cookie = cookieName + '=' + sid + '; path=/; max-age=2592000; samesite=lax';
   const queue = [];
   let timer = 0;
   const send = () => {
