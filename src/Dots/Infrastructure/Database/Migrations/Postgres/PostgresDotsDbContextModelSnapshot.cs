@@ -1345,6 +1345,253 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.ToTable("RoyaltyEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Dots.Modules.Demand.DemandEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountScaled")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int?>("ResultCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ShopId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("VariantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique();
+
+                    b.ToTable("DemandEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandForecast", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<bool>("ColdStart")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("From")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Points")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("VariantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShopId", "Version");
+
+                    b.HasIndex("VariantId", "Version");
+
+                    b.ToTable("DemandForecasts", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandProductRollup", b =>
+                {
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("VariantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("CancelledUnits")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CartRemovals")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Carts")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Purchases")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RecClicks")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RecImpressions")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RevenueScaled")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("Stockouts")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Units")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Span", "Bucket", "ProductId", "VariantId");
+
+                    b.HasIndex("ProductId", "Span", "Bucket");
+
+                    b.HasIndex("ShopId", "Span", "Bucket");
+
+                    b.ToTable("DemandProductRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandQueryRollup", b =>
+                {
+                    b.Property<short>("Span")
+                        .HasColumnType("smallint");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Searches")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ZeroResults")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Span", "Bucket", "Query");
+
+                    b.ToTable("DemandQueryRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandShopSettings", b =>
+                {
+                    b.Property<string>("ShopId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("LeadTimeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<decimal>("ServiceLevel")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("numeric(18,4)");
+
+                    b.HasKey("ShopId");
+
+                    b.ToTable("DemandShopSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandVariantPlan", b =>
+                {
+                    b.Property<string>("VariantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<int>("InProduction")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("VariantId");
+
+                    b.HasIndex("ShopId");
+
+                    b.ToTable("DemandVariantPlans", (string)null);
+                });
+
             modelBuilder.Entity("Dots.Modules.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")

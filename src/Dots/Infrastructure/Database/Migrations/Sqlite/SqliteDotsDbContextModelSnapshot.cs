@@ -1337,6 +1337,251 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.ToTable("RoyaltyEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Dots.Modules.Demand.DemandEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AmountScaled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Category")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DedupeKey")
+                        .HasMaxLength(120)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ResultCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SessionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique();
+
+                    b.ToTable("DemandEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandForecast", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ColdStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Points")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProductId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ShopId", "Version");
+
+                    b.HasIndex("VariantId", "Version");
+
+                    b.ToTable("DemandForecasts", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandProductRollup", b =>
+                {
+                    b.Property<short>("Span")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProductId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CancelledUnits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CartRemovals")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Carts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Purchases")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecClicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecImpressions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RevenueScaled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Stockouts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Units")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Views")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Span", "Bucket", "ProductId", "VariantId");
+
+                    b.HasIndex("ProductId", "Span", "Bucket");
+
+                    b.HasIndex("ShopId", "Span", "Bucket");
+
+                    b.ToTable("DemandProductRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandQueryRollup", b =>
+                {
+                    b.Property<short>("Span")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Query")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Searches")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ZeroResults")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Span", "Bucket", "Query");
+
+                    b.ToTable("DemandQueryRollups", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandShopSettings", b =>
+                {
+                    b.Property<string>("ShopId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LeadTimeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ServiceLevel")
+                        .HasPrecision(18, 4)
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ShopId");
+
+                    b.ToTable("DemandShopSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Demand.DemandVariantPlan", b =>
+                {
+                    b.Property<string>("VariantId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("InProduction")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("VariantId");
+
+                    b.HasIndex("ShopId");
+
+                    b.ToTable("DemandVariantPlans", (string)null);
+                });
+
             modelBuilder.Entity("Dots.Modules.Identity.AppUser", b =>
                 {
                     b.Property<string>("Id")
