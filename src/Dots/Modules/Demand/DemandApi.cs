@@ -41,6 +41,9 @@ public static class DemandApi
         services.AddEventHandler<OrderPaid, OrderPaidSignal>();
         services.AddEventHandler<OrderCancelled, OrderCancelledSignal>();
         services.AddEventHandler<StockDepleted, StockDepletedSignal>();
+        services.AddEventHandler<Dots.Modules.CoCreation.IdeaVoted, IdeaVotedSignal>();
+        services.AddEventHandler<Dots.Modules.CoCreation.PledgePlaced, PledgePlacedSignal>();
+        services.AddEventHandler<Dots.Modules.CoCreation.CampaignSettled, CampaignSettledSignal>();
         services.AddDemoSeed<DemandDemoSeed>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<DemandForecastJob>(
             DemandForecastJob.Name, options.ForecastCron, "Forecasts every active variant's daily demand for the next weeks (one batch, one core)."));
