@@ -10,6 +10,7 @@ using Dots.Modules.Catalog;
 using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
+using Dots.Modules.Rentals;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -65,6 +66,7 @@ public static class DotsApp
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
         services.AddPayments(builder.Configuration);
+        services.AddRentals();
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -93,6 +95,7 @@ public static class DotsApp
         app.MapCatalog();
         app.MapOrdering();
         app.MapPayments();
+        app.MapRentals();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }
