@@ -199,6 +199,10 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         return new Paged<BookingDto>(await ToDtosAsync(rows, ct), total, p, size);
     }
 
+    /// <summary>A unit's page: its bookings, inspections, repairs (owner or staff).</summary>
+    public Task<UnitHistoryDto> UnitHistoryAsync(string rentalId, string unitId, string userId, CancellationToken ct) =>
+        rentals.UnitHistoryAsync(rentalId, unitId, userId, this, ct);
+
     internal async Task<IReadOnlyList<BookingDto>> ForUnitAsync(string unitId, CancellationToken ct)
     {
         var rows = await Bookings.AsNoTracking().Where(b => b.UnitId == unitId && b.Status != BookingStatus.Failed && b.Status != BookingStatus.Pending)

@@ -81,6 +81,26 @@ public sealed class RentalService(DotsDbContext db, CatalogService catalog, User
 
     public async Task<RentalDto> GetAsync(string id, CancellationToken ct) => ToDto(await LoadAsync(id, ct));
 
+    /// <summary>A shop's rentable items with their units (for its desk).</summary>
+    public async Task<IReadOnlyList<RentalDto>> ShopRentalsAsync(string shopId, CancellationToken ct) =>
+        (await Items.AsNoTracking().Include(i => i.Units).Where(i => i.ShopId == shopId).OrderBy(i => i.Title).ToListAsync(ct)).Select(ToDto).ToList();
+
+    public async Task<IReadOnlyList<string>> CategoriesInUseAsync(CancellationToken ct) =>
+        await Items.AsNoTracking().Select(i => i.Category).Distinct().ToListAsync(ct);
+
+    /// <summary>The shop's name for a page header (empty when the shop is gone).</summary>
+    public async Task<string> ShopNameAsync(string shopId, CancellationToken ct)
+    {
+        try
+        {
+            return (await catalog.GetShopAsync(shopId, ct)).Name;
+        }
+        catch (NotFoundException)
+        {
+            return "";
+        }
+    }
+
     public async Task<Paged<RentalSummaryDto>> ListAsync(string? category, string? shopId, int? page, int? pageSize, CancellationToken ct)
     {
         var (p, size) = Paging.Normalize(page, pageSize);
@@ -138,7 +158,7 @@ public sealed class RentalService(DotsDbContext db, CatalogService catalog, User
     }
 
     /// <summary>A unit's page: its bookings, inspections, repairs (owner or staff).</summary>
-    public async Task<UnitHistoryDto> UnitHistoryAsync(string rentalId, string unitId, string userId, BookingService bookings, CancellationToken ct)
+    internal async Task<UnitHistoryDto> UnitHistoryAsync(string rentalId, string unitId, string userId, BookingService bookings, CancellationToken ct)
     {
         var item = await LoadAsync(rentalId, ct);
         await RequireStaffAsync(item.ShopId, userId, ct);

@@ -117,8 +117,8 @@ public static class RentalsModule
             return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
         });
 
-    private static async Task<Ok<UnitHistoryDto>> UnitHistory(string id, string unitId, RentalService rentals, BookingService bookings, HttpContext http, CancellationToken ct) =>
-        TypedResults.Ok(await rentals.UnitHistoryAsync(id, unitId, http.User.UserId(), bookings, ct));
+    private static async Task<Ok<UnitHistoryDto>> UnitHistory(string id, string unitId, BookingService bookings, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await bookings.UnitHistoryAsync(id, unitId, http.User.UserId(), ct));
 
     private static async Task<Ok<RentalUnitDto>> SetUnitStatus(string id, string unitId, UnitStatusRequest request, RentalService rentals, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await rentals.SetUnitStatusAsync(id, unitId, http.User.UserId(), request, ct));

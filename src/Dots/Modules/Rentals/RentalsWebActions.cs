@@ -11,7 +11,7 @@ internal static class RentalsWebActions
         var web = app.MapGroup("").ExcludeFromDescription();
         web.MapPost("/rentals/bookings/{id}/pickup", PickUp);
         web.MapPost("/rentals/bookings/{id}/cancel", Cancel);
-        web.MapPost("/rentals/{id}/units/{unitId}/status", UnitStatus);
+        web.MapPost("/sell/{shopId}/rentals/{id}/units/{unitId}/status", UnitStatus);
         return app;
     }
 
@@ -25,11 +25,11 @@ internal static class RentalsWebActions
         try
         {
             await bookings.PickUpAsync(id, userId, ct);
-            return Results.LocalRedirect(next + (next.Contains('?') ? "&" : "?") + "toast=handed-over");
+            return Results.LocalRedirect(next + (next.Contains('?') ? "&" : "?") + "notice=handed-over");
         }
         catch (Exception e) when (e is ConflictException or NotFoundException or ForbiddenException)
         {
-            return Results.LocalRedirect(next + (next.Contains('?') ? "&" : "?") + "toast=failed");
+            return Results.LocalRedirect(next + (next.Contains('?') ? "&" : "?") + "notice=failed");
         }
     }
 
@@ -42,17 +42,17 @@ internal static class RentalsWebActions
         try
         {
             await bookings.CancelAsync(id, userId, ct);
-            return Results.LocalRedirect("/rentals/me?toast=cancelled");
+            return Results.LocalRedirect("/rentals/me?notice=cancelled");
         }
         catch (Exception e) when (e is ConflictException or NotFoundException or ForbiddenException)
         {
-            return Results.LocalRedirect("/rentals/me?toast=failed");
+            return Results.LocalRedirect("/rentals/me?notice=failed");
         }
     }
 
-    private static async Task<IResult> UnitStatus(string id, string unitId, HttpContext http, RentalService rentals, [FromForm] string? status, [FromForm] string? note, CancellationToken ct)
+    private static async Task<IResult> UnitStatus(string shopId, string id, string unitId, HttpContext http, RentalService rentals, [FromForm] string? status, [FromForm] string? note, CancellationToken ct)
     {
-        var page = $"/rentals/{Uri.EscapeDataString(id)}/units/{Uri.EscapeDataString(unitId)}";
+        var page = $"/sell/{Uri.EscapeDataString(shopId)}/rentals/{Uri.EscapeDataString(id)}/units/{Uri.EscapeDataString(unitId)}";
         if (http.User.UserIdOrNull() is not { } userId)
         {
             return Results.LocalRedirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(page));
@@ -60,11 +60,11 @@ internal static class RentalsWebActions
         try
         {
             await rentals.SetUnitStatusAsync(id, unitId, userId, new UnitStatusRequest(status, note, null), ct);
-            return Results.LocalRedirect(page + "?toast=saved");
+            return Results.LocalRedirect(page + "?notice=saved");
         }
         catch (Exception e) when (e is ConflictException or NotFoundException or ForbiddenException or RequestValidationException)
         {
-            return Results.LocalRedirect(page + "?toast=failed");
+            return Results.LocalRedirect(page + "?notice=failed");
         }
     }
 
