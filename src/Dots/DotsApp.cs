@@ -11,6 +11,7 @@ using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Dots.Modules.Rentals;
+using Dots.Modules.Stores;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -67,6 +68,7 @@ public static class DotsApp
         services.AddOrdering(builder.Configuration);
         services.AddPayments(builder.Configuration);
         services.AddRentals();
+        services.AddStores(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -96,6 +98,7 @@ public static class DotsApp
         app.MapOrdering();
         app.MapPayments();
         app.MapRentals();
+        app.MapStores();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }
