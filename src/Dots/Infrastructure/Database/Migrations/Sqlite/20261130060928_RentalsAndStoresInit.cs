@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Dots.Infrastructure.Database.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class RentalsInit : Migration
+    public partial class RentalsAndStoresInit : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -108,6 +108,114 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "StoreAllocations",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OrderId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    LocationId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    VariantId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Quantity = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    ReturnedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoreAllocations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StoreLocations",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ShopId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    Latitude = table.Column<double>(type: "REAL", nullable: true),
+                    Longitude = table.Column<double>(type: "REAL", nullable: true),
+                    TimeZone = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    OpeningHours = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Pickup = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IsOnlineCentre = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoreLocations", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StoreLocationStock",
+                columns: table => new
+                {
+                    LocationId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    VariantId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ShopId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Stock = table.Column<int>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoreLocationStock", x => new { x.LocationId, x.VariantId });
+                    table.CheckConstraint("CK_StoreLocationStock_Stock", "\"Stock\" >= 0");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StorePickups",
+                columns: table => new
+                {
+                    OrderId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    LocationId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ShopId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    BuyerId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    PlacedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReadyAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    HandedOverAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StorePickups", x => x.OrderId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StoreStaff",
+                columns: table => new
+                {
+                    LocationId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    AddedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoreStaff", x => new { x.LocationId, x.UserId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StoreStockMovements",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    LocationId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    VariantId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Before = table.Column<int>(type: "INTEGER", nullable: false),
+                    After = table.Column<int>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoreStockMovements", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RentalUnits",
                 columns: table => new
                 {
@@ -168,6 +276,41 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                 name: "IX_RentalUnits_ItemId",
                 table: "RentalUnits",
                 column: "ItemId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreAllocations_OrderId",
+                table: "StoreAllocations",
+                column: "OrderId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreLocations_ShopId",
+                table: "StoreLocations",
+                column: "ShopId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreLocationStock_VariantId",
+                table: "StoreLocationStock",
+                column: "VariantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StorePickups_LocationId_Status",
+                table: "StorePickups",
+                columns: new[] { "LocationId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StorePickups_Status_ExpiresAt",
+                table: "StorePickups",
+                columns: new[] { "Status", "ExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreStaff_UserId",
+                table: "StoreStaff",
+                column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreStockMovements_LocationId_At",
+                table: "StoreStockMovements",
+                columns: new[] { "LocationId", "At" });
         }
 
         /// <inheritdoc />
@@ -184,6 +327,24 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "RentalUnits");
+
+            migrationBuilder.DropTable(
+                name: "StoreAllocations");
+
+            migrationBuilder.DropTable(
+                name: "StoreLocations");
+
+            migrationBuilder.DropTable(
+                name: "StoreLocationStock");
+
+            migrationBuilder.DropTable(
+                name: "StorePickups");
+
+            migrationBuilder.DropTable(
+                name: "StoreStaff");
+
+            migrationBuilder.DropTable(
+                name: "StoreStockMovements");
 
             migrationBuilder.DropTable(
                 name: "RentalItems");
