@@ -27,6 +27,7 @@ public static class StoresModule
 
     public static IEndpointRouteBuilder MapStores(this IEndpointRouteBuilder app)
     {
+        app.MapStoresWebActions();
         var api = app.MapGroup("/api").WithTags("Stores");
         api.MapPost("/shops/{shopId}/locations", CreateLocation).RequireAuthorization().WithName("CreateLocation")
             .WithSummary("Add a store (shop owner only)")
