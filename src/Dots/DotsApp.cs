@@ -14,6 +14,8 @@ using Dots.Modules.Notifications;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Dots.Modules.Personalization;
+using Dots.Modules.Rentals;
+using Dots.Modules.Stores;
 using Dots.Web;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
@@ -73,6 +75,8 @@ public static class DotsApp
         services.AddCoCreation(builder.Configuration);
         services.AddPersonalization(builder.Configuration);
         services.AddDemand(builder.Configuration);
+        services.AddRentals();
+        services.AddStores(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -105,6 +109,8 @@ public static class DotsApp
         app.MapCoCreation();
         app.MapPersonalization();
         app.MapDemand();
+        app.MapRentals();
+        app.MapStores();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }

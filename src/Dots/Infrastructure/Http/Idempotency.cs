@@ -70,8 +70,8 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
         catch (Exception ex) when (ProblemMapper.TryMap(ex) is { } problem)
         {
             // A client error is the request's result too: a retry must see the same answer, not a second attempt.
+            // Serialized as its runtime type so a validation problem keeps its per-field `errors`.
             problem.Instance = http.Request.Path;
-            // By its runtime type: a validation problem keeps its per-field `errors`.
             var text = JsonSerializer.Serialize(problem, problem.GetType(), json.Value.SerializerOptions);
             await CompleteAsync(record, problem.Status ?? 400, text, null);
             return Respond(http, problem.Status ?? 400, text, "application/problem+json", null, replayed: false);

@@ -168,6 +168,23 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
         }
     }
 
+    /// <summary>
+    /// Changes one variant's stock by <paramref name="delta"/> (a store's count set or corrected), in the caller's
+    /// transaction when there is one. Never goes below zero: a decrease larger than the stock changes nothing and
+    /// returns false.
+    /// </summary>
+    public async Task<bool> AdjustAsync(string variantId, int delta, CancellationToken ct)
+    {
+        if (delta == 0)
+        {
+            return await db.Variants.AnyAsync(x => x.Id == variantId, ct);
+        }
+        var changed = delta > 0
+            ? await db.Variants.Where(x => x.Id == variantId).ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + delta), ct)
+            : await db.Variants.Where(x => x.Id == variantId && x.Stock >= -delta).ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + delta), ct);
+        return changed == 1;
+    }
+
     private static List<StockLine> Merge(IReadOnlyList<StockLine> lines) =>
         lines.GroupBy(l => l.VariantId, StringComparer.Ordinal)
             .Select(g => new StockLine(g.Key, g.Sum(l => l.Quantity)))

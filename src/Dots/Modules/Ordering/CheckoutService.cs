@@ -83,7 +83,7 @@ public sealed class CheckoutService(
         {
             await payouts.BookSaleAsync(part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, CancellationToken.None);
         }
-        return OrderMapper.ToDto(order);
+        return OrderMapper.ToDto(order) with { Extensions = context.ResponseFields.Count == 0 ? null : context.ResponseFields };
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed class CheckoutContext
     public required AddressDto? ShippingAddress { get; init; }
     public IReadOnlyDictionary<string, JsonElement> Extensions { get; init; } = new Dictionary<string, JsonElement>();
     public Dictionary<string, object?> Items { get; } = [];
+
+    /// <summary>Fields a step adds to the placed order's response (for example <c>pickupCode</c>); Ordering passes them through.</summary>
+    public Dictionary<string, object?> ResponseFields { get; } = [];
 }
 
 /// <summary>

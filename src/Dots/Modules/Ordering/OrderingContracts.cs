@@ -38,7 +38,12 @@ public sealed record OrderDto(
     AddressDto ShippingAddress,
     IReadOnlyList<FulfillmentDto> Fulfillments,
     IReadOnlyList<PaymentDto> Payments,
-    IReadOnlyList<TimelineEntryDto> Timeline);
+    IReadOnlyList<TimelineEntryDto> Timeline)
+{
+    /// <summary>Fields checkout steps of other modules added when the order was placed (for example <c>pickupCode</c>).</summary>
+    [System.Text.Json.Serialization.JsonExtensionData]
+    public Dictionary<string, object?>? Extensions { get; init; }
+}
 
 public sealed record OrderSummaryDto(string Id, string Status, MoneyDto Total, DateTimeOffset PlacedAt, int Items, string FirstTitle);
 

@@ -1,0 +1,31 @@
+namespace Dots.Modules.Stores;
+
+public sealed record OpeningHoursDto(string? Day, string? Open, string? Close);
+
+public sealed record CreateLocationRequest(string? Name, string? Address, double? Latitude, double? Longitude, string? TimeZone, List<OpeningHoursDto>? OpeningHours, bool? Pickup);
+
+public sealed record LocationDto(string Id, string ShopId, string Name, string Address, double? Latitude, double? Longitude, string TimeZone,
+    IReadOnlyList<OpeningHoursDto> OpeningHours, bool Pickup, bool IsOnlineCentre, DateTimeOffset CreatedAt);
+
+public sealed record SetLocationStockRequest(int? Stock, string? Note);
+
+public sealed record LocationStockDto(string LocationId, string VariantId, int Stock, int VariantStock);
+
+public sealed record LocationAvailabilityDto(string LocationId, string Name, double? DistanceKm, int Stock, DateTimeOffset? PickupReadyBy, bool Pickup, double? Latitude, double? Longitude);
+
+public sealed record ProductAvailabilityDto(string ProductId, IReadOnlyList<LocationAvailabilityDto> Locations);
+
+public sealed record PickupLineDto(string VariantId, int Quantity);
+
+public sealed record PickupDto(string OrderId, string LocationId, string LocationName, string Status, string? Code, DateTimeOffset PlacedAt, DateTimeOffset? ReadyAt,
+    DateTimeOffset? HandedOverAt, DateTimeOffset ExpiresAt, IReadOnlyList<PickupLineDto> Lines);
+
+public sealed record HandoverRequest(string? Code);
+
+public sealed record AddStaffRequest(string? Email);
+
+public sealed record StaffDto(string LocationId, string UserId, string Email);
+
+public sealed record AllocationDto(string LocationId, string LocationName, string VariantId, int Quantity, string Kind, string Reason, bool Returned);
+
+public sealed record StockMovementDto(string VariantId, int Before, int After, string Kind, string Note, DateTimeOffset At);
