@@ -7,6 +7,7 @@ using Dots.Infrastructure.Jobs;
 using Dots.Infrastructure.Seeding;
 using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
+using Dots.Modules.Delivery;
 using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
@@ -65,6 +66,7 @@ public static class DotsApp
         services.AddCatalog();
         services.AddOrdering(builder.Configuration);
         services.AddPayments(builder.Configuration);
+        services.AddDelivery(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -93,6 +95,7 @@ public static class DotsApp
         app.MapCatalog();
         app.MapOrdering();
         app.MapPayments();
+        app.MapDelivery();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }
