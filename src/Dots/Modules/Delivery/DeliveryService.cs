@@ -92,6 +92,26 @@ public sealed class DeliveryService(DotsDbContext db, TimeProvider clock, IOptio
             Reason: $"Every delivery slot of the next {_options.NightsAhead} nights in {zone.Name} is full.");
     }
 
+    /// <summary>The promise the pages show: for the user's latest delivery address, else for the first centre's own neighbourhood.</summary>
+    public async Task<PromiseDto?> PromiseForUserAsync(string? userId, CancellationToken ct)
+    {
+        GeoPoint? point = null;
+        if (userId is not null)
+        {
+            point = await db.Set<DeliveryBooking>().AsNoTracking().Where(b => b.BuyerId == userId).OrderByDescending(b => b.BookedAt)
+                .Select(b => (GeoPoint?)new GeoPoint(b.Latitude, b.Longitude)).FirstOrDefaultAsync(ct);
+        }
+        point ??= await db.Set<FulfilmentCentre>().AsNoTracking().OrderBy(c => c.Name).Select(c => (GeoPoint?)new GeoPoint(c.Latitude, c.Longitude)).FirstOrDefaultAsync(ct);
+        return point is { } p ? await PromiseAsync(p.Latitude, p.Longitude, ct) : null;
+    }
+
+    /// <summary>The centre's local "now", to say "tomorrow" right.</summary>
+    public async Task<DateTimeOffset> LocalNowAsync(CancellationToken ct)
+    {
+        var tz = await db.Set<FulfilmentCentre>().AsNoTracking().OrderBy(c => c.Name).Select(c => c.TimeZone).FirstOrDefaultAsync(ct) ?? "Asia/Seoul";
+        return TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(tz));
+    }
+
     private Task<bool> WaveExistsAsync(string centreId, DateOnly night, CancellationToken ct)
     {
         var date = DateText(night);
