@@ -36,14 +36,14 @@ public sealed class DriverService(DotsDbContext db, IEventPublisher events, Wave
         var route = await RouteForAsync(routeId, userId, isOperator, ct);
         var stops = await db.Set<DeliveryBooking>().AsNoTracking().Include(b => b.Lines).Where(b => b.RouteId == routeId && b.Status != BookingStatus.Released)
             .OrderBy(b => b.Sequence).ToListAsync(ct);
-        return WaveService.ToDto(route, stops);
+        return WaveService.ToDto(route, stops, await WaveService.ZoneOfWaveAsync(db, route.WaveId, ct));
     }
 
     public async Task<IReadOnlyList<RouteDto>> RoutesOfDriverAsync(string userId, CancellationToken ct)
     {
         var routes = await db.Set<DeliveryRoute>().AsNoTracking().Where(r => r.DriverUserId == userId && r.Status != RouteStatus.Done)
             .OrderByDescending(r => r.DepartAt).Take(10).ToListAsync(ct);
-        return routes.Select(r => WaveService.ToDto(r, [])).ToList();
+        return routes.Select(r => WaveService.ToDto(r, [], TimeZoneInfo.Utc)).ToList();
     }
 
     public async Task AssignDriverAsync(string routeId, string driverUserId, CancellationToken ct)
@@ -204,8 +204,9 @@ public sealed class DriverService(DotsDbContext db, IEventPublisher events, Wave
         {
             eta = TimeZoneInfo.ConvertTime(eta.Value, DeliveryService.Zone(centre));
         }
+        var zone = centre is null ? TimeZoneInfo.Utc : DeliveryService.Zone(centre);
         return new TrackingDto(b.OrderId, Status(b.Status), deliverBy, eta, before, b.RouteId is null ? null : b.Sequence, b.RouteId,
-            b.DeliveredAt, b.ProofFile is null ? null : CatalogService.ImageUrl(b.ProofFile), b.FailReason, b.Latitude, b.Longitude,
+            WaveService.Local(b.DeliveredAt, zone), b.ProofFile is null ? null : CatalogService.ImageUrl(b.ProofFile), b.FailReason, b.Latitude, b.Longitude,
             centre?.Latitude, centre?.Longitude);
     }
 

@@ -227,7 +227,7 @@ internal sealed class WaveRouting(DotsDbContext db, ITravelMatrix matrix, TimePr
                 booking.Unservable = null;
                 if (!served.Contains(stops[s]))
                 {
-                    booking.Eta = night.Origin.AddMinutes(start);
+                    booking.Eta = night.Origin.AddMinutes(start).ToUniversalTime();
                     booking.Status = route.Status == RouteStatus.OutForDelivery ? BookingStatus.OutForDelivery : BookingStatus.Waved;
                 }
             }
@@ -238,7 +238,7 @@ internal sealed class WaveRouting(DotsDbContext db, ITravelMatrix matrix, TimePr
             route.LoadKg = stops.Sum(id => night.Bookings[id - 1].WeightKg);
             route.DurationMinutes = back - departure;
             route.LatenessMinutes = lateness;
-            route.DepartAt ??= night.Origin.AddMinutes(departure);
+            route.DepartAt ??= night.Origin.AddMinutes(departure).ToUniversalTime();
             total += distance;
         }
         foreach (var (id, why) in unservable)

@@ -77,7 +77,8 @@ public sealed class WaveService(DotsDbContext db, StockService stock, TimeProvid
             .Where(b => b.WaveId == waveId && b.Status != BookingStatus.Released).ToListAsync(ct);
         var routes = await db.Set<DeliveryRoute>().AsNoTracking().Where(r => r.WaveId == waveId).OrderBy(r => r.Index).ToListAsync(ct);
         var byRoute = bookings.Where(b => b.RouteId != null).GroupBy(b => b.RouteId!).ToDictionary(g => g.Key, g => g.OrderBy(b => b.Sequence).ToList());
-        var routeDtos = routes.Select(r => ToDto(r, byRoute.GetValueOrDefault(r.Id) ?? [])).ToList();
+        var tz = await ZoneOfWaveAsync(db, waveId, ct);
+        var routeDtos = routes.Select(r => ToDto(r, byRoute.GetValueOrDefault(r.Id) ?? [], tz)).ToList();
         var unservable = bookings.Where(b => b.Unservable != null).Select(b =>
         {
             var parts = b.Unservable!.Split('|', 2);
@@ -85,20 +86,30 @@ public sealed class WaveService(DotsDbContext db, StockService stock, TimeProvid
         }).ToList();
         var pickLists = withPickLists ? await PickListsAsync(bookings, ct) : [];
         return new WaveDto(wave.Id, wave.CentreId, wave.Date, wave.Status.ToString(), bookings.Count, pickLists, routeDtos, unservable,
-            Math.Round(wave.PlanningSeconds, 3), Math.Round(wave.Distance, 2), wave.Revision, wave.CreatedAt, wave.PlannedAt, wave.Error);
+            Math.Round(wave.PlanningSeconds, 3), Math.Round(wave.Distance, 2), wave.Revision, Local(wave.CreatedAt, tz)!.Value, Local(wave.PlannedAt, tz), wave.Error);
     }
 
-    internal static RouteDto ToDto(DeliveryRoute r, IReadOnlyList<DeliveryBooking> stops) => new(
-        r.Id, r.VehicleName, r.VehicleId, r.Status.ToString(), stops.Select(StopDto).ToList(), Math.Round(r.DistanceKm, 2), r.LoadUnits,
-        Math.Round(r.LoadKg, 1), Math.Round(r.DurationMinutes, 1), Math.Round(r.LatenessMinutes, 1), r.DepartAt, r.DriverUserId);
+    internal static RouteDto ToDto(DeliveryRoute r, IReadOnlyList<DeliveryBooking> stops, TimeZoneInfo tz) => new(
+        r.Id, r.VehicleName, r.VehicleId, r.Status.ToString(), stops.Select(s => StopDto(s, tz)).ToList(), Math.Round(r.DistanceKm, 2), r.LoadUnits,
+        Math.Round(r.LoadKg, 1), Math.Round(r.DurationMinutes, 1), Math.Round(r.LatenessMinutes, 1), Local(r.DepartAt, tz), r.DriverUserId);
+
+    internal static DateTimeOffset? Local(DateTimeOffset? at, TimeZoneInfo tz) => at is null ? null : TimeZoneInfo.ConvertTime(at.Value, tz);
+
+    /// <summary>The time zone of the centre a wave belongs to (times leave the module in the centre's local time).</summary>
+    internal static async Task<TimeZoneInfo> ZoneOfWaveAsync(DotsDbContext db, string waveId, CancellationToken ct)
+    {
+        var tz = await db.Set<DeliveryWave>().Where(w => w.Id == waveId)
+            .Join(db.Set<FulfilmentCentre>(), w => w.CentreId, c => c.Id, (w, c) => c.TimeZone).FirstOrDefaultAsync(ct);
+        return TimeZoneInfo.FindSystemTimeZoneById(tz ?? "UTC");
+    }
 
     internal static string PackagingOf(DeliveryBooking b) =>
         string.Join("+", new[] { "ambient", b.HasChilled ? "chilled" : null, b.HasFrozen ? "frozen" : null }.Where(x => x != null)
             .Where(x => x != "ambient" || b.Lines.Count == 0 || b.Lines.Any(l => l.Packaging == PackagingClass.Ambient)));
 
-    internal static RouteStopDto StopDto(DeliveryBooking b) => new(
-        b.OrderId, b.Eta, b.Sequence, b.Status.ToString(), b.Latitude, b.Longitude, b.Recipient, b.AddressText, b.Phone, PackagingOf(b),
-        b.DoorCode, b.LeaveAtDoor, b.Instructions, b.DeliveredAt, b.ProofFile is null ? null : CatalogService.ImageUrl(b.ProofFile), b.FailReason);
+    internal static RouteStopDto StopDto(DeliveryBooking b, TimeZoneInfo tz) => new(
+        b.OrderId, Local(b.Eta, tz), b.Sequence, b.Status.ToString(), b.Latitude, b.Longitude, b.Recipient, b.AddressText, b.Phone, PackagingOf(b),
+        b.DoorCode, b.LeaveAtDoor, b.Instructions, Local(b.DeliveredAt, tz), b.ProofFile is null ? null : CatalogService.ImageUrl(b.ProofFile), b.FailReason);
 
     /// <summary>Pick lists batched by zone and packaging class, each walked along the centre's aisle sequence.</summary>
     private async Task<IReadOnlyList<PickListDto>> PickListsAsync(List<DeliveryBooking> bookings, CancellationToken ct)
