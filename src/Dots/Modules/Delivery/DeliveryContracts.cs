@@ -1,18 +1,20 @@
+using System.Text.Json.Serialization;
+
 namespace Dots.Modules.Delivery;
 
 /// <summary>The promise for an address: tonight's cut-off and tomorrow morning's arrival in the zone's local time.</summary>
 public sealed record PromiseDto(
     bool Available,
-    DateTimeOffset? Cutoff = null,
-    DateTimeOffset? DeliverBy = null,
-    string? SlotId = null,
-    string? Zone = null,
-    string? ZoneId = null,
-    string? ZoneKo = null,
-    int? Remaining = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? Cutoff = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? DeliverBy = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SlotId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Zone = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ZoneId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ZoneKo = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Remaining = null,
     bool NextNight = false,
-    int? MinutesLeft = null,
-    string? Reason = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? MinutesLeft = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
 
 /// <summary>What the <c>delivery</c> field of an order request may carry.</summary>
 public sealed record DeliveryRequest(string? SlotId, string? DoorCode, bool? LeaveAtDoor, string? Instructions, string? NotBefore);

@@ -88,52 +88,7 @@ internal sealed class DeliveryDemoSeed(DotsDbContext db, DeliverySetup setup, Ca
             return;
         }
         var packaging = await db.Set<ProductPackaging>().AsNoTracking().ToDictionaryAsync(p => p.ProductId, p => p.Class, ct);
-        var random = new Random(2026);
-        var booked = new Dictionary<string, int>();
-        var streets = new[] { "Teheran-ro", "Olympic-ro", "Sejong-daero", "Mapo-daero", "Dosan-daero", "Hangang-daero", "Yanghwa-ro", "Wangsimni-ro" };
-        for (var n = 0; n < DemoNightOrders; n++)
-        {
-            var zone = zones[n % zones.Count];
-            var point = RandomPointIn(zone.Polygon, random);
-            var orderId = "demo" + Ids.New()[4..];
-            var lines = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => products[random.Next(products.Count)]).DistinctBy(p => p.VariantId)
-                .Select(p => new DeliveryBookingLine
-                {
-                    Id = Ids.New(),
-                    OrderId = orderId,
-                    ProductId = p.ProductId,
-                    VariantId = p.VariantId,
-                    Quantity = 1 + random.Next(2),
-                    Packaging = packaging.GetValueOrDefault(p.ProductId),
-                }).ToList();
-            db.Add(new DeliveryBooking
-            {
-                OrderId = orderId,
-                BuyerId = buyers[n % buyers.Count],
-                SlotId = DeliveryService.SlotId(zone.Id, night),
-                ZoneId = zone.Id,
-                CentreId = centre.Id,
-                Date = date,
-                Latitude = point.Latitude,
-                Longitude = point.Longitude,
-                Recipient = $"Customer {n % buyers.Count + 1}",
-                AddressText = $"{10 + random.Next(400)} {streets[random.Next(streets.Length)]}, Seoul",
-                Phone = $"010-{random.Next(1000, 9999)}-{random.Next(1000, 9999)}",
-                DoorCode = random.Next(4) == 0 ? $"#{random.Next(1000, 9999)}" : null,
-                LeaveAtDoor = random.Next(2) == 0,
-                Units = lines.Sum(l => l.Quantity),
-                WeightKg = lines.Sum(l => l.Quantity * 1.2),
-                HasChilled = lines.Any(l => l.Packaging == PackagingClass.Chilled),
-                HasFrozen = lines.Any(l => l.Packaging == PackagingClass.Frozen),
-                BookedAt = clock.GetUtcNow(),
-                Lines = lines,
-            });
-            booked[zone.Id] = booked.GetValueOrDefault(zone.Id) + 1;
-        }
-        foreach (var zone in zones)
-        {
-            db.Add(new DeliverySlot { Id = DeliveryService.SlotId(zone.Id, night), ZoneId = zone.Id, Date = date, Capacity = zone.NightlyCapacity, Booked = booked.GetValueOrDefault(zone.Id) });
-        }
+        AddNight(db, centre.Id, zones, night, DemoNightOrders, buyers, products, packaging, new Random(2026), clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
@@ -158,6 +113,62 @@ internal sealed class DeliveryDemoSeed(DotsDbContext db, DeliverySetup setup, Ca
             {
                 logger.LogWarning("The demo customer's delivery order could not be placed: {Message}", e.Message);
             }
+        }
+    }
+
+    /// <summary>Adds a night of <paramref name="count"/> bookings spread over the zones (the demo, the bench and the tests share it).</summary>
+    internal static void AddNight(DotsDbContext db, string centreId, IReadOnlyList<ZoneDto> zones, DateOnly night, int count, IReadOnlyList<string> buyers,
+        IReadOnlyList<(string ProductId, string VariantId)> products, IReadOnlyDictionary<string, PackagingClass> packaging, Random random, DateTimeOffset now)
+    {
+        if (products.Count == 0)
+        {
+            products = [("demo-product", "demo-variant")];
+        }
+        var date = DeliveryService.DateText(night);
+        var booked = new Dictionary<string, int>();
+        var streets = new[] { "Teheran-ro", "Olympic-ro", "Sejong-daero", "Mapo-daero", "Dosan-daero", "Hangang-daero", "Yanghwa-ro", "Wangsimni-ro" };
+        for (var n = 0; n < count; n++)
+        {
+            var zone = zones[n % zones.Count];
+            var point = RandomPointIn(zone.Polygon, random);
+            var orderId = "demo" + Ids.New()[4..];
+            var lines = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => products[random.Next(products.Count)]).DistinctBy(p => p.VariantId)
+                .Select(p => new DeliveryBookingLine
+                {
+                    Id = Ids.New(),
+                    OrderId = orderId,
+                    ProductId = p.ProductId,
+                    VariantId = p.VariantId,
+                    Quantity = 1 + random.Next(2),
+                    Packaging = packaging.GetValueOrDefault(p.ProductId),
+                }).ToList();
+            db.Add(new DeliveryBooking
+            {
+                OrderId = orderId,
+                BuyerId = buyers[n % buyers.Count],
+                SlotId = DeliveryService.SlotId(zone.Id, night),
+                ZoneId = zone.Id,
+                CentreId = centreId,
+                Date = date,
+                Latitude = point.Latitude,
+                Longitude = point.Longitude,
+                Recipient = $"Customer {n % buyers.Count + 1}",
+                AddressText = $"{10 + random.Next(400)} {streets[random.Next(streets.Length)]}, Seoul",
+                Phone = $"010-{random.Next(1000, 9999)}-{random.Next(1000, 9999)}",
+                DoorCode = random.Next(4) == 0 ? $"#{random.Next(1000, 9999)}" : null,
+                LeaveAtDoor = random.Next(2) == 0,
+                Units = lines.Sum(l => l.Quantity),
+                WeightKg = lines.Sum(l => l.Quantity * 1.2),
+                HasChilled = lines.Any(l => l.Packaging == PackagingClass.Chilled),
+                HasFrozen = lines.Any(l => l.Packaging == PackagingClass.Frozen),
+                BookedAt = now,
+                Lines = lines,
+            });
+            booked[zone.Id] = booked.GetValueOrDefault(zone.Id) + 1;
+        }
+        foreach (var zone in zones)
+        {
+            db.Add(new DeliverySlot { Id = DeliveryService.SlotId(zone.Id, night), ZoneId = zone.Id, Date = date, Capacity = Math.Max(zone.NightlyCapacity, booked.GetValueOrDefault(zone.Id)), Booked = booked.GetValueOrDefault(zone.Id) });
         }
     }
 
