@@ -52,6 +52,7 @@ internal static class DotsCli
         bench.Subcommands.Add(BenchCheckoutCommand.Create());
         bench.Subcommands.Add(BenchWebCommand.Create());
         bench.Subcommands.Add(RouteCommands.CreateBench());
+        bench.Subcommands.Add(Dots.Modules.Delivery.DeliveryBench.Create());
         root.Subcommands.Add(bench);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
