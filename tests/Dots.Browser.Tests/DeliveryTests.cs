@@ -70,6 +70,7 @@ public sealed class DeliveryTests(AppFixture app)
         await driver.GetByTestId("start-route").ClickAsync();
         await Expect(driver.Locator(".toast")).ToContainTextAsync("Out for delivery");
         await AppFixture.ScreenshotAsync(driver, "delivery-driver-390");
+        await driver.ScreenshotAsync(new() { Path = Path.Combine(AppFixture.ScreenshotDir, "delivery-driver-390-top.png") });
         var stop = driver.Locator($"[data-testid=stop][data-order='{orderId}']");
         await stop.Locator("input[type=file]").SetInputFilesAsync(new FilePayload { Name = "door.png", MimeType = "image/png", Buffer = Png });
         await stop.GetByTestId("mark-delivered").ClickAsync();
@@ -83,13 +84,15 @@ public sealed class DeliveryTests(AppFixture app)
         await Expect(customer.GetByTestId("tracking-status")).ToHaveTextAsync("Delivered");
         await Expect(customer.GetByTestId("tracking-proof")).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(customer, "delivery-tracking-390");
-        var desktop = await app.NewPageAsync(locale: "ko-KR");
-        await Journeys.SignInAsync(desktop, DemoSeeder.DemoCustomerEmail, DemoSeeder.DemoPassword).ContinueWith(_ => Task.CompletedTask);
-        await desktop.GotoAsync($"/orders/{orderId}/tracking");
+        var desktop = await app.NewPageAsync();
+        await Journeys.SignInAsync(desktop, DemoSeeder.DemoCustomerEmail, DemoSeeder.DemoPassword);
+        await desktop.GotoAsync($"/culture?c=ko&returnUrl=/orders/{orderId}/tracking");
+        await Expect(desktop.GetByTestId("tracking-status")).ToHaveTextAsync("배송 완료");
         await AppFixture.ScreenshotAsync(desktop, "delivery-tracking-desktop-ko");
         await ops.GotoAsync("/ops/delivery");
         await ops.SetViewportSizeAsync(390, 844);
         await AppFixture.ScreenshotAsync(ops, "delivery-ops-390");
+        await ops.ScreenshotAsync(new() { Path = Path.Combine(AppFixture.ScreenshotDir, "delivery-ops-390-top.png") });
     }
 
     // A 1×1 PNG.
