@@ -9,6 +9,7 @@ using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.CoCreation;
 using Dots.Modules.Demand;
+using Dots.Modules.Delivery;
 using Dots.Modules.Identity;
 using Dots.Modules.Notifications;
 using Dots.Modules.Ordering;
@@ -77,6 +78,7 @@ public static class DotsApp
         services.AddDemand(builder.Configuration);
         services.AddRentals();
         services.AddStores(builder.Configuration);
+        services.AddDelivery(builder.Configuration);
         services.AddDotsWeb();
 
         var app = builder.Build();
@@ -111,6 +113,7 @@ public static class DotsApp
         app.MapDemand();
         app.MapRentals();
         app.MapStores();
+        app.MapDelivery();
         app.MapJobsOperatorActions();
         app.MapDotsWeb();
     }

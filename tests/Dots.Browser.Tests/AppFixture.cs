@@ -43,6 +43,7 @@ public sealed class AppFixture : IAsyncLifetime
             "--Seed:Demo=true",
             "--Logging:LogLevel:Default=Warning",
             "--RateLimits:AuthPerMinute=10000",
+            "--Delivery:PlanningBudget=00:00:03",
         ]);
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');

@@ -57,6 +57,7 @@ internal static class DotsCli
         bench.Subcommands.Add(BenchSearchCommand.Create());
         bench.Subcommands.Add(BenchRecsCommand.Create());
         bench.Subcommands.Add(DemandCommands.CreateBench());
+        bench.Subcommands.Add(Dots.Modules.Delivery.DeliveryBench.Create());
         root.Subcommands.Add(bench);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
