@@ -27,4 +27,6 @@ public static class NotificationKinds
     public const string CampaignOutcome = "campaign.outcome";
     public const string ProductionUpdate = "campaign.production";
     public const string RoyaltyEarned = "royalty.earned";
+    public const string DeliveryProgress = "delivery.progress";
+    public const string PickupReady = "pickup.ready";
 }

@@ -45,6 +45,13 @@ public static class NotificationsApi
         services.AddEventHandler<Dots.Modules.CoCreation.CampaignSettled, NotifyCampaignSettled>();
         services.AddEventHandler<Dots.Modules.CoCreation.ProductionUpdatePosted, NotifyProductionUpdate>();
         services.AddEventHandler<Dots.Modules.CoCreation.RoyaltyEarned, NotifyRoyaltyEarned>();
+        // Delivery and store pickup: the parcel's way to the door, or the desk.
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.DeliveryProgress, "Delivery progress"));
+        services.AddNotificationKind(new NotificationKind(NotificationKinds.PickupReady, "Ready for pickup"));
+        services.AddEventHandler<Dots.Modules.Delivery.OutForDelivery, NotifyOutForDelivery>();
+        services.AddEventHandler<Dots.Modules.Delivery.Delivered, NotifyDelivered>();
+        services.AddEventHandler<Dots.Modules.Delivery.DeliveryFailed, NotifyDeliveryFailed>();
+        services.AddEventHandler<Dots.Modules.Stores.PickupReady, NotifyPickupReady>();
         services.AddDemoSeed<NotificationsDemoSeed>();
         return services;
     }

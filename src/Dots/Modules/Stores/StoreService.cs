@@ -17,7 +17,7 @@ namespace Dots.Modules.Stores;
 /// so every change of a store's count moves Catalog's total by the same amount in the same transaction, and checkout's
 /// never-oversell guard (Catalog's conditional take) still covers the whole. See ADR 0020.
 /// </summary>
-public sealed class StoreService(DotsDbContext db, CatalogService catalog, StockService stock, UserManager<AppUser> users, TimeProvider clock, IOptions<StoresOptions> options)
+public sealed class StoreService(DotsDbContext db, CatalogService catalog, StockService stock, UserManager<AppUser> users, TimeProvider clock, IOptions<StoresOptions> options, Dots.Infrastructure.Events.IEventPublisher events)
 {
     private static readonly string[] Days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     private readonly StoresOptions _options = options.Value;
@@ -271,8 +271,16 @@ public sealed class StoreService(DotsDbContext db, CatalogService catalog, Stock
         var now = clock.GetUtcNow();
         if (pickup.Status == PickupStatus.Waiting)
         {
-            await db.Set<PickupOrder>().Where(p => p.OrderId == orderId && p.Status == PickupStatus.Waiting)
+            // The transition and the buyer's "ready" event commit together; a racing second click changes nothing.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var changed = await db.Set<PickupOrder>().Where(p => p.OrderId == orderId && p.Status == PickupStatus.Waiting)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PickupStatus.Ready).SetProperty(p => p.ReadyAt, now).SetProperty(p => p.ExpiresAt, now + _options.PickupHoldFor), ct);
+            if (changed == 1)
+            {
+                events.Publish(db, new PickupReady(orderId, pickup.BuyerId, locationId, location.Name, pickup.Code, now + _options.PickupHoldFor, now));
+                await db.SaveChangesAsync(ct);
+            }
+            await tx.CommitAsync(ct);
         }
         else if (pickup.Status != PickupStatus.Ready)
         {

@@ -19,6 +19,7 @@ public static class StoresModule
         services.AddCheckoutStep<StoreCheckoutStep>();
         services.AddSingleton<PickupExpirySweeper>();
         services.AddEventHandler<OrderCancelled, RestoreStoreStockOnCancel>();
+        services.AddDomainEvent<PickupReady>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<PickupExpiryJob>(
             PickupExpiryJob.Name, "15 * * * * ?", "Expires uncollected pickup orders: stock back to the store, payment refunded, once."));
         services.AddDemoSeed<StoresDemoSeed>();
