@@ -38,7 +38,7 @@ public static class DotsApp
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IConfiguration>()["DataDir"] ?? "data"));
+        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IConfiguration>()["DataDir"] ?? DataPaths.DefaultDir()));
         services.AddDotsDatabase();
         // Registered first, so the database is migrated (and seeded) before any other hosted service — the job
         // scheduler, the outbox dispatcher — starts, and before the server takes its first request.
