@@ -43,7 +43,7 @@ public static class DotsApp
         // Registered first, so the database is migrated (and seeded) before any other hosted service — the job
         // scheduler, the outbox dispatcher — starts, and before the server takes its first request.
         services.AddHostedService<DatabaseInitializer>();
-        services.AddScoped<Idempotency>();
+        services.AddIdempotency(builder.Configuration);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Instance ??= c.HttpContext.Request.Path);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

@@ -91,4 +91,16 @@ public sealed class CartService(DotsDbContext db, StockService stock, CheckoutSe
         await db.CartItems.Where(c => c.UserId == userId).ExecuteDeleteAsync(CancellationToken.None);
         return order;
     }
+
+    /// <summary>Finishes a cart checkout whose first try died after it wrote the order (see <see cref="CheckoutService.ResumeAsync"/>).</summary>
+    public async Task<OrderDto?> ResumeCheckoutAsync(string userId, string orderId, CheckoutCartRequest request, CancellationToken ct)
+    {
+        var order = await checkout.ResumeAsync(userId, orderId, request.ShippingAddress, request.Payment, request.Extensions, ct);
+        if (order is not null)
+        {
+            var bought = order.Lines.Select(l => l.VariantId).ToList();
+            await db.CartItems.Where(c => c.UserId == userId && bought.Contains(c.VariantId)).ExecuteDeleteAsync(CancellationToken.None);
+        }
+        return order;
+    }
 }
