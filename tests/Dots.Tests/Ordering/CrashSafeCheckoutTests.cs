@@ -209,6 +209,33 @@ public sealed class CrashSafeCheckoutTests(SharedPlatform platform) : IClassFixt
         Assert.Equal([prefix + "money", prefix + "recent"], left.Order().ToArray());
     }
 
+    [Fact]
+    public async Task TheWebCheckoutForm_SubmittedTwice_PlacesOneOrder()
+    {
+        var (productId, variantId) = await ProductAsync(stock: 10);
+        var buyer = await platform.NewUserAsync();
+        await (await buyer.Http.PutAsJsonAsync($"/api/cart/items/{variantId}", new { quantity = 2 })).JsonAsync(HttpStatusCode.OK);
+        var userId = await platform.WithDbAsync(db => db.CartItems.Where(c => c.VariantId == variantId).Select(c => c.UserId).FirstAsync());
+        var request = new CheckoutCartRequest(
+            new AddressDto("Kim", "152 Teheran-ro", null, "Seoul", "06236", "010-1234-5678", null, null),
+            new PaymentRequest("card", Api.ApprovedCard));
+        Faults.Inject(SandboxFaultMode.Latency, 1, PaymentOperation.Capture, TimeSpan.FromSeconds(1));
+        var formKey = Guid.NewGuid().ToString("N");
+
+        // What Checkout.razor runs for each submit of one rendered form (the page's own scope per operation).
+        async Task<string> SubmitAsync()
+        {
+            await using var scope = platform.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<CartService>().CheckoutOnceAsync(userId, formKey, request, CancellationToken.None);
+        }
+        var ids = await Task.WhenAll(SubmitAsync(), SubmitAsync());
+
+        Assert.Equal(ids[0], ids[1]);
+        var orders = await (await buyer.Http.GetAsync("/api/orders")).JsonAsync(HttpStatusCode.OK);
+        Assert.Single(orders["items"]!.AsArray());
+        Assert.Equal(8, await platform.CreateClient().StockAsync(productId));
+    }
+
     private async Task<PaymentIntentDto?> PaymentAsync(string orderId)
     {
         using var scope = platform.Services.CreateScope();

@@ -42,6 +42,9 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
+    /// <summary>The extension on the 409 a retry gets while the first request still runs (not a final answer).</summary>
+    public const string InProgress = "inProgress";
+
     private (string UserId, string Scope, string Key)? _claim;
 
     /// <summary>The request's Idempotency-Key, or null when the client sent none.</summary>
@@ -104,7 +107,8 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             }
             if (!await TakeOverAsync(first, ct))
             {
-                throw new ConflictException($"A request with this {Header} is still being processed; retry in a moment.");
+                throw new ConflictException($"A request with this {Header} is still being processed; retry in a moment.",
+                    new Dictionary<string, object?> { [InProgress] = true });
             }
             resumeFrom = first.ResourceId;
         }
