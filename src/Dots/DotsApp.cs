@@ -74,6 +74,7 @@ public static class DotsApp
 
     private static void Configure(WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
