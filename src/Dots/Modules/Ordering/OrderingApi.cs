@@ -50,7 +50,8 @@ public static class OrderingApi
         orders.MapPost("/{id}/cancel", CancelOrder).WithName("CancelOrder")
             .WithSummary("Cancel an order before it ships")
             .WithDescription("Returns the stock to the shelf and refunds the payment, exactly once however many cancels race; cancelling a "
-                + "cancelled order again is 200 with the order unchanged, so retries are safe without an Idempotency-Key. 409 once the order has shipped.")
+                + "cancelled order again is 200 with the order unchanged, so retries are safe without an Idempotency-Key. 409 while the order's payment is "
+                + "still being processed (retry in a moment), and 409 once any shop's part of it has shipped: a partly shipped order is not cancelled.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         var cart = app.MapGroup("/api/cart").WithTags("Cart").RequireAuthorization()
