@@ -87,6 +87,16 @@ public sealed class HardeningTests(SharedPlatform platform) : IClassFixture<Shar
     }
 
     [Theory]
+    [InlineData("/orders/some-order/cancel")]
+    [InlineData("/account/logout")]
+    public async Task WebActionsThatReadNoForm_StillRequireTheAntiforgeryToken(string url)
+    {
+        var client = platform.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.PostAsync(url, new FormUrlEncodedContent([]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("lsit")]
     [InlineData("jobs", "lsit")]
     public async Task AnUnknownCommand_SaysSo_AndExits2_InsteadOfStartingTheServer(params string[] args)
