@@ -45,12 +45,12 @@ public static class DotsApp
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IConfiguration>()["DataDir"] ?? "data"));
+        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IConfiguration>()["DataDir"] ?? DataPaths.DefaultDir()));
         services.AddDotsDatabase();
         // Registered first, so the database is migrated (and seeded) before any other hosted service — the job
         // scheduler, the outbox dispatcher — starts, and before the server takes its first request.
         services.AddHostedService<DatabaseInitializer>();
-        services.AddScoped<Idempotency>();
+        services.AddIdempotency(builder.Configuration);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Instance ??= c.HttpContext.Request.Path);
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
@@ -88,6 +88,7 @@ public static class DotsApp
 
     private static void Configure(WebApplication app)
     {
+        app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

@@ -28,7 +28,7 @@ public class AccuracyTests
         Assert.Equal(0.7587301587301587, ScoreFixture(2).Mase, 10);
     }
 
-    [Fact]
+    [SharedDataFact("tools/forecast_baselines.py")]
     public void Metrics_EqualTheLiveReferenceScorer_WhenPython3IsAvailable()
     {
         foreach (int season in new[] { 1, 2 })
@@ -47,7 +47,7 @@ public class AccuracyTests
         }
     }
 
-    [Fact]
+    [SharedDataFact("tools/forecast_baselines.py")]
     public void ReferenceMethods_MatchThePythonBaselines_OnTheFixture()
     {
         string prefix = Path.Combine(Path.GetTempPath(), $"dots-fc-{Guid.NewGuid():N}-");

@@ -17,7 +17,7 @@ public class PublishedResultsTests
         return Accuracy.Summarize([.. test.Select((t, i) => Accuracy.Score(train[t.Id].Values, t.Values, results[i].Mean, 1))]);
     }
 
-    [Theory]
+    [SharedDataTheory("data/forecast/m4-weekly")]
     [InlineData("ses", 9.012, 2.685)]
     [InlineData("theta", 9.093, 2.637)]
     [InlineData("naive", 9.161, 2.777)]
@@ -28,7 +28,7 @@ public class PublishedResultsTests
         Assert.Equal(mase, a.Mase, 0.0015);
     }
 
-    [Theory]
+    [SharedDataTheory("data/forecast/m4-weekly")]
     [InlineData("holt", 9.708, 2.420)]
     [InlineData("damped", 8.866, 2.404)]
     public void M4Weekly_EtsTrendModels_LandWithinThreePercentOfThePublishedBenchmark(string method, double smape, double mase)

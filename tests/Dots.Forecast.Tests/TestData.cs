@@ -24,6 +24,23 @@ internal static class TestData
         throw new DirectoryNotFoundException("shared data not found: set DOTS_SHARED_DIR or place shared/ beside the repository");
     }
 
+    /// <summary>The shared folder when it exists, else null (the tests that need it are skipped).</summary>
+    public static string? SharedRoot
+    {
+        get
+        {
+            try
+            {
+                var dir = SharedDir();
+                return Directory.Exists(dir) ? dir : null;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return null;
+            }
+        }
+    }
+
     public static string ForecastData(string relative) => Path.Combine(SharedDir(), "data", "forecast", relative);
 
     public static string ReferenceScorer => Path.Combine(SharedDir(), "tools", "forecast_baselines.py");

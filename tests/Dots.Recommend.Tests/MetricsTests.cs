@@ -74,7 +74,7 @@ public sealed class MetricsTests : IDisposable
         Assert.Equal(6, report.CatalogItems);
     }
 
-    [Fact]
+    [SharedDataFact("tools/recsys_eval.py")]
     public void Metrics_AgreeWithTheReferenceScorerRunLive_WhenPythonIsAvailable()
     {
         var script = SharedDir.Find() is { } shared ? Path.Combine(shared, "tools", "recsys_eval.py") : null;

@@ -31,7 +31,7 @@ public sealed class FeasibilityCheckerTests
         return fields;
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Checker_OnEverySintefHierarchicalSolution_ReproducesTheFeasibilityVehiclesAndDistanceOfBksCsv()
     {
         var bks = Bks();
@@ -47,7 +47,7 @@ public sealed class FeasibilityCheckerTests
         }
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Checker_OnCvrplibRoutesInDoublePrecision_RejectsExactlyTheOnesThatNeededRepair()
     {
         // The README's fixed facts: the CVRPLIB routes stay feasible with unrounded times except the 22
@@ -73,7 +73,7 @@ public sealed class FeasibilityCheckerTests
         }
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Checker_OnBrokenSolutions_NamesTheBrokenRuleLikeTheReferenceChecker()
     {
         var instance = SolomonFormat.Load(TestData.Instance("C101"));
@@ -97,7 +97,7 @@ public sealed class FeasibilityCheckerTests
         string Reasons(List<List<int>> routes) => string.Join(" | ", FeasibilityChecker.Check(instance, routes).Violations);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Checker_AgreesWithVrptwCheckPy_OnEveryReferenceSolution()
     {
         if (!PythonAvailable())

@@ -25,7 +25,7 @@ public sealed class LocalSearchTests
         return total;
     }
 
-    [Theory]
+    [SharedDataTheory]
     [InlineData("R101", 1)]
     [InlineData("RC105", 2)]
     [InlineData("C201", 3)]

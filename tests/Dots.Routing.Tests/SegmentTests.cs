@@ -21,7 +21,7 @@ public sealed class SegmentTests
         return (dist, load, warp);
     }
 
-    [Theory]
+    [SharedDataTheory]
     [InlineData("R101")]
     [InlineData("RC201")]
     [InlineData("C105")]

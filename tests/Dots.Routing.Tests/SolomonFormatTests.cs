@@ -18,7 +18,7 @@ public sealed class SolomonFormatTests
         Assert.Equal(5.0, instance.TravelTime(1, 2));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Parse_EveryBenchmarkFile_GivesTheCustomerCountOfItsFamily()
     {
         foreach (var file in Directory.GetFiles(Path.Combine(TestData.VrptwDir!, "solomon")))

@@ -5,6 +5,9 @@ internal static class TestData
 {
     private static readonly Lazy<string?> Root = new(Find);
 
+    /// <summary>The shared folder when it exists (DOTS_SHARED_DIR, else ../shared beside the repository), else null.</summary>
+    public static string? SharedRoot => Root.Value;
+
     public static string? VrptwDir => Root.Value is { } s ? Path.Combine(s, "data", "vrptw") : null;
 
     public static string? ToolsDir => Root.Value is { } s ? Path.Combine(s, "tools") : null;

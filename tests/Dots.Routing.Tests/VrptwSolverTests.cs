@@ -72,7 +72,7 @@ public sealed class VrptwSolverTests
         Assert.Equal(optimum, solution.Distance, 6);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Solve_SolomonInstance_ReturnsAFeasibleSolutionThatTheCheckerAccepts()
     {
         var instance = SolomonFormat.Load(TestData.Instance("RC101"));
@@ -80,7 +80,7 @@ public sealed class VrptwSolverTests
         Assert.Equal(100, solution.Routes.Sum(r => r.Count));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Solve_SameSeedAndIterationCap_GivesTheSameSolution()
     {
         var instance = SolomonFormat.Load(TestData.Instance("RC101"));
@@ -179,7 +179,7 @@ public sealed class VrptwSolverTests
         Assert.Equal(40.0, solution.Distance, 9);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Solve_CancelledToken_StillReturnsTheBestSoFar()
     {
         var instance = SolomonFormat.Load(TestData.Instance("C101"));
@@ -202,7 +202,7 @@ public sealed class VrptwSolverTests
         Assert.Equal(1, free.Vehicles);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Solve_WithProgress_ReportsEachBetterSolutionInDecreasingDistance()
     {
         var reports = new List<SolverProgress>();

@@ -86,7 +86,7 @@ public sealed class WarmStartTests
         Assert.Equal(plan.RouteVehicles[1], replanned.RouteVehicles[k]);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void WarmStart_OnIdenticalVehiclesWithoutAFleetList_AcceptsThePlanAsPlainRoutes()
     {
         var instance = SolomonFormat.Load(TestData.Instance("R101"));

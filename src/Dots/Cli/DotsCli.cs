@@ -59,9 +59,21 @@ internal static class DotsCli
         bench.Subcommands.Add(DemandCommands.CreateBench());
         bench.Subcommands.Add(Dots.Modules.Delivery.DeliveryBench.Create());
         root.Subcommands.Add(bench);
+        // Serving is the default, and host settings pass through unclaimed — but a bare first word that names no
+        // command is a typo (`dots sevre`), not a request to start the server.
+        if (args.Length > 0 && !args[0].StartsWith('-') && !root.Subcommands.Any(c => c.Name == args[0] || c.Aliases.Contains(args[0])))
+        {
+            Console.Error.WriteLine($"error: unknown command '{args[0]}'.");
+            Console.Error.WriteLine("Run 'dots --help' for the commands.");
+            return 2;
+        }
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
+            if (parse.CommandResult.Command.Subcommands.Count > 0 && parse.UnmatchedTokens.FirstOrDefault(t => !t.StartsWith('-')) is { } unknown)
+            {
+                Console.Error.WriteLine($"error: unknown command '{unknown}'.");
+            }
             // A mistyped command line is the user's mistake: say what is wrong and where to look, exit 2 like other bad input.
             foreach (var error in parse.Errors)
             {

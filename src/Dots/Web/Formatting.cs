@@ -67,8 +67,13 @@ public static class Formatting
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 1_000_000 ? n : null;
 
     /// <summary>Only paths on this site, so a crafted return URL cannot send people elsewhere.</summary>
+    /// <summary>
+    /// The URL when it is a path on this site, else <paramref name="fallback"/>. Control characters are refused
+    /// outright: browsers drop tabs and newlines, so <c>/%09/evil.example</c> would become <c>//evil.example</c>.
+    /// </summary>
     public static string LocalUrl(string? url, string fallback = "/") =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
+            && !url.Any(char.IsControl)
             ? url
             : fallback;
 }

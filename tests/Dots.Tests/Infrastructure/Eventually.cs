@@ -38,3 +38,15 @@ public sealed class PostgresFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs PostgreSQL (a crash test of `dots serve` on a shared database); skipped with the reason on SQLite.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (DotsFactory.Provider != DatabaseProvider.Postgres)
+        {
+            Skip = "Needs PostgreSQL: the crash test runs `dots serve` as its own process on a PostgreSQL database. Run with DOTS_TEST_PROVIDER=postgres.";
+        }
+    }
+}

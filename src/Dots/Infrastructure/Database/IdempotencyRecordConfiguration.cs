@@ -12,5 +12,8 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         e.Property(r => r.Scope).HasMaxLength(40);
         e.Property(r => r.RequestHash).HasMaxLength(64);
         e.Property(r => r.Location).HasMaxLength(200);
+        e.Property(r => r.ResourceId).HasMaxLength(64);
+        // The prune job reads old answered claims by their age.
+        e.HasIndex(r => r.CreatedAt);
     }
 }

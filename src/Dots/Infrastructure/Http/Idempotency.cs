@@ -1,45 +1,94 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Jobs;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace Dots.Infrastructure.Http;
+
+/// <summary>Idempotency settings (section <c>Idempotency</c>).</summary>
+public sealed class IdempotencyOptions
+{
+    /// <summary>How long a claim's holder may run before a retry takes it over and resumes it (ADR 0021).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long answered claims are kept for replay before the prune job deletes them.</summary>
+    [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>The stored (or fresh) answer to an idempotent request.</summary>
+public sealed record IdempotentResponse(int Status, string Body, string? Location, bool Replayed)
+{
+    public string ContentType => Status >= 400 ? "application/problem+json" : "application/json";
+}
 
 /// <summary>
 /// Idempotency-Key handling for requests that move money: the first response (success or client error) is stored
 /// with a hash of the request, and every retry with the same key and body gets exactly that response back.
-/// The record is claimed with an insert under a unique key, so two racing retries cannot both run.
+/// The record is claimed with an insert under a unique key, so two racing retries cannot both run. A claim carries
+/// a lease: when its holder died (kill -9, a crash), a retry after the lease takes it over and resumes the
+/// operation from what it recorded (<see cref="AttachAsync"/>), so every retry gets a final answer (ADR 0021).
+/// A claim is never deleted once the operation recorded something money may follow.
 /// </summary>
-public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<JsonOptions> json)
+public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
 
+    /// <summary>The extension on the 409 a retry gets while the first request still runs (not a final answer).</summary>
+    public const string InProgress = "inProgress";
+
+    private (string UserId, string Scope, string Key)? _claim;
+
     /// <summary>The request's Idempotency-Key, or null when the client sent none.</summary>
     public static string? KeyOf(HttpContext http) => http.Request.Headers[Header].ToString() is { Length: > 0 } key ? key : null;
 
+    /// <summary>The HTTP endpoint's form: answers with the stored or fresh response.</summary>
     public async Task<IResult> RunAsync<TResponse>(
-        HttpContext http, string scope, object request, Func<Task<(int Status, TResponse Body, string? Location)>> action)
+        HttpContext http, string scope, object request, Func<Task<(int Status, TResponse Body, string? Location)>> action,
+        Func<string, Task<(int Status, TResponse Body, string? Location)?>>? resume = null)
     {
-        var ct = http.RequestAborted;
         var key = KeyOf(http);
         if (key is null)
         {
             var (status, body, location) = await action();
-            return Respond(http, status, JsonSerializer.Serialize(body, json.Value.SerializerOptions), "application/json", location, replayed: false);
+            return Respond(http, new IdempotentResponse(status, JsonSerializer.Serialize(body, json.Value.SerializerOptions), location, Replayed: false));
         }
+        var response = await ExecuteAsync(http.User.UserId(), scope, key, request, http.Request.Path, action, resume, http.RequestAborted);
+        return Respond(http, response);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once per (user, scope, key): claims the key, runs, stores the answer (a mapped
+    /// client error included). A retry of a finished request gets the stored answer; a retry while the first still
+    /// runs gets 409 "still being processed"; a retry after the claim's lease ran out takes it over and calls
+    /// <paramref name="resume"/> with the resource the first run attached (null from resume, or nothing attached:
+    /// run <paramref name="action"/> again). Used by the API and by the web checkout form alike.
+    /// </summary>
+    public async Task<IdempotentResponse> ExecuteAsync<TResponse>(
+        string userId, string scope, string key, object request, string instance,
+        Func<Task<(int Status, TResponse Body, string? Location)>> action,
+        Func<string, Task<(int Status, TResponse Body, string? Location)?>>? resume, CancellationToken ct)
+    {
         if (key.Length > MaxKeyLength)
         {
             throw new RequestValidationException(Header, $"The {Header} header must be at most {MaxKeyLength} characters.");
         }
-
-        var userId = http.User.UserId();
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request, json.Value.SerializerOptions))));
-        var record = new IdempotencyRecord { UserId = userId, Scope = scope, Key = key, RequestHash = hash, CreatedAt = clock.GetUtcNow() };
+        var now = clock.GetUtcNow();
+        var record = new IdempotencyRecord
+        {
+            UserId = userId, Scope = scope, Key = key, RequestHash = hash, CreatedAt = now, LeaseUntil = now + options.Value.Lease, Attempts = 1,
+        };
         db.IdempotencyRecords.Add(record);
+        string? resumeFrom = null;
         try
         {
             await db.SaveChangesAsync(ct);
@@ -52,56 +101,146 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             {
                 throw new ConflictException($"This {Header} was already used with a different request body.");
             }
-            if (first.StatusCode is null)
+            if (first.StatusCode is not null)
             {
-                throw new ConflictException($"A request with this {Header} is still being processed; retry in a moment.");
+                return new IdempotentResponse(first.StatusCode.Value, first.ResponseBody ?? "", first.Location, Replayed: true);
             }
-            var contentType = first.StatusCode >= 400 ? "application/problem+json" : "application/json";
-            return Respond(http, first.StatusCode.Value, first.ResponseBody ?? "", contentType, first.Location, replayed: true);
+            if (!await TakeOverAsync(first, ct))
+            {
+                throw new ConflictException($"A request with this {Header} is still being processed; retry in a moment.",
+                    new Dictionary<string, object?> { [InProgress] = true });
+            }
+            resumeFrom = first.ResourceId;
         }
+        _claim = (userId, scope, key);
 
         try
         {
-            var (status, body, location) = await action();
+            (int Status, TResponse Body, string? Location)? result = null;
+            if (resumeFrom is not null && resume is not null)
+            {
+                result = await resume(resumeFrom);
+            }
+            var (status, body, location) = result ?? await action();
             var text = JsonSerializer.Serialize(body, json.Value.SerializerOptions);
-            await CompleteAsync(record, status, text, location);
-            return Respond(http, status, text, "application/json", location, replayed: false);
+            await CompleteAsync(status, text, location);
+            return new IdempotentResponse(status, text, location, Replayed: false);
         }
         catch (Exception ex) when (ProblemMapper.TryMap(ex) is { } problem)
         {
             // A client error is the request's result too: a retry must see the same answer, not a second attempt.
             // Serialized as its runtime type so a validation problem keeps its per-field `errors`.
-            problem.Instance = http.Request.Path;
+            problem.Instance = instance;
             var text = JsonSerializer.Serialize(problem, problem.GetType(), json.Value.SerializerOptions);
-            await CompleteAsync(record, problem.Status ?? 400, text, null);
-            return Respond(http, problem.Status ?? 400, text, "application/problem+json", null, replayed: false);
+            await CompleteAsync(problem.Status ?? 400, text, null);
+            return new IdempotentResponse(problem.Status ?? 400, text, null, Replayed: false);
         }
         catch
         {
-            // An unexpected failure leaves no trace, so the client's retry runs again.
-            await db.IdempotencyRecords.Where(r => r.UserId == userId && r.Scope == scope && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+            await ReleaseAsync();
             throw;
         }
+        finally
+        {
+            _claim = null;
+        }
     }
 
-    private async Task CompleteAsync(IdempotencyRecord record, int status, string body, string? location)
+    /// <summary>
+    /// Records, inside the caller's open transaction, what the operation created (an order id): from this commit on,
+    /// money may follow, so the claim is never deleted and a takeover resumes from it. A no-op without a claim.
+    /// </summary>
+    public async Task AttachAsync(string resourceId, CancellationToken ct)
     {
+        if (_claim is not { } c)
+        {
+            return;
+        }
+        await db.IdempotencyRecords.Where(r => r.UserId == c.UserId && r.Scope == c.Scope && r.Key == c.Key)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResourceId, resourceId), ct);
+    }
+
+    /// <summary>Deletes answered claims older than <c>Idempotency:Retention</c>, and unanswered ones that never recorded anything.</summary>
+    public async Task<int> PruneAsync(CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - options.Value.Retention;
+        return await db.IdempotencyRecords
+            .Where(r => r.CreatedAt < cutoff && (r.StatusCode != null || r.ResourceId == null))
+            .ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>Takes over an unanswered claim whose lease ran out: one compare-and-set on its attempt count, so one retry wins.</summary>
+    private async Task<bool> TakeOverAsync(IdempotencyRecord first, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (first.LeaseUntil is { } until && until > now)
+        {
+            return false;
+        }
+        var attempts = first.Attempts;
+        var lease = now + options.Value.Lease;
+        var taken = await db.IdempotencyRecords
+            .Where(r => r.UserId == first.UserId && r.Scope == first.Scope && r.Key == first.Key && r.StatusCode == null && r.Attempts == attempts)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, lease).SetProperty(r => r.Attempts, attempts + 1), ct);
+        return taken == 1;
+    }
+
+    private async Task CompleteAsync(int status, string body, string? location)
+    {
+        var (userId, scope, key) = _claim!.Value;
         // CancellationToken.None: once money has moved, the record of it must be written even if the client hung up.
         await db.IdempotencyRecords
-            .Where(r => r.UserId == record.UserId && r.Scope == record.Scope && r.Key == record.Key)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.Location, location), CancellationToken.None);
+            .Where(r => r.UserId == userId && r.Scope == scope && r.Key == key)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.StatusCode, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.Location, location)
+                .SetProperty(r => r.LeaseUntil, (DateTimeOffset?)null), CancellationToken.None);
     }
 
-    private static IResult Respond(HttpContext http, int status, string body, string contentType, string? location, bool replayed)
+    /// <summary>
+    /// After an unexpected failure: a claim that recorded nothing is deleted (the retry runs afresh); one that did is
+    /// kept with its lease ended, so the next retry resumes it at once.
+    /// </summary>
+    private async Task ReleaseAsync()
     {
-        if (location is not null)
+        var (userId, scope, key) = _claim!.Value;
+        db.ChangeTracker.Clear();
+        var claim = db.IdempotencyRecords.Where(r => r.UserId == userId && r.Scope == scope && r.Key == key);
+        await claim.Where(r => r.ResourceId == null).ExecuteDeleteAsync(CancellationToken.None);
+        var now = clock.GetUtcNow();
+        await claim.Where(r => r.ResourceId != null && r.StatusCode == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LeaseUntil, now), CancellationToken.None);
+    }
+
+    public static IResult Respond(HttpContext http, IdempotentResponse response)
+    {
+        if (response.Location is not null)
         {
-            http.Response.Headers.Location = location;
+            http.Response.Headers.Location = response.Location;
         }
-        if (replayed)
+        if (response.Replayed)
         {
             http.Response.Headers["Idempotent-Replayed"] = "true";
         }
-        return Results.Content(body, contentType, Encoding.UTF8, status);
+        return Results.Content(response.Body, response.ContentType, Encoding.UTF8, response.Status);
+    }
+}
+
+/// <summary>Deletes old answered idempotency claims (daily); unanswered claims that may have moved money are kept.</summary>
+[DisallowConcurrentExecution]
+internal sealed class IdempotencyPruneJob(Idempotency idempotency) : IJob
+{
+    public const string Name = "idempotency.prune";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await idempotency.PruneAsync(cancellationToken);
+}
+
+public static class IdempotencySetup
+{
+    public static IServiceCollection AddIdempotency(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IdempotencyOptions>().BindConfiguration("Idempotency").ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Idempotency>();
+        services.AddDotsJobs(configuration, jobs => jobs.Recurring<IdempotencyPruneJob>(
+            IdempotencyPruneJob.Name, "0 45 3 * * ?", "Deletes answered idempotency claims older than Idempotency:Retention (7 days)."));
+        return services;
     }
 }

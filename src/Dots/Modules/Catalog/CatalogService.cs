@@ -97,9 +97,14 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         v.Require(variants.Count <= MaxVariants, "variants", $"A product can have at most {MaxVariants} variants.");
         for (var i = 0; i < variants.Count; i++)
         {
+            if (variants[i] is null)
+            {
+                v.Add($"variants[{i}]", "The variant is empty.");
+                continue;
+            }
             ValidateVariant(v, $"variants[{i}]", variants[i], shop.Currency);
         }
-        var skus = variants.Select(x => x.Sku?.Trim()).Where(x => !string.IsNullOrEmpty(x)).ToList();
+        var skus = variants.Where(x => x is not null).Select(x => x.Sku?.Trim()).Where(x => !string.IsNullOrEmpty(x)).ToList();
         foreach (var duplicate in skus.GroupBy(x => x, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             v.Add("variants", $"The SKU '{duplicate.Key}' appears more than once.");
@@ -208,6 +213,7 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         {
             ValidatePrice(v, "price", request.Price, product.Currency);
         }
+        ValidateOptions(v, "options", request.Options);
         v.ThrowIfInvalid();
         if (request.Price is not null)
         {
@@ -254,6 +260,8 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         return ToDto(product, shop.Name);
     }
 
+    private const decimal MaxPriceFilter = 1_000_000_000_000m;
+
     public async Task<Paged<ProductSummaryDto>> SearchAsync(ProductQuery query, CancellationToken ct, SearchCaller? caller = null)
     {
         var (page, pageSize) = Paging.Normalize(query.Page, query.PageSize);
@@ -261,6 +269,9 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         new Validation()
             .Require(sort is "relevance" or "newest" or "price-asc" or "price-desc" or "popular", "sort", "The sort must be one of relevance, newest, price-asc, price-desc, popular.")
             .Require(query.MinPrice is null or >= 0, "minPrice", "The minPrice cannot be negative.")
+            // Far above any price (at most 1,000,000,000) and inside what both databases compare exactly.
+            .Require(query.MinPrice is null or <= MaxPriceFilter, "minPrice", $"The minPrice must be at most {MaxPriceFilter}.")
+            .Require(query.MaxPrice is null or (>= 0 and <= MaxPriceFilter), "maxPrice", $"The maxPrice must be between 0 and {MaxPriceFilter}.")
             .Require(query.MaxPrice is null || query.MinPrice is null || query.MaxPrice >= query.MinPrice, "maxPrice", "The maxPrice must not be below minPrice.")
             .Require((query.Q?.Length ?? 0) <= 200, "q", "The query must be at most 200 characters.")
             .ThrowIfInvalid();
@@ -434,13 +445,17 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
         }
     }
 
+    /// <summary>At most 5 options, names 1–30 and values 1–60 characters: an order line's options text fits (468 at most).</summary>
+    private static void ValidateOptions(Validation v, string field, Dictionary<string, string>? options) =>
+        v.Require((options?.Count ?? 0) <= 5, field, "A variant can have at most 5 options.")
+            .Require(options is null || options.All(o => o.Key.Length is > 0 and <= 30 && o.Value is { Length: > 0 and <= 60 }), field, "Option names must be 1 to 30 characters and values 1 to 60.");
+
     private static void ValidateVariant(Validation v, string prefix, VariantRequest variant, string currency)
     {
         var p = prefix.Length == 0 ? "" : prefix + ".";
         v.RequireText(variant.Sku, p + "sku", 64, "SKU")
-            .Require(variant.Stock is null or (>= 0 and <= 1_000_000), p + "stock", "The stock must be between 0 and 1,000,000.")
-            .Require((variant.Options?.Count ?? 0) <= 5, p + "options", "A variant can have at most 5 options.")
-            .Require(variant.Options is null || variant.Options.All(o => o.Key.Length is > 0 and <= 30 && o.Value is { Length: > 0 and <= 60 }), p + "options", "Option names must be 1 to 30 characters and values 1 to 60.");
+            .Require(variant.Stock is null or (>= 0 and <= 1_000_000), p + "stock", "The stock must be between 0 and 1,000,000.");
+        ValidateOptions(v, p + "options", variant.Options);
         ValidatePrice(v, p + "price", variant.Price, currency);
     }
 

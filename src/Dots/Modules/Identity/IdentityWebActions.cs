@@ -1,4 +1,5 @@
 using Dots.Infrastructure;
+using Dots.Infrastructure.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -13,7 +14,7 @@ internal static class IdentityWebActions
     public static IEndpointRouteBuilder MapIdentityWebActions(this IEndpointRouteBuilder app)
     {
         var web = app.MapGroup("").ExcludeFromDescription();
-        web.MapPost("/account/logout", SignOut);
+        web.MapPost("/account/logout", SignOut).RequireAntiforgeryToken();
         return app;
     }
 

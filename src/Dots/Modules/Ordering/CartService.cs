@@ -1,12 +1,13 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Modules.Ordering;
 
 /// <summary>A signed-in customer's cart, kept in the database so it follows them across devices and instances.</summary>
-public sealed class CartService(DotsDbContext db, StockService stock, CheckoutService checkout, TimeProvider clock)
+public sealed class CartService(DotsDbContext db, StockService stock, CheckoutService checkout, Idempotency idempotency, TimeProvider clock)
 {
     public const int MaxLines = 50;
 
@@ -89,6 +90,73 @@ public sealed class CartService(DotsDbContext db, StockService stock, CheckoutSe
             new PlaceOrderRequest(cart.Lines.Select(l => new OrderItemRequest(l.VariantId, l.Quantity)).ToList(), request.ShippingAddress, request.Payment) { Extensions = request.Extensions },
             idempotencyKey, ct);
         await db.CartItems.Where(c => c.UserId == userId).ExecuteDeleteAsync(CancellationToken.None);
+        return order;
+    }
+
+    /// <summary>
+    /// The web checkout form's submit: the cart checkout through the same idempotency store as the API, keyed by the
+    /// form's own key, so a double submit (or a reload of the POST) places one order — the second submit waits for the
+    /// first and gets its answer. Returns the order's id; a stored error comes back as the exception it was.
+    /// </summary>
+    public async Task<string> CheckoutOnceAsync(string userId, string formKey, CheckoutCartRequest request, CancellationToken ct)
+    {
+        for (var wait = 0; ; wait++)
+        {
+            try
+            {
+                var response = await idempotency.ExecuteAsync(userId, "cart-checkout", "web:" + formKey, request, "/checkout",
+                    async () =>
+                    {
+                        var order = await CheckoutAsync(userId, request, null, CancellationToken.None);
+                        return (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}");
+                    },
+                    async orderId => await ResumeCheckoutAsync(userId, orderId, request, CancellationToken.None) is { } order
+                        ? (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}") : null,
+                    ct);
+                return response.Status < 400 ? response.Location![(response.Location!.LastIndexOf('/') + 1)..] : throw ToException(response);
+            }
+            catch (ConflictException e) when (e.Extensions.ContainsKey(Idempotency.InProgress) && wait < 60)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
+
+    private static Exception ToException(IdempotentResponse response)
+    {
+        using var problem = System.Text.Json.JsonDocument.Parse(response.Body);
+        var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
+        switch (response.Status)
+        {
+            case StatusCodes.Status400BadRequest:
+                var errors = new Dictionary<string, string[]>();
+                if (problem.RootElement.TryGetProperty("errors", out var fields))
+                {
+                    foreach (var field in fields.EnumerateObject())
+                    {
+                        errors[field.Name] = field.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray();
+                    }
+                }
+                return new RequestValidationException(errors, detail);
+            case StatusCodes.Status402PaymentRequired:
+                return new PaymentDeclinedException(detail);
+            case StatusCodes.Status404NotFound:
+                return new NotFoundException(detail);
+            default:
+                return new ConflictException(detail);
+        }
+    }
+
+    /// <summary>Finishes a cart checkout whose first try died after it wrote the order (see <see cref="CheckoutService.ResumeAsync"/>).</summary>
+    public async Task<OrderDto?> ResumeCheckoutAsync(string userId, string orderId, CheckoutCartRequest request, CancellationToken ct)
+    {
+        var order = await checkout.ResumeAsync(userId, orderId, request.ShippingAddress, request.Payment, request.Extensions, ct);
+        if (order is not null)
+        {
+            var bought = order.Lines.Select(l => l.VariantId).ToList();
+            await db.CartItems.Where(c => c.UserId == userId && bought.Contains(c.VariantId)).ExecuteDeleteAsync(CancellationToken.None);
+        }
         return order;
     }
 }

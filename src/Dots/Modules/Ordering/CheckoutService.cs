@@ -1,6 +1,7 @@
 using Dots.Infrastructure.Events;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Dots.Modules.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,8 @@ public sealed class CheckoutService(
     PaymentService payments,
     IEventPublisher events,
     PayoutLedger payouts,
+    OrderService orders,
+    Idempotency idempotency,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
     ILogger<CheckoutService> logger)
@@ -55,35 +58,114 @@ public sealed class CheckoutService(
         }
 
         var order = BuildOrder(buyerId, items, variants, address, currencies[0]);
-        var context = new CheckoutContext
-        {
-            OrderId = order.Id,
-            BuyerId = buyerId,
-            Currency = order.Currency,
-            Lines = order.Lines.Select(l => new CheckoutLine(l.VariantId, l.ProductId, l.ShopId, l.Quantity, l.UnitPrice)).ToList(),
-            ShippingAddress = request.ShippingAddress,
-            Extensions = request.Extensions ?? new Dictionary<string, System.Text.Json.JsonElement>(),
-        };
+        var context = ContextOf(order, request.ShippingAddress, request.Extensions);
         await ReserveAsync(order, items, context, ct);
+        return await PayAndConfirmAsync(order, context, card);
+    }
 
-        // Payments records every attempt before it calls the provider and derives the provider's keys from the order
-        // (never from the client's Idempotency-Key), so a retry charges once.
+    /// <summary>
+    /// Finishes a checkout whose process died (or whose request failed unexpectedly) after it wrote order
+    /// <paramref name="orderId"/>, from what it recorded — the order's status and the payment's — so the client's
+    /// retry gets the answer the first try would have given (ADR 0021): paid → the order; captured or authorized →
+    /// captured and confirmed; declined → released, 402; cancelled by the sweep meanwhile → 409 (money returned);
+    /// nothing recorded → null, and the caller runs the checkout again.
+    /// </summary>
+    public async Task<OrderDto?> ResumeAsync(string buyerId, string orderId, AddressDto? shippingAddress, PaymentRequest? payment,
+        IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extensions, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
+            .AsSplitQuery().FirstOrDefaultAsync(o => o.Id == orderId && o.BuyerId == buyerId, ct);
+        var purpose = PaymentPurpose(orderId);
+        var intent = await payments.GetAsync(purpose, ct);
+        if (intent is not null && intent.Attempts.Any(a => a.Status is "Pending" or "Unknown"))
+        {
+            intent = (await payments.ReconcileAsync(purpose, CancellationToken.None)).Intent;
+        }
+        if (order is null)
+        {
+            // Only a declined payment's release deletes an order; with no payment at all its transaction never committed.
+            return intent is null ? null : throw Declined(intent);
+        }
+        logger.LogInformation("Resuming the checkout of order {OrderId} ({Status}, payment {Payment})", orderId, order.Status, intent?.Status ?? "none");
+        switch (order.Status)
+        {
+            case OrderStatus.Placed:
+                var context = ContextOf(order, shippingAddress, extensions);
+                if (intent is { Status: "Failed" } && intent.Attempts.LastOrDefault()?.Status == "Declined" || intent is { Status: "Voided" or "Expired" })
+                {
+                    await ReleaseAsync(order, context, "Payment declined", CancellationToken.None);
+                    throw Declined(intent);
+                }
+                var v = new Validation();
+                var card = ValidatePayment(v, payment);
+                v.ThrowIfInvalid();
+                return await PayAndConfirmAsync(order, context, card!);
+            case OrderStatus.Cancelled or OrderStatus.Refunded:
+                await orders.TrySettleCancelledPaymentAsync(orderId);
+                throw CancelledWhilePaying();
+            default:
+                await BookSalesAsync(order);
+                return OrderMapper.ToDto(order);
+        }
+    }
+
+    private static PaymentDeclinedException Declined(PaymentIntentDto intent)
+    {
+        var error = intent.Attempts.LastOrDefault(a => a.Status == "Declined")?.Error;
+        var message = error is null ? "The payment was not completed." : error[(error.IndexOf(": ", StringComparison.Ordinal) is var i and >= 0 ? i + 2 : 0)..];
+        return new PaymentDeclinedException(message);
+    }
+
+    private static ConflictException CancelledWhilePaying() =>
+        new("The checkout did not finish in time and the order was cancelled; its stock is back on sale and any payment is refunded.");
+
+    private static CheckoutContext ContextOf(Order order, AddressDto? shippingAddress, IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extensions) => new()
+    {
+        OrderId = order.Id,
+        BuyerId = order.BuyerId,
+        Currency = order.Currency,
+        Lines = order.Lines.Select(l => new CheckoutLine(l.VariantId, l.ProductId, l.ShopId, l.Quantity, l.UnitPrice)).ToList(),
+        ShippingAddress = shippingAddress,
+        Extensions = extensions ?? new Dictionary<string, System.Text.Json.JsonElement>(),
+    };
+
+    /// <summary>
+    /// Pays for a reserved order and confirms it. Payments records every attempt before it calls the provider and
+    /// derives the provider's keys from the order (never from the client's Idempotency-Key), so running this again —
+    /// a retry resuming a dead checkout — charges once.
+    /// </summary>
+    private async Task<OrderDto> PayAndConfirmAsync(Order order, CheckoutContext context, CardDetails card)
+    {
         PaymentIntentDto paid;
         try
         {
-            paid = await payments.PayAsync(PaymentPurpose(order.Id), buyerId, new Money(order.Total, order.Currency), new PaymentCard(card.Number), CancellationToken.None);
+            paid = await payments.PayAsync(PaymentPurpose(order.Id), order.BuyerId, new Money(order.Total, order.Currency), new PaymentCard(card.Number), CancellationToken.None);
         }
-        catch (PaymentDeclinedException)
+        catch (Exception e) when (e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult"))
         {
+            // Declined, or the capture refused (the hold is voided then): the reservation goes back, unless the sweep
+            // already cancelled the order and returned it (the release is a compare-and-set on Placed).
             await ReleaseAsync(order, context, "Payment declined", CancellationToken.None);
             throw;
         }
-        await MarkPaidAsync(order, paid);
+        if (!await MarkPaidAsync(order, paid))
+        {
+            // The sweep cancelled the order (and returned its stock) while its payment ran: give the money back.
+            await orders.TrySettleCancelledPaymentAsync(order.Id);
+            throw CancelledWhilePaying();
+        }
+        await BookSalesAsync(order);
+        return OrderMapper.ToDto(order) with { Extensions = context.ResponseFields.Count == 0 ? null : context.ResponseFields };
+    }
+
+    /// <summary>Books each shop's sale in Payments' ledger: unique per (order, part, kind), so booking again books once.</summary>
+    private async Task BookSalesAsync(Order order)
+    {
         foreach (var part in order.ShopOrders)
         {
             await payouts.BookSaleAsync(part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, CancellationToken.None);
         }
-        return OrderMapper.ToDto(order) with { Extensions = context.ResponseFields.Count == 0 ? null : context.ResponseFields };
     }
 
     /// <summary>
@@ -121,18 +203,28 @@ public sealed class CheckoutService(
             order.PaymentPurpose = request.PaymentPurpose;
             db.Orders.Add(order);
             events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+            var written = true;
             try
             {
-                await MarkPaidAsync(order, paid);
+                await db.SaveChangesAsync(CancellationToken.None);
             }
             catch (DbUpdateException)
             {
-                // A racing call wrote this order first (the id is the caller's): carry on with theirs.
-                db.ChangeTracker.Clear();
-                order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
-                    .AsSplitQuery().FirstAsync(o => o.Id == request.OrderId, ct);
+                written = false;
             }
             db.ChangeTracker.Clear();
+            // Placed → Paid is a compare-and-set: a racing call (same caller-chosen id) that wrote or flipped it first wins,
+            // and this one carries on with the order as stored.
+            if (!written || !await MarkPaidAsync(order, paid))
+            {
+                order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
+                    .AsSplitQuery().FirstAsync(o => o.Id == request.OrderId, ct);
+                if (order.Status == OrderStatus.Placed && await MarkPaidAsync(order, paid) is false)
+                {
+                    order = await db.Orders.AsNoTracking().Include(o => o.Lines).Include(o => o.ShopOrders).Include(o => o.Payments).Include(o => o.Events)
+                        .AsSplitQuery().FirstAsync(o => o.Id == request.OrderId, ct);
+                }
+            }
         }
         // Booked on every call, not only the first: the ledger is unique per order and shop, so a crash between the
         // order's write and this booking is finished by the retry.
@@ -191,6 +283,8 @@ public sealed class CheckoutService(
             db.Orders.Add(order);
             events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
             await db.SaveChangesAsync(ct);
+            // The request's Idempotency-Key claim learns the order in the same commit: a retry after a crash resumes it.
+            await idempotency.AttachAsync(order.Id, ct);
             foreach (var step in steps.OrderBy(s => s.Stage))
             {
                 await step.ReserveAsync(context, ct);
@@ -204,40 +298,76 @@ public sealed class CheckoutService(
         await stock.TakeAndCommitAsync(items.Select(i => new StockLine(i.VariantId, i.Quantity)).ToList(), ct);
     }
 
-    /// <summary>Undoes a reservation whose payment failed: the stock goes back and the order disappears.</summary>
+    /// <summary>
+    /// Undoes a reservation whose payment failed: the order disappears and the stock goes back — only if the order is
+    /// still Placed (a compare-and-set delete), so a sweep that cancelled it first, and returned its stock, is not
+    /// repeated: the stock never comes back twice.
+    /// </summary>
     private async Task ReleaseAsync(Order order, CheckoutContext context, string reason, CancellationToken ct)
     {
-        logger.LogInformation("Releasing order {OrderId}: {Reason}", order.Id, reason);
+        db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var deleted = await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Placed).ExecuteDeleteAsync(ct);
+        if (deleted == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return;
+        }
+        logger.LogInformation("Releasing order {OrderId}: {Reason}", order.Id, reason);
         foreach (var step in steps.OrderByDescending(s => s.Stage))
         {
             await step.ReleaseAsync(context, ct);
         }
         await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
-        db.ChangeTracker.Clear();
-        await db.Orders.Where(o => o.Id == order.Id).ExecuteDeleteAsync(ct);
         await tx.CommitAsync(ct);
     }
 
     /// <summary>The Payments purpose of an order's payment: one intent per order.</summary>
     public static string PaymentPurpose(string orderId) => "order:" + orderId;
 
-    private async Task MarkPaidAsync(Order order, PaymentIntentDto paid)
+    /// <summary>
+    /// Placed → Paid as one compare-and-set: false (nothing written) when the order is no longer Placed — the sweep
+    /// cancelled it — so a late payment never overwrites Cancelled.
+    /// </summary>
+    private async Task<bool> MarkPaidAsync(Order order, PaymentIntentDto paid)
     {
+        // Money has moved: these writes must not be abandoned because the client hung up.
+        var ct = CancellationToken.None;
         var now = clock.GetUtcNow();
+        db.ChangeTracker.Clear();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var flipped = await db.Orders.Where(o => o.Id == order.Id && o.Status == OrderStatus.Placed)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.UpdatedAt, now), ct);
+        if (flipped == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        await db.ShopOrders.Where(f => f.OrderId == order.Id && f.Status == OrderStatus.Placed)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Paid).SetProperty(f => f.UpdatedAt, now), ct);
+        var rows = new List<PaymentTransaction>
+        {
+            new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now },
+            new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "capture"), At = now },
+        };
+        var paidEvent = new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" };
+        db.Payments.AddRange(rows);
+        db.OrderEvents.Add(paidEvent);
+        events.Publish(db, new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+
         order.Status = OrderStatus.Paid;
         order.UpdatedAt = now;
-        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now });
-        order.Payments.Add(new PaymentTransaction { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "capture"), At = now });
-        order.Events.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" });
+        order.Payments.AddRange(rows);
+        order.Events.Add(paidEvent);
         foreach (var part in order.ShopOrders)
         {
             part.Status = OrderStatus.Paid;
             part.UpdatedAt = now;
         }
-        events.Publish(db, new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
-        // Money has moved: this write must not be abandoned because the client hung up.
-        await db.SaveChangesAsync(CancellationToken.None);
+        return true;
     }
 
     private sealed record Item(int Index, string VariantId, int Quantity);

@@ -10,7 +10,11 @@ namespace Dots.Modules.Ordering;
 /// <summary>Orders after checkout: the buyer's view, cancellation, and each shop's fulfilment and payouts.</summary>
 public sealed class OrderService(DotsDbContext db, IEventPublisher events, PaymentService payments, PayoutLedger payouts, CatalogService catalog, StockService stock, TimeProvider clock, ILogger<OrderService> logger)
 {
-    private static readonly OrderStatus[] Cancellable = [OrderStatus.Placed, OrderStatus.Paid, OrderStatus.Packed];
+    /// <summary>
+    /// A customer cancels a paid order before any part ships. A Placed order is still paying: the cancel is refused
+    /// (409, retry in a moment), never lost under a payment that lands afterwards.
+    /// </summary>
+    private static readonly OrderStatus[] Cancellable = [OrderStatus.Paid, OrderStatus.Packed];
     private static readonly OrderStatus[] Sold = [OrderStatus.Paid, OrderStatus.Packed, OrderStatus.Shipped, OrderStatus.Delivered];
 
     /// <summary>
@@ -57,44 +61,53 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
         var now = clock.GetUtcNow();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            // Compare-and-set on the order and on every shop's part: a part that shipped (or is shipping at this
+            // moment, holding its row) makes the whole cancel a 409, never a refund of goods on their way.
             var flipped = await db.Orders
-                .Where(o => o.Id == orderId && o.BuyerId == buyerId && Cancellable.Contains(o.Status))
+                .Where(o => o.Id == orderId && o.BuyerId == buyerId && Cancellable.Contains(o.Status)
+                    && !db.ShopOrders.Any(f => f.OrderId == o.Id && !Cancellable.Contains(f.Status)))
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.UpdatedAt, now), ct);
-            if (flipped == 0)
+            var parts = flipped == 0 ? 0 : await db.ShopOrders.CountAsync(f => f.OrderId == orderId, ct);
+            var partsFlipped = flipped == 0 ? 0 : await db.ShopOrders.Where(f => f.OrderId == orderId && Cancellable.Contains(f.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled).SetProperty(f => f.UpdatedAt, now), ct);
+            if (flipped == 0 || partsFlipped != parts)
             {
                 await tx.RollbackAsync(ct);
                 var current = await LoadAsync(orderId, buyerId, ct);
+                if (current.Status == OrderStatus.Placed)
+                {
+                    throw new ConflictException("The order's payment is still being processed; retry the cancel in a moment.");
+                }
                 if (current.Status is not (OrderStatus.Cancelled or OrderStatus.Refunded))
                 {
-                    throw new ConflictException($"The order is {current.Status} and can no longer be cancelled.");
+                    throw new ConflictException(current.ShopOrders.Any(f => f.Status is OrderStatus.Shipped or OrderStatus.Delivered)
+                        ? "Part of the order has shipped; it can no longer be cancelled."
+                        : $"The order is {current.Status} and can no longer be cancelled.");
                 }
                 // A retry of a cancel whose money step did not finish (a crash, a provider outage) finishes it now.
                 await TrySettleCancelledPaymentAsync(orderId);
                 return await GetAsync(orderId, buyerId, ct);
             }
 
-            var order = await db.Orders.Include(o => o.Lines).Include(o => o.ShopOrders)
-                .AsSplitQuery().FirstAsync(o => o.Id == orderId, ct);
+            var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
             await stock.ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
-            foreach (var part in order.ShopOrders)
-            {
-                part.Status = OrderStatus.Cancelled;
-                part.UpdatedAt = now;
-            }
             db.OrderEvents.Add(new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Cancelled, At = now, Note = "Cancelled by the customer; stock returned" });
-            events.Publish(db, new OrderCancelled(order.Id, order.BuyerId, "Cancelled by the customer", OrderMapper.EventLines(order), now));
+            // The event's handler (CancelledOrderSettlement) refunds through the outbox, with retries, if the refund
+            // below does not finish.
+            events.Publish(db, new OrderCancelled(order.Id, order.BuyerId, "Cancelled by the customer", OrderMapper.EventLines(order), now) { WasPaid = true });
             await db.SaveChangesAsync(CancellationToken.None);
             await tx.CommitAsync(CancellationToken.None);
         }
         // Money moves after the commit, never inside it: the stock rows are not held for a provider's network time.
         // Payments derives its keys from the order, so a retried cancel refunds (or voids) once; what a crash or an
-        // outage leaves unfinished here, a retry of the cancel or the sweep job finishes (SettleCancelledPaymentAsync).
+        // outage leaves unfinished here, the OrderCancelled handler (outbox retries), a retry of the cancel or the
+        // sweep job finishes (SettleCancelledPaymentAsync).
         db.ChangeTracker.Clear();
         await TrySettleCancelledPaymentAsync(orderId);
-        return await GetAsync(orderId, buyerId, ct);
+        return await GetAsync(orderId, buyerId, CancellationToken.None);
     }
 
-    private async Task TrySettleCancelledPaymentAsync(string orderId)
+    internal async Task TrySettleCancelledPaymentAsync(string orderId)
     {
         try
         {
@@ -138,9 +151,11 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
         {
             intent = await payments.VoidAsync(purpose, CancellationToken.None);
         }
+        // Only an order that was paid had its sales booked; a checkout cancelled by the sweep before it was paid has none to take back.
+        var saleBooked = order.Payments.Any(p => p.Kind == PaymentKind.Capture);
         if (intent.Status == "Refunded")
         {
-            foreach (var part in order.ShopOrders)
+            foreach (var part in saleBooked ? order.ShopOrders : [])
             {
                 await payouts.BookRefundAsync(part.ShopId, orderId, part.Id, "cancel", new Money(part.Subtotal, order.Currency), null, CancellationToken.None, now);
             }
@@ -163,7 +178,9 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
             // A racing cancel (or the sweep) recorded it first: the unique (order, kind) index keeps one row.
             db.ChangeTracker.Clear();
         }
-        return intent.Status is "Refunded" or "Voided" or "Failed" or "Expired";
+        // RequiresAuthorization: no attempt finished, nothing moved; a checkout that pays later finds the order
+        // cancelled and refunds it itself (CheckoutService.PayAndConfirmAsync).
+        return intent.Status is "Refunded" or "Voided" or "Failed" or "Expired" or "RequiresAuthorization";
     }
 
     internal static string Reference(PaymentIntentDto intent, string kind) =>
@@ -223,14 +240,15 @@ public sealed class OrderService(DotsDbContext db, IEventPublisher events, Payme
         // The customer's order is as far along as its slowest shop.
         var statuses = await db.ShopOrders.Where(f => f.OrderId == orderId).Select(f => f.Status).ToListAsync(ct);
         var overall = statuses.Min();
-        var order = await db.Orders.FirstAsync(o => o.Id == orderId, ct);
-        if (order.Status != OrderStatus.Cancelled && order.Status < overall)
+        // Compare-and-set: only ever forward, and never out of Cancelled/Refunded (they rank above Delivered).
+        var current = await db.Orders.Where(o => o.Id == orderId).Select(o => o.Status).FirstAsync(ct);
+        if (current < overall)
         {
-            order.Status = overall;
-            order.UpdatedAt = now;
-            await db.SaveChangesAsync(ct);
+            await db.Orders.Where(o => o.Id == orderId && o.Status == current)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, overall).SetProperty(o => o.UpdatedAt, now), ct);
         }
         await tx.CommitAsync(ct);
+        var order = await db.Orders.AsNoTracking().FirstAsync(o => o.Id == orderId, ct);
 
         var lines = await db.OrderLines.AsNoTracking().Where(l => l.ShopOrderId == fulfillment.Id).ToListAsync(ct);
         return new ShopOrderDto(order.Id, fulfillment.Id, target.ToString(), order.PlacedAt, MoneyDto.Of(fulfillment.Subtotal, order.Currency),

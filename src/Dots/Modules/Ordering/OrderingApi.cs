@@ -19,6 +19,7 @@ public static class OrderingApi
         services.AddScoped<CheckoutService>();
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();
+        services.AddEventHandler<OrderCancelled, CancelledOrderSettlement>();
         services.AddSingleton<StaleOrderSweeper>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<StaleOrderSweepJob>(
             StaleOrderSweepJob.Name, "0 * * * * ?", "Returns the stock of orders whose checkout died before payment."));
@@ -49,7 +50,8 @@ public static class OrderingApi
         orders.MapPost("/{id}/cancel", CancelOrder).WithName("CancelOrder")
             .WithSummary("Cancel an order before it ships")
             .WithDescription("Returns the stock to the shelf and refunds the payment, exactly once however many cancels race; cancelling a "
-                + "cancelled order again is 200 with the order unchanged, so retries are safe without an Idempotency-Key. 409 once the order has shipped.")
+                + "cancelled order again is 200 with the order unchanged, so retries are safe without an Idempotency-Key. 409 while the order's payment is "
+                + "still being processed (retry in a moment), and 409 once any shop's part of it has shipped: a partly shipped order is not cancelled.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         var cart = app.MapGroup("/api/cart").WithTags("Cart").RequireAuthorization()
@@ -95,15 +97,21 @@ public static class OrderingApi
         idempotency.RunAsync(http, "orders", request, async () =>
         {
             var order = await checkout.PlaceOrderAsync(http.User.UserId(), request, Idempotency.KeyOf(http), http.RequestAborted);
-            return (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}");
-        });
+            return Created(order);
+        },
+        // A retry after the claim's lease ran out (the first try's process died) finishes what the first try recorded.
+        async orderId => await checkout.ResumeAsync(http.User.UserId(), orderId, request.ShippingAddress, request.Payment, request.Extensions, http.RequestAborted) is { } order
+            ? Created(order) : null);
 
     private static Task<IResult> CheckoutCart(CheckoutCartRequest request, CartService carts, Idempotency idempotency, HttpContext http) =>
         idempotency.RunAsync(http, "cart-checkout", request, async () =>
         {
             var order = await carts.CheckoutAsync(http.User.UserId(), request, Idempotency.KeyOf(http), http.RequestAborted);
-            return (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}");
-        });
+            return Created(order);
+        },
+        async orderId => await carts.ResumeCheckoutAsync(http.User.UserId(), orderId, request, http.RequestAborted) is { } order ? Created(order) : null);
+
+    private static (int, OrderDto, string?) Created(OrderDto order) => (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}");
 
     private static async Task<Ok<Paged<OrderSummaryDto>>> ListOrders(OrderService orders, HttpContext http, int? page, int? pageSize, CancellationToken ct) =>
         TypedResults.Ok(await orders.ListAsync(http.User.UserId(), page, pageSize, ct));

@@ -18,8 +18,13 @@ public sealed record OrderPaid(string OrderId, string BuyerId, IReadOnlyList<Ord
     public string AggregateId => OrderId;
 }
 
-/// <summary>An order was cancelled (by its buyer, or because its checkout died); its stock is back on the shelf.</summary>
+/// <summary>
+/// An order was cancelled (by its buyer, or because its checkout died); its stock is back on the shelf.
+/// <see cref="WasPaid"/>: it had been paid (an <see cref="OrderPaid"/> came before), so its sale is undone.
+/// </summary>
 public sealed record OrderCancelled(string OrderId, string BuyerId, string Reason, IReadOnlyList<OrderedLine> Lines, DateTimeOffset At) : IDomainEvent
 {
     public string AggregateId => OrderId;
+
+    public bool WasPaid { get; init; }
 }

@@ -37,7 +37,8 @@ internal sealed class OrderLineConfiguration : IEntityTypeConfiguration<OrderLin
         e.Property(l => l.Id).HasMaxLength(32);
         e.Property(l => l.Title).HasMaxLength(200);
         e.Property(l => l.Sku).HasMaxLength(64);
-        e.Property(l => l.OptionsText).HasMaxLength(300);
+        // Five options at their longest: 5 × (30 + ": " + 60) + 4 × ", " = 468 characters.
+        e.Property(l => l.OptionsText).HasMaxLength(500);
         e.HasIndex(l => new { l.ShopId, l.OrderId });
     }
 }

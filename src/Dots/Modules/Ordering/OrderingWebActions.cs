@@ -1,4 +1,5 @@
 using Dots.Infrastructure;
+using Dots.Infrastructure.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Dots.Modules.Ordering;
@@ -14,7 +15,7 @@ internal static class OrderingWebActions
         var web = app.MapGroup("").ExcludeFromDescription();
         web.MapPost("/cart/add", AddToCart);
         web.MapPost("/cart/set", SetCartQuantity);
-        web.MapPost("/orders/{id}/cancel", CancelOrder);
+        web.MapPost("/orders/{id}/cancel", CancelOrder).RequireAntiforgeryToken();
         web.MapPost("/sell/{shopId}/orders/{orderId}/advance", AdvanceOrder);
         return app;
     }

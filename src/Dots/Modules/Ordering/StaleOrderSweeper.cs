@@ -16,7 +16,13 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
     /// <summary>Longer than any checkout takes, payment included.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(15);
 
-    /// <summary>Returns how many orders were released.</summary>
+    /// <summary>
+    /// Returns how many orders were released. Each stale order is first claimed by a compare-and-set Placed →
+    /// Cancelled (with its shop parts and its stock, in one transaction), so a checkout that resumes and pays it
+    /// afterwards finds it cancelled and refunds instead of overwriting it; then its money is settled with the
+    /// provider's books — an open call reconciled, a capture refunded, a hold voided — here, and again by the
+    /// OrderCancelled handler through the outbox until it is done.
+    /// </summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
@@ -24,32 +30,32 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
         var cutoff = clock.GetUtcNow() - StaleAfter;
         var stale = await db.Orders.Where(o => o.Status == OrderStatus.Placed && o.PlacedAt < cutoff).Select(o => o.Id).Take(100).ToListAsync(ct);
         var released = 0;
+        var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
         foreach (var orderId in stale)
         {
-            // Money first: a checkout that died after the provider moved money must not leave a charge without an
-            // order. If settling fails, the order stays Placed and the next sweep tries again.
-            if (!await SettleMoneyAsync(scope.ServiceProvider.GetRequiredService<PaymentService>(), orderId, ct))
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                continue;
+                var now = clock.GetUtcNow();
+                var claimed = await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Placed)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.UpdatedAt, now), ct);
+                if (claimed == 0)
+                {
+                    continue;
+                }
+                var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
+                await scope.ServiceProvider.GetRequiredService<StockService>().ReturnAsync(order.Lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
+                await db.ShopOrders.Where(f => f.OrderId == orderId && f.Status == OrderStatus.Placed)
+                    .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled).SetProperty(f => f.UpdatedAt, now), ct);
+                db.OrderEvents.Add(new OrderEvent { Id = Infrastructure.Ids.New(), OrderId = orderId, Status = OrderStatus.Cancelled, At = now, Note = "Checkout did not finish; stock returned" });
+                scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Events.IEventPublisher>()
+                    .Publish(db, new OrderCancelled(orderId, order.BuyerId, "Checkout did not finish", OrderMapper.EventLines(order), now));
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
             }
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow();
-            var claimed = await db.Orders.Where(o => o.Id == orderId && o.Status == OrderStatus.Placed)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Cancelled).SetProperty(o => o.UpdatedAt, now), ct);
-            if (claimed == 0)
-            {
-                continue;
-            }
-            var order = await db.Orders.AsNoTracking().Include(o => o.Lines).FirstAsync(o => o.Id == orderId, ct);
-            var lines = order.Lines.Select(l => new { l.VariantId, l.Quantity }).ToList();
-            await scope.ServiceProvider.GetRequiredService<StockService>().ReturnAsync(lines.Select(l => new StockLine(l.VariantId, l.Quantity)).ToList(), ct);
-            await db.ShopOrders.Where(f => f.OrderId == orderId).ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Cancelled), ct);
-            db.OrderEvents.Add(new OrderEvent { Id = Infrastructure.Ids.New(), OrderId = orderId, Status = OrderStatus.Cancelled, At = now, Note = "Checkout did not finish; stock returned" });
-            scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Events.IEventPublisher>()
-                .Publish(db, new OrderCancelled(orderId, order.BuyerId, "Checkout did not finish", OrderMapper.EventLines(order), now));
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
             released++;
+            // Money after the commit: what moved without an order is refunded or voided.
+            await orders.TrySettleCancelledPaymentAsync(orderId);
         }
         if (released > 0)
         {
@@ -84,42 +90,6 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
                 logger.LogWarning(ex, "Could not finish the refund of cancelled order {OrderId}; will retry on the next sweep", orderId);
             }
             db.ChangeTracker.Clear();
-        }
-    }
-
-    /// <summary>
-    /// Resolves the payment of an order whose checkout died: open provider calls are reconciled by their keys, a
-    /// captured payment is refunded and a hold is voided — once, however many sweeps run (the refund has a fixed id).
-    /// </summary>
-    private async Task<bool> SettleMoneyAsync(PaymentService payments, string orderId, CancellationToken ct)
-    {
-        var purpose = CheckoutService.PaymentPurpose(orderId);
-        try
-        {
-            if (await payments.GetAsync(purpose, ct) is not { } intent)
-            {
-                return true;
-            }
-            if (intent.Attempts.Any(a => a.Status is "Pending" or "Unknown"))
-            {
-                intent = (await payments.ReconcileAsync(purpose, ct)).Intent;
-            }
-            if (intent.Status is "Captured" or "PartiallyRefunded" && intent.Captured.Amount > intent.Refunded.Amount)
-            {
-                await payments.RefundAsync(purpose, new Money(intent.Captured.Amount - intent.Refunded.Amount, intent.Amount.Currency),
-                    "Checkout did not finish", ct, refundId: "checkout-died");
-                logger.LogWarning("Refunded the payment of order {OrderId}, whose checkout died after the money moved", orderId);
-            }
-            else if (intent.Status == "Authorized")
-            {
-                await payments.VoidAsync(purpose, ct);
-            }
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Could not settle the payment of stale order {OrderId}; will retry on the next sweep", orderId);
-            return false;
         }
     }
 }
