@@ -35,7 +35,13 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LeaseUntil")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Location")
@@ -47,6 +53,10 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ResponseBody")
                         .HasColumnType("text");
 
@@ -54,6 +64,8 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("UserId", "Scope", "Key");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
                 });
@@ -2386,8 +2398,8 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
 
                     b.Property<string>("OptionsText")
                         .IsRequired()
-                        .HasMaxLength(300)
-                        .HasColumnType("character varying(300)");
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
 
                     b.Property<string>("OrderId")
                         .IsRequired()

@@ -30,7 +30,13 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Location")
@@ -42,6 +48,10 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ResponseBody")
                         .HasColumnType("TEXT");
 
@@ -49,6 +59,8 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("UserId", "Scope", "Key");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
                 });
@@ -2377,7 +2389,7 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
 
                     b.Property<string>("OptionsText")
                         .IsRequired()
-                        .HasMaxLength(300)
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OrderId")
