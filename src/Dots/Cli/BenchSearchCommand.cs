@@ -218,7 +218,7 @@ internal static class BenchSearchCommand
         scopes.RunAsync(async (IServiceProvider sp) =>
         {
             var catalog = baseline
-                ? new CatalogService(sp.GetRequiredService<DotsDbContext>(), new ProductSearch(sp.GetRequiredService<DotsDbContext>()), TimeProvider.System)
+                ? new CatalogService(sp.GetRequiredService<DotsDbContext>(), new ProductSearch(sp.GetRequiredService<DotsDbContext>()), TimeProvider.System, sp)
                 : sp.GetRequiredService<CatalogService>();
             var page = await catalog.SearchAsync(new ProductQuery(query, PageSize: 10), ct);
             return (IReadOnlyList<string>)page.Items.Select(i => i.Id).ToList();

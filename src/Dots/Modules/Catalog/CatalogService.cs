@@ -10,7 +10,7 @@ namespace Dots.Modules.Catalog;
 /// baseline) they use the database's own full-text search through <see cref="IProductSearch"/>. A registered
 /// <see cref="ISearchPersonalizer"/> re-orders relevance-sorted results within a match tier.
 /// </remarks>
-public sealed class CatalogService(DotsDbContext db, IProductSearch search, TimeProvider clock, ProductSearchEngine? engine = null, ISearchPersonalizer? personalizer = null)
+public sealed class CatalogService(DotsDbContext db, IProductSearch search, TimeProvider clock, IServiceProvider services, ProductSearchEngine? engine = null)
 {
     public const int MaxVariants = 100;
 
@@ -382,7 +382,9 @@ public sealed class CatalogService(DotsDbContext db, IProductSearch search, Time
     /// </summary>
     private async Task<IReadOnlyList<RankedHit>> PersonalizeAsync(IReadOnlyList<RankedHit> ranked, SearchCaller? caller, CancellationToken ct)
     {
-        if (personalizer is null || ranked.Count < 2 || (caller?.UserId is null && caller?.SessionId is null))
+        // Resolved per call, not injected: the personalizer learns from orders, and Ordering depends on Catalog.
+        var personalizer = ranked.Count < 2 || (caller?.UserId is null && caller?.SessionId is null) ? null : services.GetService<ISearchPersonalizer>();
+        if (personalizer is null || caller is null)
         {
             return ranked;
         }
