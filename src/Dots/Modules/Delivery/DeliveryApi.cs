@@ -64,14 +64,14 @@ public static class DeliveryApi
         ops.MapPost("/routes/{id}/breakdown", Breakdown).WithName("RouteBreakdown").WithSummary("A van broke down: close its route and re-plan the rest").ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapPost("/routes/{id}/driver", AssignDriver).WithName("AssignDriver").WithSummary("Give a route to a driver's account (by email)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        ops.MapGet("/delivery/centres", (DeliverySetup s, CancellationToken ct) => s.CentresAsync(ct)).WithName("DeliveryCentres");
-        ops.MapPost("/delivery/centres", CreateCentre).WithName("CreateDeliveryCentre").ProducesValidationProblem();
-        ops.MapGet("/delivery/zones", (DeliverySetup s, CancellationToken ct) => s.ZonesAsync(ct)).WithName("DeliveryZones");
-        ops.MapPost("/delivery/zones", CreateZone).WithName("CreateDeliveryZone").ProducesValidationProblem();
-        ops.MapPut("/delivery/zones/{id}", UpdateZone).WithName("UpdateDeliveryZone").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        ops.MapGet("/delivery/vehicles", (DeliverySetup s, CancellationToken ct) => s.VehiclesAsync(ct)).WithName("DeliveryVehicles");
-        ops.MapPost("/delivery/vehicles", AddVehicle).WithName("AddDeliveryVehicle").ProducesValidationProblem();
-        ops.MapPut("/delivery/packaging/{productId}", SetPackaging).WithName("SetProductPackaging").ProducesValidationProblem();
+        ops.MapGet("/delivery/centres", (DeliverySetup s, CancellationToken ct) => s.CentresAsync(ct)).WithName("DeliveryCentres").WithSummary("List fulfilment centres (operator)");
+        ops.MapPost("/delivery/centres", CreateCentre).WithName("CreateDeliveryCentre").WithSummary("Add a fulfilment centre with its cut-off and deliver-by times (operator)").ProducesValidationProblem();
+        ops.MapGet("/delivery/zones", (DeliverySetup s, CancellationToken ct) => s.ZonesAsync(ct)).WithName("DeliveryZones").WithSummary("List delivery zones with their polygons and nightly capacity (operator)");
+        ops.MapPost("/delivery/zones", CreateZone).WithName("CreateDeliveryZone").WithSummary("Add a delivery zone: a polygon served by a centre, with a nightly capacity (operator)").ProducesValidationProblem();
+        ops.MapPut("/delivery/zones/{id}", UpdateZone).WithName("UpdateDeliveryZone").WithSummary("Change a delivery zone's polygon or capacity (operator)").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        ops.MapGet("/delivery/vehicles", (DeliverySetup s, CancellationToken ct) => s.VehiclesAsync(ct)).WithName("DeliveryVehicles").WithSummary("List the fleet (operator)");
+        ops.MapPost("/delivery/vehicles", AddVehicle).WithName("AddDeliveryVehicle").WithSummary("Add a vehicle to a centre's fleet (operator)").ProducesValidationProblem();
+        ops.MapPut("/delivery/packaging/{productId}", SetPackaging).WithName("SetProductPackaging").WithSummary("Set a product's packaging class: ambient, chilled or frozen (operator)").ProducesValidationProblem();
         ops.MapGet("/delivery/slots", SlotFill).WithName("DeliverySlotFill").WithSummary("Slot fill per zone for a night (default: the night being taken now)");
 
         var drive = app.MapGroup("/api/drive/routes/{id}").WithTags("Drivers").RequireAuthorization()

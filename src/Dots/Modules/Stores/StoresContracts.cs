@@ -28,4 +28,7 @@ public sealed record StaffDto(string LocationId, string UserId, string Email);
 
 public sealed record AllocationDto(string LocationId, string LocationName, string VariantId, int Quantity, string Kind, string Reason, bool Returned);
 
+/// <summary>A store's stock per variant and its latest movements (the audit trail).</summary>
+public sealed record LocationStockListDto(IReadOnlyList<LocationStockDto> Items, IReadOnlyList<StockMovementDto> Movements);
+
 public sealed record StockMovementDto(string VariantId, int Before, int After, string Kind, string Note, DateTimeOffset At);

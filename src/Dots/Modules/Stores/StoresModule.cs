@@ -95,10 +95,10 @@ public static class StoresModule
     private static async Task<Ok<LocationStockDto>> SetStock(string id, string variantId, SetLocationStockRequest request, StoreService stores, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await stores.SetStockAsync(id, variantId, http.User.UserId(), request, ct));
 
-    private static async Task<IResult> LocationStock(string id, StoreService stores, HttpContext http, CancellationToken ct)
+    private static async Task<Ok<LocationStockListDto>> LocationStock(string id, StoreService stores, HttpContext http, CancellationToken ct)
     {
         var (stock, movements) = await stores.StockOfAsync(id, http.User.UserId(), ct);
-        return TypedResults.Ok(new { items = stock, movements });
+        return TypedResults.Ok(new LocationStockListDto(stock, movements));
     }
 
     private static async Task<Ok<ProductAvailabilityDto>> ProductAvailability(string id, StoreService stores, double? latitude, double? longitude, CancellationToken ct) =>
