@@ -25,7 +25,7 @@ public sealed class LanguageAndPhoneTests(AppFixture app)
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "바로 구매" })).ToBeVisibleAsync();
         await AppFixture.ScreenshotAsync(page, "desktop-product-ko");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "EN" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "EN Switch to English", Exact = true }).ClickAsync();
         await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "en");
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Buy now" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();

@@ -74,7 +74,7 @@ public sealed class StorefrontTests(AppFixture app)
         await page.Locator(".card-link").First.ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
         await Expect(page.Locator(".toast")).ToContainTextAsync("Added to your cart");
-        await Expect(page.Locator(".badge-count")).ToHaveTextAsync("1");
+        await Expect(page.Locator(".cart-link .badge-count")).ToHaveTextAsync("1");
 
         await page.GotoAsync("/cart");
         await Expect(page.GetByTestId("cart-line")).ToHaveCountAsync(1);
