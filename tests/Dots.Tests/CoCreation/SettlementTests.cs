@@ -47,6 +47,28 @@ public sealed class SettlementTests(CoCreationPlatform platform) : IClassFixture
     }
 
     [Fact]
+    public async Task TheWebPledgeForm_SubmittedTwice_HoldsTheCardOnce()
+    {
+        var loop = await platform.OpenCampaignAsync(goalUnits: 5);
+        var backer = await platform.NewUserAsync();
+        var me = await (await backer.Http.GetAsync("/api/me")).JsonAsync(System.Net.HttpStatusCode.OK);
+        var userId = (string)me["id"]!;
+        var request = new PledgeRequest(2,
+            new Dots.Modules.Ordering.AddressDto("Kim Ji-won", "152 Teheran-ro", null, "Seoul", "06236", "010-1234-5678", null, null),
+            new Dots.Modules.Ordering.PaymentRequest("card", Api.ApprovedCard));
+        var formKey = Guid.NewGuid().ToString("N");
+
+        var submits = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ =>
+            platform.RunAsync<CampaignService, PledgeDto>(s => s.PledgeOnceAsync(loop.CampaignId, userId, formKey, request, CancellationToken.None))));
+
+        Assert.Single(submits.Select(p => p.Id).Distinct());
+        var campaign = await backer.Http.CampaignAsync(loop.CampaignId);
+        Assert.Equal(2, (int)campaign["pledgedUnits"]!);
+        var holds = (await platform.SandboxEntriesAsync(CampaignService.PaymentPurpose(submits[0].Id))).Count(e => e.Operation == PaymentOperation.Authorize && e.Approved);
+        Assert.Equal(1, holds);
+    }
+
+    [Fact]
     public async Task ConcurrentCloseRequests_SettleOnce_AndAllAnswer200()
     {
         var loop = await platform.OpenCampaignAsync(goalUnits: 3);

@@ -45,6 +45,32 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
     /// <summary>The extension on the 409 a retry gets while the first request still runs (not a final answer).</summary>
     public const string InProgress = "inProgress";
 
+    /// <summary>A stored error answer as the exception that produced it, for callers (web forms) that run through the store.</summary>
+    public static Exception ProblemOf(IdempotentResponse response)
+    {
+        using var problem = System.Text.Json.JsonDocument.Parse(response.Body);
+        var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
+        switch (response.Status)
+        {
+            case StatusCodes.Status400BadRequest:
+                var errors = new Dictionary<string, string[]>();
+                if (problem.RootElement.TryGetProperty("errors", out var fields))
+                {
+                    foreach (var field in fields.EnumerateObject())
+                    {
+                        errors[field.Name] = field.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray();
+                    }
+                }
+                return new RequestValidationException(errors, detail);
+            case StatusCodes.Status402PaymentRequired:
+                return new PaymentDeclinedException(detail);
+            case StatusCodes.Status404NotFound:
+                return new NotFoundException(detail);
+            default:
+                return new ConflictException(detail);
+        }
+    }
+
     private (string UserId, string Scope, string Key)? _claim;
 
     /// <summary>The request's Idempotency-Key, or null when the client sent none.</summary>

@@ -1,3 +1,4 @@
+using Dots.Infrastructure.Http;
 using System.Text.Json;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
@@ -18,7 +19,7 @@ namespace Dots.Modules.CoCreation;
 /// </summary>
 public sealed class CampaignService(
     DotsDbContext db, CatalogService catalog, PaymentService payments, IdeaService ideas, IEventPublisher events, TimeProvider clock,
-    IOptions<CoCreationOptions> options, ILogger<CampaignService> logger)
+    IOptions<CoCreationOptions> options, ILogger<CampaignService> logger, IServiceProvider services)
 {
     public static readonly string[] Stages = ["design", "sample", "mass-production", "quality-check", "shipped"];
     private readonly CoCreationOptions _options = options.Value;
@@ -136,6 +137,36 @@ public sealed class CampaignService(
     /// on the campaign (still Open, deadline not passed) and marks the pledge Authorized. When (3) finds the campaign
     /// closed, the hold is released and the answer is 409: never counted and not captured.
     /// </summary>
+    /// <summary>
+    /// The web pledge form's path: the same idempotency store as <c>POST /api/campaigns/{id}/pledges</c>, keyed by the
+    /// form (a hidden key rendered with it), so a double submit holds the card once; a second submit waits for the first.
+    /// </summary>
+    public async Task<PledgeDto> PledgeOnceAsync(string campaignId, string userId, string formKey, PledgeRequest request, CancellationToken ct)
+    {
+        var idempotency = services.GetRequiredService<Idempotency>();
+        for (var wait = 0; ; wait++)
+        {
+            try
+            {
+                var response = await idempotency.ExecuteAsync(userId, "pledges:" + campaignId, "web:" + formKey, request, $"/ideas",
+                    async () =>
+                    {
+                        var pledge = await PledgeAsync(campaignId, userId, request, CancellationToken.None);
+                        return (StatusCodes.Status201Created, pledge, $"/api/campaigns/{campaignId}");
+                    },
+                    null, ct);
+                return response.Status < 400
+                    ? System.Text.Json.JsonSerializer.Deserialize<PledgeDto>(response.Body, System.Text.Json.JsonSerializerOptions.Web)!
+                    : throw Idempotency.ProblemOf(response);
+            }
+            catch (ConflictException e) when (e.Extensions.ContainsKey(Idempotency.InProgress) && wait < 60)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
+
     public async Task<PledgeDto> PledgeAsync(string campaignId, string userId, PledgeRequest request, CancellationToken ct)
     {
         var campaign = await Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw CampaignNotFound(campaignId);

@@ -113,38 +113,13 @@ public sealed class CartService(DotsDbContext db, StockService stock, CheckoutSe
                     async orderId => await ResumeCheckoutAsync(userId, orderId, request, CancellationToken.None) is { } order
                         ? (StatusCodes.Status201Created, order, $"/api/orders/{order.Id}") : null,
                     ct);
-                return response.Status < 400 ? response.Location![(response.Location!.LastIndexOf('/') + 1)..] : throw ToException(response);
+                return response.Status < 400 ? response.Location![(response.Location!.LastIndexOf('/') + 1)..] : throw Idempotency.ProblemOf(response);
             }
             catch (ConflictException e) when (e.Extensions.ContainsKey(Idempotency.InProgress) && wait < 60)
             {
                 db.ChangeTracker.Clear();
                 await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
             }
-        }
-    }
-
-    private static Exception ToException(IdempotentResponse response)
-    {
-        using var problem = System.Text.Json.JsonDocument.Parse(response.Body);
-        var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
-        switch (response.Status)
-        {
-            case StatusCodes.Status400BadRequest:
-                var errors = new Dictionary<string, string[]>();
-                if (problem.RootElement.TryGetProperty("errors", out var fields))
-                {
-                    foreach (var field in fields.EnumerateObject())
-                    {
-                        errors[field.Name] = field.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray();
-                    }
-                }
-                return new RequestValidationException(errors, detail);
-            case StatusCodes.Status402PaymentRequired:
-                return new PaymentDeclinedException(detail);
-            case StatusCodes.Status404NotFound:
-                return new NotFoundException(detail);
-            default:
-                return new ConflictException(detail);
         }
     }
 
