@@ -148,10 +148,12 @@ public sealed class SqliteGateTests : IAsyncLifetime
                 await db.Categories.CountAsync();
                 await tx.CommitAsync();
             }
-            catch (Exception e) when (e is InvalidOperationException or SqliteException or DbUpdateException)
+            catch (Exception)
             {
-                // EF refuses the second concurrent operation (or SQLite sees a transaction inside a transaction);
-                // what matters is what it leaves behind.
+                // Using one context from many threads is undefined: EF usually refuses the second operation
+                // (InvalidOperationException), SQLite may see a transaction inside a transaction, and EF's internals can
+                // fail in other ways under the race. What this test holds the gate to is that nothing hangs (the
+                // WaitAsync below) and that the gate is free afterwards.
             }
         }));
         await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromSeconds(60));
