@@ -33,7 +33,16 @@ public sealed class SqliteWriteGate(SqliteLocking mode, DatabaseWatchdog watchdo
     public const int BusyTimeoutMilliseconds = 30_000;
 
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
-    private static readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> Held = [];
+    // Per connection: whether it has claimed the gate (set atomically before waiting, so two operations misusing one
+    // context at once never both wait — the second would wait on the first, which is the same connection) and the gate
+    // it holds once the wait is over.
+    private static readonly ConditionalWeakTable<DbConnection, Hold> Held = [];
+
+    private sealed class Hold
+    {
+        public bool Claimed;
+        public SemaphoreSlim? Gate;
+    }
 
     public SqliteLocking Mode => mode;
 
@@ -144,30 +153,74 @@ public sealed class SqliteWriteGate(SqliteLocking mode, DatabaseWatchdog watchdo
 
     private void Acquire(DbConnection connection)
     {
-        if (Held.TryGetValue(connection, out _))
+        if (!TryClaim(connection, out var hold))
         {
-            return; // this connection already holds the gate: waiting would wait on itself
+            return; // this connection already holds (or is acquiring) the gate: waiting would wait on itself
         }
         var gate = GateFor(connection);
-        using (watchdog.Waiting("sqlite gate"))
+        try
         {
-            gate.Wait();
+            using (watchdog.Waiting("sqlite gate"))
+            {
+                gate.Wait();
+            }
         }
-        Held.AddOrUpdate(connection, gate);
+        catch
+        {
+            Unclaim(hold);
+            throw;
+        }
+        lock (hold)
+        {
+            hold.Gate = gate;
+        }
     }
 
     private async Task AcquireAsync(DbConnection connection, CancellationToken ct)
     {
-        if (Held.TryGetValue(connection, out _))
+        if (!TryClaim(connection, out var hold))
         {
-            return; // this connection already holds the gate (two operations misusing one context): never wait on itself
+            return; // this connection already holds (or is acquiring) the gate: two operations misusing one context
         }
         var gate = GateFor(connection);
-        using (watchdog.Waiting("sqlite gate"))
+        try
         {
-            await gate.WaitAsync(ct);
+            using (watchdog.Waiting("sqlite gate"))
+            {
+                await gate.WaitAsync(ct);
+            }
         }
-        Held.AddOrUpdate(connection, gate);
+        catch
+        {
+            Unclaim(hold);
+            throw;
+        }
+        lock (hold)
+        {
+            hold.Gate = gate;
+        }
+    }
+
+    private static bool TryClaim(DbConnection connection, out Hold hold)
+    {
+        hold = Held.GetValue(connection, _ => new Hold());
+        lock (hold)
+        {
+            if (hold.Claimed)
+            {
+                return false;
+            }
+            hold.Claimed = true;
+            return true;
+        }
+    }
+
+    private static void Unclaim(Hold hold)
+    {
+        lock (hold)
+        {
+            hold.Claimed = false;
+        }
     }
 
     private static void SetBusyTimeout(DbConnection connection)
@@ -182,10 +235,22 @@ public sealed class SqliteWriteGate(SqliteLocking mode, DatabaseWatchdog watchdo
 
     private static void Release(DbConnection connection)
     {
-        // Remove succeeds once per acquisition, so a commit followed by a close releases only once.
-        if (Held.TryGetValue(connection, out var gate) && Held.Remove(connection))
+        // Once per acquisition: a commit followed by a close releases only once. A release while the acquisition is
+        // still waiting leaves it alone; the connection's close or dispose gives that gate back.
+        if (!Held.TryGetValue(connection, out var hold))
         {
-            gate.Release();
+            return;
         }
+        SemaphoreSlim? gate;
+        lock (hold)
+        {
+            gate = hold.Gate;
+            if (gate is not null)
+            {
+                hold.Gate = null;
+                hold.Claimed = false;
+            }
+        }
+        gate?.Release();
     }
 }
