@@ -239,6 +239,9 @@ public sealed class TwoInstancesBehindProxyTests
         Assert.True(page.IsSuccessStatusCode, $"product page: {(int)page.StatusCode}");
         Assert.Matches(new Regex("<!--Blazor:\\{[^>]*\"type\":\"server\""), html);
         Assert.Contains(cookies.GetCookies(viaProxy).Cast<Cookie>(), c => c.Name == ".Dots.Affinity");
+        var script = Regex.Match(html, "src=\"/?(_framework/blazor\\.web[^\"]*\\.js)\"");
+        Assert.True(script.Success, "the page loads the Blazor script");
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/" + script.Groups[1].Value)).StatusCode);
 
         var negotiate = await (await http.PostAsync("/_blazor/negotiate?negotiateVersion=1", null)).JsonAsync(HttpStatusCode.OK);
         var token = (string)negotiate["connectionToken"]!;
