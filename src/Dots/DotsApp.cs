@@ -63,6 +63,8 @@ public static class DotsApp
         services.AddOptions<RateLimitOptions>().BindConfiguration("RateLimits").ValidateDataAnnotations().ValidateOnStart();
         var limits = builder.Configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddRateLimiter(o => ConfigureRateLimits(o, limits));
+        services.AddSharedRateLimits(builder.Configuration);
+        services.AddProxyTrust(builder.Configuration);
 
         // Platform engines: domain events (transactional outbox) and the job scheduler (Quartz).
         services.AddDomainEvents(builder.Configuration);
@@ -88,6 +90,8 @@ public static class DotsApp
 
     private static void Configure(WebApplication app)
     {
+        // First: everything after it (HSTS, rate limits, logs) sees the client's real address and scheme behind a trusted proxy.
+        app.UseProxyTrust();
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -131,24 +135,26 @@ public static class DotsApp
             await Results.Problem(statusCode: 429, title: "Too many requests.", detail: "Slow down and retry after the time in the Retry-After header.")
                 .ExecuteAsync(context.HttpContext);
         };
-        // Partitioned per signed-in user, else per client address. Limits are per instance (see ADR 0004).
-        o.AddPolicy(IdentityApi.AuthRateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-            "ip:" + http.Connection.RemoteIpAddress,
-            _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = limits.AuthPerMinute,
-                Window = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            }));
-        o.AddPolicy(OrderingApi.OrdersRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
-            http.User.UserIdOrNull() is { } user ? "user:" + user : "ip:" + http.Connection.RemoteIpAddress,
-            _ => new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = limits.OrdersBurst,
-                TokensPerPeriod = limits.OrdersPerMinute,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-            }));
+        // Partitioned per signed-in user, else per client address — the real one behind a trusted proxy (ForwardedHeaders,
+        // ADR 0022). On PostgreSQL every instance counts in one shared store; on SQLite each counts in memory (ADR 0004).
+        // Only submissions count: reading the sign-in page is free, posting it (web form or API) is an attempt.
+        o.AddPolicy(IdentityApi.AuthRateLimit, http => HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)
+            ? RateLimitPartition.GetNoLimiter("read")
+            : SharedRateLimits.FixedWindow(http, "auth:" + http.ClientAddressKey(), limits.AuthPerMinute, TimeSpan.FromMinutes(1)));
+        o.AddPolicy(OrderingApi.OrdersRateLimit, http =>
+        {
+            var key = http.User.UserIdOrNull() is { } user ? "user:" + user : http.ClientAddressKey();
+            // Shared: a one-minute window of what the in-memory bucket lets through in a minute (its burst, refilled up to the burst).
+            return http.RequestServices.GetRequiredService<SharedRateLimits>().Enabled
+                ? SharedRateLimits.FixedWindow(http, "orders:" + key, Math.Min(limits.OrdersBurst, limits.OrdersPerMinute), TimeSpan.FromMinutes(1))
+                : RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = limits.OrdersBurst,
+                    TokensPerPeriod = limits.OrdersPerMinute,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+        });
     }
 }
 
@@ -159,13 +165,34 @@ internal sealed class DatabaseInitializer(IServiceProvider services, Microsoft.E
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
-        await DatabaseSetup.MigrateAsync(db, cancellationToken);
-        var seeder = ActivatorUtilities.CreateInstance<Dots.Infrastructure.Seeding.DemoSeeder>(scope.ServiceProvider);
-        await seeder.EnsureReferenceDataAsync(cancellationToken);
-        if (seed.Value.Demo ?? environment.IsDevelopment())
+        // Instances started together on one PostgreSQL take turns (ADR 0022): the first migrates, seeds and creates the
+        // data-protection key every instance will share; the others find all of it done.
+        await DatabaseSetup.UnderStartupLockAsync(db, async () =>
         {
-            await seeder.SeedIfEmptyAsync(null, cancellationToken);
-            await services.RunDemoSeedContributorsAsync(null, cancellationToken);
+            await DatabaseSetup.MigrateAsync(db, cancellationToken);
+            var seeder = ActivatorUtilities.CreateInstance<Dots.Infrastructure.Seeding.DemoSeeder>(scope.ServiceProvider);
+            await seeder.EnsureReferenceDataAsync(cancellationToken);
+            if (seed.Value.Demo ?? environment.IsDevelopment())
+            {
+                await seeder.SeedIfEmptyAsync(null, cancellationToken);
+                await services.RunDemoSeedContributorsAsync(null, cancellationToken);
+            }
+            EnsureSharedDataProtectionKey(scope.ServiceProvider);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the first data-protection key under the startup lock, so instances started at once share one key
+    /// instead of each making its own (a cookie or bearer token from one would not open on the other until the key
+    /// rings refresh).
+    /// </summary>
+    private static void EnsureSharedDataProtectionKey(IServiceProvider provider)
+    {
+        var keys = provider.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+        var now = provider.GetRequiredService<TimeProvider>().GetUtcNow();
+        if (!keys.GetAllKeys().Any(k => !k.IsRevoked && k.ActivationDate <= now && k.ExpirationDate > now.AddDays(7)))
+        {
+            keys.CreateNewKey(now, now.AddDays(90));
         }
     }
 

@@ -48,6 +48,7 @@ internal static class DotsCli
         root.Subcommands.Add(PayoutsCommands.Create());
         root.Subcommands.Add(JobsCommands.Create());
         root.Subcommands.Add(DemandCommands.Create());
+        root.Subcommands.Add(ProxyCommand.Create());
 
         var bench = new Command("bench", "Benchmarks that report ratios against a baseline measured in the same run.");
         bench.Subcommands.Add(BenchCheckoutCommand.Create());
@@ -129,12 +130,17 @@ internal static class DotsCli
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
         Console.Error.WriteLine("Migrating the database…");
-        await DatabaseSetup.MigrateAsync(db, ct);
-        var seeder = ActivatorUtilities.CreateInstance<DemoSeeder>(scope.ServiceProvider);
-        await seeder.EnsureReferenceDataAsync(ct);
-        var progress = new Progress<string>(step => Console.Error.WriteLine($"Seeding {step}…"));
-        var seeded = await seeder.SeedIfEmptyAsync(progress, ct);
-        await app.Services.RunDemoSeedContributorsAsync(progress, ct);
+        var seeded = false;
+        // The same startup lock as `dots serve`: a seed beside starting instances takes its turn (ADR 0022).
+        await DatabaseSetup.UnderStartupLockAsync(db, async () =>
+        {
+            await DatabaseSetup.MigrateAsync(db, ct);
+            var seeder = ActivatorUtilities.CreateInstance<DemoSeeder>(scope.ServiceProvider);
+            await seeder.EnsureReferenceDataAsync(ct);
+            var progress = new Progress<string>(step => Console.Error.WriteLine($"Seeding {step}…"));
+            seeded = await seeder.SeedIfEmptyAsync(progress, ct);
+            await app.Services.RunDemoSeedContributorsAsync(progress, ct);
+        }, ct);
         Console.WriteLine(seeded ? "Seeded the demo marketplace." : "The database already has shops; nothing to seed.");
         return 0;
     }

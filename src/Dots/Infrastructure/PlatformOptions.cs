@@ -13,10 +13,13 @@ public sealed class SeedOptions
     public bool? Demo { get; set; }
 }
 
-/// <summary>`RateLimits`: per-instance request limits (ADR 0004).</summary>
+/// <summary>`RateLimits`: request limits (ADR 0004), counted per instance on SQLite and shared by every instance on PostgreSQL (ADR 0022).</summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Sign-in and registration attempts per client address per minute.</summary>
+    /// <summary>Auto (PostgreSQL: Database, SQLite: Memory), Memory (each instance counts alone) or Database (PostgreSQL only).</summary>
+    public Dots.Infrastructure.Http.RateLimitStore Store { get; set; } = Dots.Infrastructure.Http.RateLimitStore.Auto;
+
+    /// <summary>Sign-in and registration attempts (API and web forms) per client address per minute.</summary>
     [Range(1, 1_000_000_000)]
     public int AuthPerMinute { get; set; } = 30;
 

@@ -69,8 +69,9 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Applies migrations (EF Core takes its own migration lock, so instances starting together take turns).
-    /// SQLite runs in write-ahead-log mode so the CLI and a running server can share the file.
+    /// Applies migrations. On PostgreSQL under the startup lock (<see cref="UnderStartupLockAsync"/>), so instances
+    /// starting together on one database take turns; SQLite runs in write-ahead-log mode so the CLI and a running
+    /// server can share the file.
     /// </summary>
     public static async Task MigrateAsync(DotsDbContext db, CancellationToken ct)
     {
@@ -84,6 +85,84 @@ public static class DatabaseSetup
             await ungated.Database.MigrateAsync(ct);
             return;
         }
-        await db.Database.MigrateAsync(ct);
+        await UnderStartupLockAsync(db, () => db.Database.MigrateAsync(ct), ct);
+    }
+
+    /// <summary>The advisory lock key every instance takes around migrations and seeding ("dotsinit").</summary>
+    public const long StartupLockKey = 0x646F7473696E6974;
+
+    private static readonly AsyncLocal<bool> HoldingStartupLock = new();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (migrations, demo seeding) while holding a PostgreSQL session advisory lock on the
+    /// database, so several instances started at once on an empty database take turns: the first migrates and seeds,
+    /// the others find it done (ADR 0022). A database that does not exist yet is created first, under the same lock
+    /// taken on the maintenance database. Re-entrant within one flow; SQLite (one instance) just runs it.
+    /// </summary>
+    public static async Task UnderStartupLockAsync(DotsDbContext db, Func<Task> work, CancellationToken ct)
+    {
+        if (db.Provider != DatabaseProvider.Postgres || HoldingStartupLock.Value)
+        {
+            await work();
+            return;
+        }
+        // Unpooled: a session lock must end with its own connection, never ride back into the pool.
+        var target = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString()) { Pooling = false, Enlist = false };
+        await using var connection = await OpenCreatingAsync(target, ct);
+        await using (var lockCommand = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+        {
+            lockCommand.Parameters.AddWithValue("key", StartupLockKey);
+            lockCommand.CommandTimeout = 0;
+            await lockCommand.ExecuteNonQueryAsync(ct);
+        }
+        HoldingStartupLock.Value = true;
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            HoldingStartupLock.Value = false;
+            await using var unlock = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock(@key)", connection);
+            unlock.Parameters.AddWithValue("key", StartupLockKey);
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Opens a connection to the target database, creating the database first (under the lock, on the maintenance database) when it is missing.</summary>
+    private static async Task<Npgsql.NpgsqlConnection> OpenCreatingAsync(Npgsql.NpgsqlConnectionStringBuilder target, CancellationToken ct)
+    {
+        var connection = new Npgsql.NpgsqlConnection(target.ToString());
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.InvalidCatalogName)
+        {
+            await connection.DisposeAsync();
+        }
+        var maintenance = new Npgsql.NpgsqlConnectionStringBuilder(target.ToString()) { Database = "postgres" };
+        await using (var admin = new Npgsql.NpgsqlConnection(maintenance.ToString()))
+        {
+            await admin.OpenAsync(ct);
+            await using (var lockCommand = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(@key)", admin))
+            {
+                lockCommand.Parameters.AddWithValue("key", StartupLockKey);
+                lockCommand.CommandTimeout = 0;
+                await lockCommand.ExecuteNonQueryAsync(ct);
+            }
+            await using var exists = new Npgsql.NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", admin);
+            exists.Parameters.AddWithValue("name", target.Database!);
+            if (await exists.ExecuteScalarAsync(ct) is null)
+            {
+                await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", admin);
+                await create.ExecuteNonQueryAsync(ct);
+            }
+            // Closing the unpooled connection ends its session and with it the lock.
+        }
+        connection = new Npgsql.NpgsqlConnection(target.ToString());
+        await connection.OpenAsync(ct);
+        return connection;
     }
 }
