@@ -32,3 +32,8 @@ public sealed record AllocationDto(string LocationId, string LocationName, strin
 public sealed record LocationStockListDto(IReadOnlyList<LocationStockDto> Items, IReadOnlyList<StockMovementDto> Movements);
 
 public sealed record StockMovementDto(string VariantId, int Before, int After, string Kind, string Note, DateTimeOffset At);
+
+/// <summary>A store where every line of a basket can be picked up: distance from the customer and when it will be ready.</summary>
+public sealed record PickupChoiceDto(string LocationId, string Name, string Address, double? DistanceKm, DateTimeOffset ReadyBy, double? Latitude, double? Longitude, string TimeZone);
+
+public sealed record PickupLineRequest(string VariantId, int Quantity);
