@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Http;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Dots.Modules.Rentals;
 /// nothing); rent and deposit are then held through Payments (<c>rental:{id}:rent</c>, <c>rental:{id}:deposit</c>),
 /// the rent is captured at hand-over, and the return settles the deposit exactly once.
 /// </summary>
-public sealed class BookingService(DotsDbContext db, RentalService rentals, PaymentService payments, TimeProvider clock, IOptions<RentalsOptions> options, ILogger<BookingService> logger)
+public sealed class BookingService(DotsDbContext db, RentalService rentals, PaymentService payments, Idempotency idempotency, TimeProvider clock, IOptions<RentalsOptions> options, ILogger<BookingService> logger)
 {
     private readonly RentalsOptions _options = options.Value;
 
@@ -23,6 +24,39 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
     public static string RentPurpose(string bookingId) => $"rental:{bookingId}:rent";
 
     public static string DepositPurpose(string bookingId) => $"rental:{bookingId}:deposit";
+
+    /// <summary>The idempotency scope of a rental's bookings, shared by <c>POST /api/rentals/{id}/bookings</c> and the web form.</summary>
+    public static string IdempotencyScope(string rentalId) => "rb:" + rentalId;
+
+    /// <summary>
+    /// The web booking form's submit: the same idempotency store as <c>POST /api/rentals/{id}/bookings</c>, keyed by the
+    /// form's hidden key, so a double submit (or racing submits, or a reload of the POST) books once and holds the card
+    /// once; a second submit waits for the first and gets its booking. A stored error comes back as the exception it was.
+    /// </summary>
+    public async Task<BookingDto> BookOnceAsync(string rentalId, string customerId, string formKey, CreateBookingRequest request, CancellationToken ct)
+    {
+        for (var wait = 0; ; wait++)
+        {
+            try
+            {
+                var response = await idempotency.ExecuteAsync(customerId, IdempotencyScope(rentalId), "web:" + formKey, request, $"/rentals/{rentalId}",
+                    async () =>
+                    {
+                        var booking = await BookAsync(rentalId, customerId, request, CancellationToken.None);
+                        return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
+                    },
+                    null, ct);
+                return response.Status < 400
+                    ? System.Text.Json.JsonSerializer.Deserialize<BookingDto>(response.Body, System.Text.Json.JsonSerializerOptions.Web)!
+                    : throw Idempotency.ProblemOf(response);
+            }
+            catch (ConflictException e) when (e.Extensions.ContainsKey(Idempotency.InProgress) && wait < 60)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
 
     public async Task<BookingDto> BookAsync(string rentalId, string customerId, CreateBookingRequest request, CancellationToken ct)
     {

@@ -111,7 +111,7 @@ public static class RentalsModule
         TypedResults.Ok(await rentals.QuoteAsync(id, from, to, ct));
 
     private static Task<IResult> Book(string id, CreateBookingRequest request, BookingService bookings, Idempotency idempotency, HttpContext http) =>
-        idempotency.RunAsync(http, "rb:" + id, request, async () =>
+        idempotency.RunAsync(http, BookingService.IdempotencyScope(id), request, async () =>
         {
             var booking = await bookings.BookAsync(id, http.User.UserId(), request, http.RequestAborted);
             return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
