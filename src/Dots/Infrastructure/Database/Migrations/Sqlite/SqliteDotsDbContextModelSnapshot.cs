@@ -3311,6 +3311,9 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("ExpirySettledAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("HandedOverAt")
                         .HasColumnType("INTEGER");
 
@@ -3435,6 +3438,72 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.HasIndex("LocationId", "At");
 
                     b.ToTable("StoreStockMovements", (string)null);
+                });
+
+            modelBuilder.Entity("Dots.Modules.Stores.StockTransfer", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromLocationId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Quantity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SentBy")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ShopId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ToLocationId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VariantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FromLocationId", "Status");
+
+                    b.HasIndex("ToLocationId", "Status");
+
+                    b.ToTable("StoreTransfers", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_StoreTransfers_Quantity", "\"Quantity\" > 0");
+                        });
                 });
 
             modelBuilder.Entity("Dots.Modules.Stores.StoreLocation", b =>

@@ -1,0 +1,65 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Dots.Infrastructure.Database.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class StoresTransfers : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "ExpirySettledAt",
+                table: "StorePickups",
+                type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "StoreTransfers",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ShopId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    FromLocationId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    ToLocationId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    VariantId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Quantity = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Note = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    SentBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ClosedBy = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoreTransfers", x => x.Id);
+                    table.CheckConstraint("CK_StoreTransfers_Quantity", "\"Quantity\" > 0");
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreTransfers_FromLocationId_Status",
+                table: "StoreTransfers",
+                columns: new[] { "FromLocationId", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoreTransfers_ToLocationId_Status",
+                table: "StoreTransfers",
+                columns: new[] { "ToLocationId", "Status" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "StoreTransfers");
+
+            migrationBuilder.DropColumn(
+                name: "ExpirySettledAt",
+                table: "StorePickups");
+        }
+    }
+}
