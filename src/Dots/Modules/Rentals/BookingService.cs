@@ -15,7 +15,7 @@ namespace Dots.Modules.Rentals;
 /// nothing); rent and deposit are then held through Payments (<c>rental:{id}:rent</c>, <c>rental:{id}:deposit</c>),
 /// the rent is captured at hand-over, and the return settles the deposit exactly once.
 /// </summary>
-public sealed class BookingService(DotsDbContext db, RentalService rentals, PaymentService payments, Idempotency idempotency, TimeProvider clock, IOptions<RentalsOptions> options, ILogger<BookingService> logger)
+public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots.Modules.Stores.StoreService stores, PaymentService payments, Idempotency idempotency, TimeProvider clock, IOptions<RentalsOptions> options, ILogger<BookingService> logger)
 {
     private readonly RentalsOptions _options = options.Value;
 
@@ -195,7 +195,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         {
             try
             {
-                await rentals.RequireStaffAsync(booking.ShopId, userId, ct);
+                await rentals.RequireDeskAsync(booking.ItemId, booking.ShopId, userId, ct);
             }
             catch (ForbiddenException)
             {
@@ -220,6 +220,29 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         await rentals.RequireStaffAsync(shopId, userId, ct);
         var (p, size) = Paging.Normalize(page, pageSize);
         var query = Bookings.AsNoTracking().Where(b => b.ShopId == shopId && b.Status != BookingStatus.Failed && b.Status != BookingStatus.Pending);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<BookingStatus>(status, ignoreCase: true, out var s))
+            {
+                throw new RequestValidationException("status", "Unknown status.");
+            }
+            query = query.Where(b => b.Status == s);
+        }
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(b => b.From).ThenBy(b => b.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        return new Paged<BookingDto>(await ToDtosAsync(rows, ct), total, p, size);
+    }
+
+    /// <summary>
+    /// A store's rentals desk: the bookings of the rentals handed out from that store, by start date (the shop's owner or
+    /// that store's staff — staff of another store get 403, as for its pickup queue).
+    /// </summary>
+    public async Task<Paged<BookingDto>> LocationBookingsAsync(string locationId, string userId, string? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        await stores.RequireOwnerOrStaffAsync(locationId, userId, ct);
+        var (p, size) = Paging.Normalize(page, pageSize);
+        var items = await rentals.ItemsAtAsync(locationId, ct);
+        var query = Bookings.AsNoTracking().Where(b => items.Contains(b.ItemId) && b.Status != BookingStatus.Failed && b.Status != BookingStatus.Pending);
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!Enum.TryParse<BookingStatus>(status, ignoreCase: true, out var s))
@@ -397,6 +420,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         if (booking.CustomerId != userId)
         {
             await GetAsync(bookingId, userId, ct); // 404 for strangers
+            await rentals.RequireStaffAsync(booking.ShopId, userId, ct); // 403 for a store's desk staff: cancelling is the shop's
         }
         if (booking.Status == BookingStatus.Cancelled)
         {
@@ -434,7 +458,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         var booking = await Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookingId, ct) ?? throw NotFound(bookingId);
         try
         {
-            await rentals.RequireStaffAsync(booking.ShopId, userId, ct);
+            await rentals.RequireDeskAsync(booking.ItemId, booking.ShopId, userId, ct);
         }
         catch (ForbiddenException) when (booking.CustomerId != userId)
         {

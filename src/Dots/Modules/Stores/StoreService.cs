@@ -399,6 +399,18 @@ public sealed class StoreService(DotsDbContext db, CatalogService catalog, Stock
 
     // ---- shared helpers ----
 
+    /// <summary>Whether an account is staff of this store (for other modules' desks, e.g. Rentals').</summary>
+    public async Task<bool> IsStaffAsync(string locationId, string userId, CancellationToken ct) =>
+        await db.Set<StoreStaffMember>().AnyAsync(s => s.LocationId == locationId && s.UserId == userId, ct);
+
+    /// <summary>404 for a missing location, 403 unless the caller owns its shop or is this store's staff.</summary>
+    public async Task<LocationDto> RequireOwnerOrStaffAsync(string locationId, string userId, CancellationToken ct)
+    {
+        var location = await LoadAsync(locationId, ct);
+        await RequireOwnerOrStaffAsync(location, userId, ct);
+        return ToDto(location);
+    }
+
     internal async Task<StoreLocation> LoadAsync(string locationId, CancellationToken ct) =>
         await Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == locationId, ct) ?? throw new NotFoundException($"No location with id '{locationId}'.");
 

@@ -3128,6 +3128,10 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("LocationId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("MaxDays")
                         .HasColumnType("integer");
 
@@ -3158,6 +3162,8 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
 
                     b.HasIndex("ShopId");
 

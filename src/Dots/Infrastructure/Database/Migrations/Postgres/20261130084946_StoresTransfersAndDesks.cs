@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Dots.Infrastructure.Database.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class StoresTransfers : Migration
+    public partial class StoresTransfersAndDesks : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -15,6 +15,13 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                 name: "ExpirySettledAt",
                 table: "StorePickups",
                 type: "timestamp with time zone",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LocationId",
+                table: "RentalItems",
+                type: "character varying(32)",
+                maxLength: 32,
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -41,6 +48,11 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_RentalItems_LocationId",
+                table: "RentalItems",
+                column: "LocationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StoreTransfers_FromLocationId_Status",
                 table: "StoreTransfers",
                 columns: new[] { "FromLocationId", "Status" });
@@ -57,9 +69,17 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "StoreTransfers");
 
+            migrationBuilder.DropIndex(
+                name: "IX_RentalItems_LocationId",
+                table: "RentalItems");
+
             migrationBuilder.DropColumn(
                 name: "ExpirySettledAt",
                 table: "StorePickups");
+
+            migrationBuilder.DropColumn(
+                name: "LocationId",
+                table: "RentalItems");
         }
     }
 }

@@ -5,7 +5,7 @@
 namespace Dots.Infrastructure.Database.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class StoresTransfers : Migration
+    public partial class StoresTransfersAndDesks : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -14,6 +14,13 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                 name: "ExpirySettledAt",
                 table: "StorePickups",
                 type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LocationId",
+                table: "RentalItems",
+                type: "TEXT",
+                maxLength: 32,
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -40,6 +47,11 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_RentalItems_LocationId",
+                table: "RentalItems",
+                column: "LocationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_StoreTransfers_FromLocationId_Status",
                 table: "StoreTransfers",
                 columns: new[] { "FromLocationId", "Status" });
@@ -56,9 +68,17 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "StoreTransfers");
 
+            migrationBuilder.DropIndex(
+                name: "IX_RentalItems_LocationId",
+                table: "RentalItems");
+
             migrationBuilder.DropColumn(
                 name: "ExpirySettledAt",
                 table: "StorePickups");
+
+            migrationBuilder.DropColumn(
+                name: "LocationId",
+                table: "RentalItems");
         }
     }
 }

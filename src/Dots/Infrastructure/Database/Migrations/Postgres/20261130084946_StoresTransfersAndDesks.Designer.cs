@@ -12,8 +12,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Dots.Infrastructure.Database.Migrations.Postgres
 {
     [DbContext(typeof(PostgresDotsDbContext))]
-    [Migration("20261130083331_StoresTransfers")]
-    partial class StoresTransfers
+    [Migration("20261130084946_StoresTransfersAndDesks")]
+    partial class StoresTransfersAndDesks
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -3131,6 +3131,10 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("LocationId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<int>("MaxDays")
                         .HasColumnType("integer");
 
@@ -3161,6 +3165,8 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
 
                     b.HasIndex("ShopId");
 

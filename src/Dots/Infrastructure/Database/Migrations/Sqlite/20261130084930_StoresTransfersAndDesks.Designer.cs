@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Dots.Infrastructure.Database.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteDotsDbContext))]
-    [Migration("20261130083320_StoresTransfers")]
-    partial class StoresTransfers
+    [Migration("20261130084930_StoresTransfersAndDesks")]
+    partial class StoresTransfersAndDesks
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -3122,6 +3122,10 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LocationId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("MaxDays")
                         .HasColumnType("INTEGER");
 
@@ -3152,6 +3156,8 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("LocationId");
 
                     b.HasIndex("ShopId");
 
