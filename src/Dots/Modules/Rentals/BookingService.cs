@@ -45,7 +45,9 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
                         var booking = await BookAsync(rentalId, customerId, request, CancellationToken.None);
                         return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
                     },
-                    null, ct);
+                    async bookingId => await ResumeAsync(bookingId, customerId, request) is { } booking
+                        ? (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}") : null,
+                    ct);
                 return response.Status < 400
                     ? System.Text.Json.JsonSerializer.Deserialize<BookingDto>(response.Body, System.Text.Json.JsonSerializerOptions.Web)!
                     : throw Idempotency.ProblemOf(response);
@@ -79,9 +81,40 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
         var quote = RentalService.Quote(item, to.DayNumber - from.DayNumber + 1);
 
         var booking = await ClaimAsync(item, customerId, from, to, quote, a!, ct);
+        return await HoldAndConfirmAsync(item, booking, customerId, digits);
+    }
 
+    /// <summary>
+    /// Finishes a booking whose first try stopped after its claim committed (the idempotency lease ran out, or the
+    /// process died): the holds are placed again — Payments authorises once per purpose, so a hold already placed is
+    /// not placed twice — and the booking confirmed. Null when there is nothing to resume (run the booking afresh).
+    /// </summary>
+    public async Task<BookingDto?> ResumeAsync(string bookingId, string customerId, CreateBookingRequest request)
+    {
+        var booking = await Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookingId && b.CustomerId == customerId);
+        if (booking is null)
+        {
+            return null;
+        }
+        switch (booking.Status)
+        {
+            case BookingStatus.Pending:
+                if (!CardNumbers.TryNormalize(request.Payment?.CardNumber, out var digits))
+                {
+                    throw new RequestValidationException("payment", "A valid card number is required.");
+                }
+                return await HoldAndConfirmAsync(await rentals.LoadAsync(booking.ItemId, CancellationToken.None), booking, customerId, digits);
+            case BookingStatus.Failed:
+                throw new PaymentDeclinedException("The card was declined; nothing is held.");
+            default:
+                return await GetAsync(bookingId, customerId, CancellationToken.None);
+        }
+    }
+
+    private async Task<BookingDto> HoldAndConfirmAsync(RentalItem item, RentalBooking booking, string customerId, string digits)
+    {
         // Money moves only after the claim is committed, outside any transaction.
-        var holdFor = RentalService.EndOfDay(to, item.TimeZone) + _options.DepositHoldAfterEnd - clock.GetUtcNow();
+        var holdFor = RentalService.EndOfDay(booking.To, item.TimeZone) + _options.DepositHoldAfterEnd - clock.GetUtcNow();
         var card = new PaymentCard(digits);
         try
         {
@@ -151,7 +184,12 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
             });
             try
             {
+                // The claim records the booking on the idempotency key in the same commit: from here on money may
+                // follow, so a retry that takes the key over resumes this booking instead of booking again.
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
+                await idempotency.AttachAsync(booking.Id, ct);
+                await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();
                 return booking;
             }

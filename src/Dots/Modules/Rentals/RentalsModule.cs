@@ -130,7 +130,10 @@ public static class RentalsModule
         {
             var booking = await bookings.BookAsync(id, http.User.UserId(), request, http.RequestAborted);
             return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
-        });
+        },
+        // A retry that takes over an expired lease finishes the booking the first try claimed, never a second one.
+        async bookingId => await bookings.ResumeAsync(bookingId, http.User.UserId(), request) is { } booking
+            ? (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}") : null);
 
     private static async Task<Ok<UnitHistoryDto>> UnitHistory(string id, string unitId, BookingService bookings, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await bookings.UnitHistoryAsync(id, unitId, http.User.UserId(), ct));
