@@ -78,8 +78,8 @@ public static class DotsApp
         services.AddCoCreation(builder.Configuration);
         services.AddPersonalization(builder.Configuration);
         services.AddDemand(builder.Configuration);
-        services.AddRentals();
         services.AddStores(builder.Configuration);
+        services.AddRentals();
         services.AddDelivery(builder.Configuration);
         services.AddDotsWeb();
 

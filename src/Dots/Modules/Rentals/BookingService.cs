@@ -1,5 +1,6 @@
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Http;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ namespace Dots.Modules.Rentals;
 /// nothing); rent and deposit are then held through Payments (<c>rental:{id}:rent</c>, <c>rental:{id}:deposit</c>),
 /// the rent is captured at hand-over, and the return settles the deposit exactly once.
 /// </summary>
-public sealed class BookingService(DotsDbContext db, RentalService rentals, PaymentService payments, TimeProvider clock, IOptions<RentalsOptions> options, ILogger<BookingService> logger)
+public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots.Modules.Stores.StoreService stores, PaymentService payments, Idempotency idempotency, TimeProvider clock, IOptions<RentalsOptions> options, ILogger<BookingService> logger)
 {
     private readonly RentalsOptions _options = options.Value;
 
@@ -23,6 +24,41 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
     public static string RentPurpose(string bookingId) => $"rental:{bookingId}:rent";
 
     public static string DepositPurpose(string bookingId) => $"rental:{bookingId}:deposit";
+
+    /// <summary>The idempotency scope of a rental's bookings, shared by <c>POST /api/rentals/{id}/bookings</c> and the web form.</summary>
+    public static string IdempotencyScope(string rentalId) => "rb:" + rentalId;
+
+    /// <summary>
+    /// The web booking form's submit: the same idempotency store as <c>POST /api/rentals/{id}/bookings</c>, keyed by the
+    /// form's hidden key, so a double submit (or racing submits, or a reload of the POST) books once and holds the card
+    /// once; a second submit waits for the first and gets its booking. A stored error comes back as the exception it was.
+    /// </summary>
+    public async Task<BookingDto> BookOnceAsync(string rentalId, string customerId, string formKey, CreateBookingRequest request, CancellationToken ct)
+    {
+        for (var wait = 0; ; wait++)
+        {
+            try
+            {
+                var response = await idempotency.ExecuteAsync(customerId, IdempotencyScope(rentalId), "web:" + formKey, request, $"/rentals/{rentalId}",
+                    async () =>
+                    {
+                        var booking = await BookAsync(rentalId, customerId, request, CancellationToken.None);
+                        return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
+                    },
+                    async bookingId => await ResumeAsync(bookingId, customerId, request) is { } booking
+                        ? (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}") : null,
+                    ct);
+                return response.Status < 400
+                    ? System.Text.Json.JsonSerializer.Deserialize<BookingDto>(response.Body, System.Text.Json.JsonSerializerOptions.Web)!
+                    : throw Idempotency.ProblemOf(response);
+            }
+            catch (ConflictException e) when (e.Extensions.ContainsKey(Idempotency.InProgress) && wait < 60)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
 
     public async Task<BookingDto> BookAsync(string rentalId, string customerId, CreateBookingRequest request, CancellationToken ct)
     {
@@ -45,9 +81,40 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         var quote = RentalService.Quote(item, to.DayNumber - from.DayNumber + 1);
 
         var booking = await ClaimAsync(item, customerId, from, to, quote, a!, ct);
+        return await HoldAndConfirmAsync(item, booking, customerId, digits);
+    }
 
+    /// <summary>
+    /// Finishes a booking whose first try stopped after its claim committed (the idempotency lease ran out, or the
+    /// process died): the holds are placed again — Payments authorises once per purpose, so a hold already placed is
+    /// not placed twice — and the booking confirmed. Null when there is nothing to resume (run the booking afresh).
+    /// </summary>
+    public async Task<BookingDto?> ResumeAsync(string bookingId, string customerId, CreateBookingRequest request)
+    {
+        var booking = await Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookingId && b.CustomerId == customerId);
+        if (booking is null)
+        {
+            return null;
+        }
+        switch (booking.Status)
+        {
+            case BookingStatus.Pending:
+                if (!CardNumbers.TryNormalize(request.Payment?.CardNumber, out var digits))
+                {
+                    throw new RequestValidationException("payment", "A valid card number is required.");
+                }
+                return await HoldAndConfirmAsync(await rentals.LoadAsync(booking.ItemId, CancellationToken.None), booking, customerId, digits);
+            case BookingStatus.Failed:
+                throw new PaymentDeclinedException("The card was declined; nothing is held.");
+            default:
+                return await GetAsync(bookingId, customerId, CancellationToken.None);
+        }
+    }
+
+    private async Task<BookingDto> HoldAndConfirmAsync(RentalItem item, RentalBooking booking, string customerId, string digits)
+    {
         // Money moves only after the claim is committed, outside any transaction.
-        var holdFor = RentalService.EndOfDay(to, item.TimeZone) + _options.DepositHoldAfterEnd - clock.GetUtcNow();
+        var holdFor = RentalService.EndOfDay(booking.To, item.TimeZone) + _options.DepositHoldAfterEnd - clock.GetUtcNow();
         var card = new PaymentCard(digits);
         try
         {
@@ -117,7 +184,12 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
             });
             try
             {
+                // The claim records the booking on the idempotency key in the same commit: from here on money may
+                // follow, so a retry that takes the key over resumes this booking instead of booking again.
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
+                await idempotency.AttachAsync(booking.Id, ct);
+                await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();
                 return booking;
             }
@@ -161,7 +233,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         {
             try
             {
-                await rentals.RequireStaffAsync(booking.ShopId, userId, ct);
+                await rentals.RequireDeskAsync(booking.ItemId, booking.ShopId, userId, ct);
             }
             catch (ForbiddenException)
             {
@@ -186,6 +258,29 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         await rentals.RequireStaffAsync(shopId, userId, ct);
         var (p, size) = Paging.Normalize(page, pageSize);
         var query = Bookings.AsNoTracking().Where(b => b.ShopId == shopId && b.Status != BookingStatus.Failed && b.Status != BookingStatus.Pending);
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<BookingStatus>(status, ignoreCase: true, out var s))
+            {
+                throw new RequestValidationException("status", "Unknown status.");
+            }
+            query = query.Where(b => b.Status == s);
+        }
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(b => b.From).ThenBy(b => b.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+        return new Paged<BookingDto>(await ToDtosAsync(rows, ct), total, p, size);
+    }
+
+    /// <summary>
+    /// A store's rentals desk: the bookings of the rentals handed out from that store, by start date (the shop's owner or
+    /// that store's staff — staff of another store get 403, as for its pickup queue).
+    /// </summary>
+    public async Task<Paged<BookingDto>> LocationBookingsAsync(string locationId, string userId, string? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        await stores.RequireOwnerOrStaffAsync(locationId, userId, ct);
+        var (p, size) = Paging.Normalize(page, pageSize);
+        var items = await rentals.ItemsAtAsync(locationId, ct);
+        var query = Bookings.AsNoTracking().Where(b => items.Contains(b.ItemId) && b.Status != BookingStatus.Failed && b.Status != BookingStatus.Pending);
         if (!string.IsNullOrWhiteSpace(status))
         {
             if (!Enum.TryParse<BookingStatus>(status, ignoreCase: true, out var s))
@@ -363,6 +458,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         if (booking.CustomerId != userId)
         {
             await GetAsync(bookingId, userId, ct); // 404 for strangers
+            await rentals.RequireStaffAsync(booking.ShopId, userId, ct); // 403 for a store's desk staff: cancelling is the shop's
         }
         if (booking.Status == BookingStatus.Cancelled)
         {
@@ -400,7 +496,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Paym
         var booking = await Bookings.AsNoTracking().FirstOrDefaultAsync(b => b.Id == bookingId, ct) ?? throw NotFound(bookingId);
         try
         {
-            await rentals.RequireStaffAsync(booking.ShopId, userId, ct);
+            await rentals.RequireDeskAsync(booking.ItemId, booking.ShopId, userId, ct);
         }
         catch (ForbiddenException) when (booking.CustomerId != userId)
         {

@@ -12,7 +12,7 @@ namespace Dots.Modules.Rentals;
 /// Rentable items, their units and their availability calendar. Availability is computed from the per-unit-day
 /// claims that bookings hold (see <see cref="BookingService"/> and docs/decisions/0020-rentals-and-stores.md).
 /// </summary>
-public sealed class RentalService(DotsDbContext db, CatalogService catalog, UserManager<AppUser> users, TimeProvider clock)
+public sealed class RentalService(DotsDbContext db, CatalogService catalog, UserManager<AppUser> users, Dots.Modules.Stores.StoreService stores, TimeProvider clock)
 {
     public const int MaxCalendarDays = 120;
 
@@ -48,6 +48,7 @@ public sealed class RentalService(DotsDbContext db, CatalogService catalog, User
             v.RequireText(units[i]?.Label, $"units[{i}].label", 100);
             v.Require((units[i]?.Condition ?? "").Length <= 100, $"units[{i}].condition", "The condition must be at most 100 characters.");
         }
+        await RequireDeskLocationAsync(v, request.LocationId, shop.Id, ct);
         v.ThrowIfInvalid();
 
         var now = clock.GetUtcNow();
@@ -66,6 +67,7 @@ public sealed class RentalService(DotsDbContext db, CatalogService catalog, User
             MaxDays = max,
             BufferDays = buffer,
             TimeZone = shop.TimeZone,
+            LocationId = string.IsNullOrWhiteSpace(request.LocationId) ? null : request.LocationId.Trim(),
             CreatedAt = now,
         };
         foreach (var u in units)
@@ -328,7 +330,61 @@ public sealed class RentalService(DotsDbContext db, CatalogService catalog, User
         _ => "sold",
     });
 
+    /// <summary>Moves a rental's desk to a store of the shop, or back to the shop itself (owner only).</summary>
+    public async Task<RentalDto> SetLocationAsync(string rentalId, string userId, SetRentalLocationRequest request, CancellationToken ct)
+    {
+        var item = await LoadAsync(rentalId, ct);
+        await catalog.RequireOwnedShopAsync(item.ShopId, userId, ct);
+        var v = new Validation();
+        await RequireDeskLocationAsync(v, request.LocationId, item.ShopId, ct);
+        v.ThrowIfInvalid();
+        var locationId = string.IsNullOrWhiteSpace(request.LocationId) ? null : request.LocationId.Trim();
+        await Items.Where(i => i.Id == rentalId).ExecuteUpdateAsync(s => s.SetProperty(i => i.LocationId, locationId), ct);
+        return ToDto(await LoadAsync(rentalId, ct));
+    }
+
+    /// <summary>
+    /// The rentals desk of a booking's item: the shop's owner, an operator, or staff of the store the item is handed out
+    /// from (Stores' staff, ADR 0020); 403 for anyone else.
+    /// </summary>
+    public async Task RequireDeskAsync(string itemId, string shopId, string userId, CancellationToken ct)
+    {
+        try
+        {
+            await RequireStaffAsync(shopId, userId, ct);
+        }
+        catch (ForbiddenException)
+        {
+            var locationId = await Items.AsNoTracking().Where(i => i.Id == itemId).Select(i => i.LocationId).FirstOrDefaultAsync(ct);
+            if (locationId is null || !await stores.IsStaffAsync(locationId, userId, ct))
+            {
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The ids of the rentals handed out from a store (for its desk).</summary>
+    internal async Task<List<string>> ItemsAtAsync(string locationId, CancellationToken ct) =>
+        await Items.AsNoTracking().Where(i => i.LocationId == locationId).Select(i => i.Id).ToListAsync(ct);
+
+    private async Task RequireDeskLocationAsync(Validation v, string? locationId, string shopId, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(locationId))
+        {
+            return;
+        }
+        try
+        {
+            var location = await stores.GetLocationAsync(locationId.Trim(), ct);
+            v.Require(location.ShopId == shopId && !location.IsOnlineCentre, "locationId", "The desk must be one of the shop's stores.");
+        }
+        catch (NotFoundException)
+        {
+            v.Add("locationId", "No such store.");
+        }
+    }
+
     internal static RentalDto ToDto(RentalItem i) => new(i.Id, i.ShopId, i.Title, i.Description, i.Category, MoneyDto.Of(i.PricePerDay, i.Currency),
         i.PricePerWeek is { } w ? MoneyDto.Of(w, i.Currency) : null, MoneyDto.Of(i.Deposit, i.Currency), i.MinDays, i.MaxDays, i.BufferDays, i.TimeZone,
-        i.Units.OrderBy(u => u.Label, StringComparer.Ordinal).Select(ToDto).ToList(), i.CreatedAt);
+        i.Units.OrderBy(u => u.Label, StringComparer.Ordinal).Select(ToDto).ToList(), i.CreatedAt) { LocationId = i.LocationId };
 }

@@ -6,13 +6,21 @@ public sealed record RentalUnitRequest(string? Label, string? Condition);
 
 public sealed record CreateRentalRequest(
     string? Title, string? Description, string? Category, MoneyDto? PricePerDay, MoneyDto? PricePerWeek, MoneyDto? Deposit,
-    int? MinDays, int? MaxDays, int? BufferDays, List<RentalUnitRequest>? Units);
+    int? MinDays, int? MaxDays, int? BufferDays, List<RentalUnitRequest>? Units)
+{
+    /// <summary>The store whose desk hands the units out and takes them back (optional; a store of the same shop).</summary>
+    public string? LocationId { get; init; }
+}
 
 public sealed record RentalUnitDto(string Id, string Label, string Condition, string Status);
 
 public sealed record RentalDto(
     string Id, string ShopId, string Title, string Description, string Category, MoneyDto PricePerDay, MoneyDto? PricePerWeek, MoneyDto Deposit,
-    int MinDays, int MaxDays, int BufferDays, string TimeZone, IReadOnlyList<RentalUnitDto> Units, DateTimeOffset CreatedAt);
+    int MinDays, int MaxDays, int BufferDays, string TimeZone, IReadOnlyList<RentalUnitDto> Units, DateTimeOffset CreatedAt)
+{
+    /// <summary>The store whose desk hands the units out and takes them back; null when the shop does it itself.</summary>
+    public string? LocationId { get; init; }
+}
 
 public sealed record RentalSummaryDto(string Id, string ShopId, string Title, string Category, MoneyDto PricePerDay, MoneyDto? PricePerWeek, MoneyDto Deposit, int Units);
 
@@ -47,3 +55,6 @@ public sealed record UnitStatusRequest(string? Status, string? Note, string? Con
 public sealed record UnitEventDto(string Id, string Kind, string? BookingId, string? Condition, string Note, MoneyDto? Amount, DateTimeOffset At);
 
 public sealed record UnitHistoryDto(string RentalId, string Title, RentalUnitDto Unit, IReadOnlyList<BookingDto> Bookings, IReadOnlyList<UnitEventDto> Events);
+
+/// <summary>Moves a rental's desk to a store of the shop (its staff then hand out and take back its units), or back to the shop (null).</summary>
+public sealed record SetRentalLocationRequest(string? LocationId);

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Rentals;
 
 /// <summary>Rentable bikes, camping gear, tools and baby gear in the demo shops (only when the rentals tables are empty).</summary>
-internal sealed class RentalsDemoSeed(DotsDbContext db, CatalogService catalog, RentalService rentals) : IDemoSeedContributor
+internal sealed class RentalsDemoSeed(DotsDbContext db, CatalogService catalog, RentalService rentals, Dots.Modules.Stores.StoreService stores) : IDemoSeedContributor
 {
     private sealed record Def(string ShopName, string Title, string Description, string Category, decimal Day, decimal? Week, decimal Deposit, int Min, int Max, int Buffer, string[] Units);
 
@@ -37,9 +37,11 @@ internal sealed class RentalsDemoSeed(DotsDbContext db, CatalogService catalog, 
             {
                 continue;
             }
+            // Handed out from the shop's first store when it has one (its staff then work the rentals desk there).
+            var desk = (await stores.ListLocationsAsync(shop.Id, ct)).Where(l => !l.IsOnlineCentre && l.Pickup).Select(l => l.Id).FirstOrDefault();
             await rentals.CreateAsync(shop.Id, shop.OwnerId, new CreateRentalRequest(def.Title, def.Description, def.Category,
                 MoneyDto.Of(def.Day, shop.Currency), def.Week is { } w ? MoneyDto.Of(w, shop.Currency) : null, MoneyDto.Of(def.Deposit, shop.Currency),
-                def.Min, def.Max, def.Buffer, def.Units.Select(u => new RentalUnitRequest(u, "good")).ToList()), ct);
+                def.Min, def.Max, def.Buffer, def.Units.Select(u => new RentalUnitRequest(u, "good")).ToList()) { LocationId = desk }, ct);
             count++;
         }
         progress?.Report($"Rentals: {count} rentable items");

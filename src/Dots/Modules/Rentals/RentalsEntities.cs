@@ -17,6 +17,8 @@ internal sealed class RentalItem
     public int BufferDays { get; set; }
     /// <summary>The shop's time zone when the item was listed: booking dates are local dates there.</summary>
     public required string TimeZone { get; init; }
+    /// <summary>The store whose desk hands the units out and takes them back (its staff work this rental's bookings); null: the shop itself.</summary>
+    public string? LocationId { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public List<RentalUnit> Units { get; set; } = [];
 }

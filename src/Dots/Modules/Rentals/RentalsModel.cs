@@ -11,6 +11,8 @@ internal sealed class RentalItemConfiguration : IEntityTypeConfiguration<RentalI
         e.ToTable("RentalItems");
         e.Property(x => x.Id).HasMaxLength(32);
         e.Property(x => x.ShopId).HasMaxLength(32);
+        e.Property(x => x.LocationId).HasMaxLength(32);
+        e.HasIndex(x => x.LocationId);
         e.Property(x => x.Title).HasMaxLength(200);
         e.Property(x => x.Description).HasMaxLength(4000);
         e.Property(x => x.Category).HasMaxLength(64);

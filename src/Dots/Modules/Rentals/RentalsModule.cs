@@ -31,6 +31,15 @@ public static class RentalsModule
             .WithSummary("The shop's rental bookings by start date (owner or staff)")
             .ProducesValidationProblem()
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapGet("/locations/{locationId}/rental-bookings", LocationBookings).RequireAuthorization().WithName("ListStoreRentalBookings")
+            .WithSummary("A store's rentals desk: bookings of the rentals handed out from that store (the shop's owner or that store's staff)")
+            .WithDescription("Store staff work this desk (hand-over, return with inspection) and nothing else of the rentals; `status` filters.")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapPut("/rentals/{id}/location", SetRentalLocation).RequireAuthorization().WithName("SetRentalLocation")
+            .WithSummary("Hand a rental out from one of the shop's stores (owner only); `locationId: null` moves it back to the shop")
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
         api.MapGet("/rentals", ListRentals).WithName("ListRentals")
             .WithSummary("List rentable products")
             .WithDescription("Filter by `category` (a category slug) or `shopId`; paged.")
@@ -95,6 +104,12 @@ public static class RentalsModule
         return TypedResults.Created($"/api/rentals/{rental.Id}", rental);
     }
 
+    private static async Task<Ok<Paged<BookingDto>>> LocationBookings(string locationId, BookingService bookings, HttpContext http, string? status, int? page, int? pageSize, CancellationToken ct) =>
+        TypedResults.Ok(await bookings.LocationBookingsAsync(locationId, http.User.UserId(), status, page, pageSize, ct));
+
+    private static async Task<Ok<RentalDto>> SetRentalLocation(string id, SetRentalLocationRequest request, RentalService rentals, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await rentals.SetLocationAsync(id, http.User.UserId(), request, ct));
+
     private static async Task<Ok<Paged<BookingDto>>> ShopBookings(string shopId, BookingService bookings, HttpContext http, string? status, int? page, int? pageSize, CancellationToken ct) =>
         TypedResults.Ok(await bookings.ShopBookingsAsync(shopId, http.User.UserId(), status, page, pageSize, ct));
 
@@ -111,11 +126,14 @@ public static class RentalsModule
         TypedResults.Ok(await rentals.QuoteAsync(id, from, to, ct));
 
     private static Task<IResult> Book(string id, CreateBookingRequest request, BookingService bookings, Idempotency idempotency, HttpContext http) =>
-        idempotency.RunAsync(http, "rb:" + id, request, async () =>
+        idempotency.RunAsync(http, BookingService.IdempotencyScope(id), request, async () =>
         {
             var booking = await bookings.BookAsync(id, http.User.UserId(), request, http.RequestAborted);
             return (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}");
-        });
+        },
+        // A retry that takes over an expired lease finishes the booking the first try claimed, never a second one.
+        async bookingId => await bookings.ResumeAsync(bookingId, http.User.UserId(), request) is { } booking
+            ? (StatusCodes.Status201Created, booking, $"/api/bookings/{booking.Id}") : null);
 
     private static async Task<Ok<UnitHistoryDto>> UnitHistory(string id, string unitId, BookingService bookings, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await bookings.UnitHistoryAsync(id, unitId, http.User.UserId(), ct));

@@ -149,25 +149,40 @@ internal sealed class StoreCheckoutStep(DotsDbContext db, StockService stock, Ti
         db.Set<StockMovement>().Add(new StockMovement { Id = Ids.New(), LocationId = location.Id, VariantId = variantId, Before = -1, After = -1, Kind = kind, Note = $"order {orderId}: -{quantity}", At = now });
     }
 
-    /// <summary>Gives an order's store units back, each allocation once (a conditional stamp claims it first).</summary>
+    /// <summary>
+    /// Gives an order's store units back, each allocation once: its conditional stamp, the store's increment and the
+    /// movement row commit together (in the caller's transaction when there is one, else one per allocation), so a
+    /// crash can never leave an allocation stamped returned without its units back, nor return them twice.
+    /// </summary>
     internal static async Task<int> RestoreAsync(DotsDbContext db, string orderId, DateTimeOffset now, string why, CancellationToken ct)
     {
         var open = await db.Set<StockAllocation>().AsNoTracking().Where(a => a.OrderId == orderId && a.ReturnedAt == null).ToListAsync(ct);
+        if (open.Count == 0)
+        {
+            return 0;
+        }
+        var locationIds = open.Select(a => a.LocationId).Distinct().ToList();
+        var centres = (await db.Set<StoreLocation>().AsNoTracking().Where(l => locationIds.Contains(l.Id) && l.IsOnlineCentre).Select(l => l.Id).ToListAsync(ct)).ToHashSet();
         var restored = 0;
         foreach (var a in open.OrderBy(a => a.LocationId, StringComparer.Ordinal).ThenBy(a => a.VariantId, StringComparer.Ordinal))
         {
+            await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
             var claimed = await db.Set<StockAllocation>().Where(x => x.Id == a.Id && x.ReturnedAt == null).ExecuteUpdateAsync(s => s.SetProperty(x => x.ReturnedAt, now), ct);
-            if (claimed == 0 || a.LocationId == (await db.Set<StoreLocation>().AsNoTracking().Where(l => l.Id == a.LocationId && l.IsOnlineCentre).Select(l => l.Id).FirstOrDefaultAsync(ct)))
+            if (claimed == 1 && !centres.Contains(a.LocationId))
             {
-                continue; // Another caller returned it, or it is the online centre's (Catalog's own return covers it).
+                // The online centre's units are Catalog's total, which Ordering's cancel returns itself.
+                var quantity = a.Quantity;
+                await db.Set<LocationStock>().Where(s => s.LocationId == a.LocationId && s.VariantId == a.VariantId)
+                    .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + quantity), ct);
+                restored += quantity;
+                db.Set<StockMovement>().Add(new StockMovement { Id = Ids.New(), LocationId = a.LocationId, VariantId = a.VariantId, Before = -1, After = -1, Kind = "return", Note = $"order {orderId} ({why}): +{quantity}", At = now });
+                await db.SaveChangesAsync(ct);
             }
-            var quantity = a.Quantity;
-            await db.Set<LocationStock>().Where(s => s.LocationId == a.LocationId && s.VariantId == a.VariantId)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock + quantity), ct);
-            restored += quantity;
-            db.Set<StockMovement>().Add(new StockMovement { Id = Ids.New(), LocationId = a.LocationId, VariantId = a.VariantId, Before = -1, After = -1, Kind = "return", Note = $"order {orderId} ({why}): +{quantity}", At = now });
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
         }
-        await db.SaveChangesAsync(ct);
         return restored;
     }
 

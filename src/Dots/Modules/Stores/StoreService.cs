@@ -168,6 +168,41 @@ public sealed class StoreService(DotsDbContext db, CatalogService catalog, Stock
         return new ProductAvailabilityDto(product.Id, result);
     }
 
+    /// <summary>
+    /// The stores where a whole basket can be picked up: one shop's stores with a pickup desk holding every line (quantities
+    /// summed per variant), nearest first, with when each will have it ready. A basket from several shops, or with a
+    /// variant no store holds enough of, has no choice (empty list). The checkout still takes the stock with its own
+    /// conditional update, so a choice that sold out meanwhile is a 409 there, never an oversell.
+    /// </summary>
+    public async Task<IReadOnlyList<PickupChoiceDto>> PickupChoicesAsync(IReadOnlyList<PickupLineRequest> lines, double? latitude, double? longitude, CancellationToken ct)
+    {
+        var need = lines.Where(l => l.Quantity > 0).GroupBy(l => l.VariantId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Sum(l => l.Quantity), StringComparer.Ordinal);
+        if (need.Count == 0)
+        {
+            return [];
+        }
+        var variants = await stock.GetVariantsAsync(need.Keys.ToList(), ct);
+        var shops = variants.Values.Select(v => v.ShopId).Distinct().ToList();
+        if (variants.Count != need.Count || shops.Count != 1)
+        {
+            return [];
+        }
+        var ids = need.Keys.ToList();
+        var held = await db.Set<LocationStock>().AsNoTracking().Where(s => ids.Contains(s.VariantId) && s.Stock > 0).ToListAsync(ct);
+        var full = held.GroupBy(h => h.LocationId).Where(g => need.All(n => g.Any(h => h.VariantId == n.Key && h.Stock >= n.Value))).Select(g => g.Key).ToList();
+        if (full.Count == 0)
+        {
+            return [];
+        }
+        var shopId = shops[0];
+        var rows = await Locations.AsNoTracking().Where(l => full.Contains(l.Id) && l.ShopId == shopId && l.Pickup && !l.IsOnlineCentre).ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return rows.Select(ToDto)
+            .Select(l => new PickupChoiceDto(l.Id, l.Name, l.Address, Geo.DistanceKm(latitude, longitude, l.Latitude, l.Longitude) is { } d ? Math.Round(d, 1) : null,
+                ReadyBy(l, now), l.Latitude, l.Longitude, l.TimeZone))
+            .OrderBy(c => c.DistanceKm ?? double.MaxValue).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>Now plus the preparation time, moved to the next opening when the store is closed then (the store's local time).</summary>
     internal DateTimeOffset ReadyBy(LocationDto location, DateTimeOffset now)
     {
@@ -363,6 +398,18 @@ public sealed class StoreService(DotsDbContext db, CatalogService catalog, Stock
     }
 
     // ---- shared helpers ----
+
+    /// <summary>Whether an account is staff of this store (for other modules' desks, e.g. Rentals').</summary>
+    public async Task<bool> IsStaffAsync(string locationId, string userId, CancellationToken ct) =>
+        await db.Set<StoreStaffMember>().AnyAsync(s => s.LocationId == locationId && s.UserId == userId, ct);
+
+    /// <summary>404 for a missing location, 403 unless the caller owns its shop or is this store's staff.</summary>
+    public async Task<LocationDto> RequireOwnerOrStaffAsync(string locationId, string userId, CancellationToken ct)
+    {
+        var location = await LoadAsync(locationId, ct);
+        await RequireOwnerOrStaffAsync(location, userId, ct);
+        return ToDto(location);
+    }
 
     internal async Task<StoreLocation> LoadAsync(string locationId, CancellationToken ct) =>
         await Locations.AsNoTracking().FirstOrDefaultAsync(l => l.Id == locationId, ct) ?? throw new NotFoundException($"No location with id '{locationId}'.");

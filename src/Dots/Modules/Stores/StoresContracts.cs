@@ -32,3 +32,17 @@ public sealed record AllocationDto(string LocationId, string LocationName, strin
 public sealed record LocationStockListDto(IReadOnlyList<LocationStockDto> Items, IReadOnlyList<StockMovementDto> Movements);
 
 public sealed record StockMovementDto(string VariantId, int Before, int After, string Kind, string Note, DateTimeOffset At);
+
+/// <summary>A store where every line of a basket can be picked up: distance from the customer and when it will be ready.</summary>
+public sealed record PickupChoiceDto(string LocationId, string Name, string Address, double? DistanceKm, DateTimeOffset ReadyBy, double? Latitude, double? Longitude, string TimeZone);
+
+public sealed record PickupLineRequest(string VariantId, int Quantity);
+
+public sealed record CreateTransferRequest(string? ToLocationId, string? VariantId, int? Quantity, string? Note);
+
+/// <summary>A transfer between two locations of a shop; <c>status</c> is InTransit, Received or Cancelled.</summary>
+public sealed record TransferDto(string Id, string ShopId, string FromLocationId, string FromName, string ToLocationId, string ToName, string VariantId, int Quantity,
+    string Status, string Note, DateTimeOffset SentAt, DateTimeOffset? ClosedAt);
+
+/// <summary>A location's transfers: what it sent and what is coming to it, the open ones first, and the units in transit each way.</summary>
+public sealed record LocationTransfersDto(IReadOnlyList<TransferDto> Outgoing, IReadOnlyList<TransferDto> Incoming, int UnitsInTransitOut, int UnitsInTransitIn);

@@ -58,6 +58,11 @@ internal sealed class PickupOrder
     public DateTimeOffset? ReadyAt { get; set; }
     public DateTimeOffset? HandedOverAt { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
+    /// <summary>
+    /// Set when the expiry sweep has finished an Expired pickup (store units back, order cancelled and refunded). An
+    /// Expired pickup without it is an expiry a crash interrupted: the next sweep resumes it (each step is once-only).
+    /// </summary>
+    public DateTimeOffset? ExpirySettledAt { get; set; }
 }
 
 /// <summary>Where an order's units come from: a store (or the online centre), with the routing rule's reason.</summary>
@@ -87,4 +92,32 @@ internal sealed class StockMovement
     public string? ActorId { get; init; }
     public string Note { get; init; } = "";
     public DateTimeOffset At { get; init; }
+}
+
+internal enum TransferStatus
+{
+    InTransit = 0,
+    Received = 1,
+    Cancelled = 2,
+}
+
+/// <summary>
+/// Units of one variant moving between two locations of a shop. Sent: they left the source and are in transit (in no
+/// location's stock, not for sale); received: they are at the destination; cancelled: back at the source. Each
+/// transition is a conditional update committed with its stock moves, so it happens once.
+/// </summary>
+internal sealed class StockTransfer
+{
+    public required string Id { get; init; }
+    public required string ShopId { get; init; }
+    public required string FromLocationId { get; init; }
+    public required string ToLocationId { get; init; }
+    public required string VariantId { get; init; }
+    public int Quantity { get; init; }
+    public TransferStatus Status { get; set; }
+    public string Note { get; init; } = "";
+    public required string SentBy { get; init; }
+    public DateTimeOffset SentAt { get; init; }
+    public string? ClosedBy { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
 }

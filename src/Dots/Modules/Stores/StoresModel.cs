@@ -88,3 +88,21 @@ internal sealed class StockMovementConfiguration : IEntityTypeConfiguration<Stoc
         e.HasIndex(x => new { x.LocationId, x.At });
     }
 }
+
+internal sealed class StockTransferConfiguration : IEntityTypeConfiguration<StockTransfer>
+{
+    public void Configure(EntityTypeBuilder<StockTransfer> e)
+    {
+        e.ToTable("StoreTransfers", t => t.HasCheckConstraint("CK_StoreTransfers_Quantity", "\"Quantity\" > 0"));
+        e.Property(x => x.Id).HasMaxLength(32);
+        e.Property(x => x.ShopId).HasMaxLength(32);
+        e.Property(x => x.FromLocationId).HasMaxLength(32);
+        e.Property(x => x.ToLocationId).HasMaxLength(32);
+        e.Property(x => x.VariantId).HasMaxLength(32);
+        e.Property(x => x.Note).HasMaxLength(300);
+        e.Property(x => x.SentBy).HasMaxLength(450);
+        e.Property(x => x.ClosedBy).HasMaxLength(450);
+        e.HasIndex(x => new { x.FromLocationId, x.Status });
+        e.HasIndex(x => new { x.ToLocationId, x.Status });
+    }
+}

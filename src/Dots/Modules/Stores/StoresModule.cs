@@ -16,6 +16,7 @@ public static class StoresModule
     {
         services.AddOptions<StoresOptions>().BindConfiguration("Stores").ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<StoreService>();
+        services.AddScoped<TransferService>();
         services.AddCheckoutStep<StoreCheckoutStep>();
         services.AddSingleton<PickupExpirySweeper>();
         services.AddEventHandler<OrderCancelled, RestoreStoreStockOnCancel>();
@@ -77,8 +78,44 @@ public static class StoresModule
         api.MapGet("/orders/{id}/allocations", Allocations).RequireAuthorization().WithName("GetOrderAllocations")
             .WithSummary("Which location fills each line of an order, and why (the shop's owner or an operator)")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+        api.MapPost("/locations/{id}/transfers", SendTransfer).RequireAuthorization().WithName("SendStockTransfer")
+            .WithSummary("Send units of a variant to another location of the shop (owner or this store's staff)")
+            .WithDescription("`{ \"toLocationId\", \"variantId\", \"quantity\", \"note\" }`. The units leave this location at once and are in transit (in no location's stock and not for sale: the variant's `stock` drops) until the destination receives them; 409 when this location holds too few.")
+            .Produces<TransferDto>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapGet("/locations/{id}/transfers", LocationTransfers).RequireAuthorization().WithName("ListStockTransfers")
+            .WithSummary("A location's transfers out and in, those in transit first, with the units in transit each way (owner or staff)")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound);
+        api.MapGet("/transfers/{id}", GetTransfer).RequireAuthorization().WithName("GetStockTransfer")
+            .WithSummary("A transfer (owner or staff of either end; 404 for anyone else)")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
+        api.MapPost("/transfers/{id}/receive", ReceiveTransfer).RequireAuthorization().WithName("ReceiveStockTransfer")
+            .WithSummary("The destination receives the units in transit (owner or the destination's staff); once")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        api.MapPost("/transfers/{id}/cancel", CancelTransfer).RequireAuthorization().WithName("CancelStockTransfer")
+            .WithSummary("Cancel a transfer in transit: the units go back to the source (owner or the source's staff); once")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
         return app;
     }
+
+    private static async Task<Created<TransferDto>> SendTransfer(string id, CreateTransferRequest request, TransferService transfers, HttpContext http, CancellationToken ct)
+    {
+        var transfer = await transfers.SendAsync(id, http.User.UserId(), request, ct);
+        return TypedResults.Created($"/api/transfers/{transfer.Id}", transfer);
+    }
+
+    private static async Task<Ok<LocationTransfersDto>> LocationTransfers(string id, TransferService transfers, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await transfers.OfLocationAsync(id, http.User.UserId(), ct));
+
+    private static async Task<Ok<TransferDto>> GetTransfer(string id, TransferService transfers, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await transfers.GetForAsync(id, http.User.UserId(), ct));
+
+    private static async Task<Ok<TransferDto>> ReceiveTransfer(string id, TransferService transfers, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await transfers.ReceiveAsync(id, http.User.UserId(), ct));
+
+    private static async Task<Ok<TransferDto>> CancelTransfer(string id, TransferService transfers, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await transfers.CancelAsync(id, http.User.UserId(), ct));
 
     private static async Task<Created<LocationDto>> CreateLocation(string shopId, CreateLocationRequest request, StoreService stores, HttpContext http, CancellationToken ct)
     {

@@ -12,6 +12,9 @@ internal static class StoresWebActions
         web.MapPost("/stores/{id}/pickups/{orderId}/ready", Ready);
         web.MapPost("/stores/{id}/pickups/{orderId}/handover", HandOver);
         web.MapPost("/stores/{id}/stock/{variantId}", SetStock);
+        web.MapPost("/stores/{id}/transfers", SendTransfer);
+        web.MapPost("/stores/{id}/transfers/{transferId}/receive", ReceiveTransfer);
+        web.MapPost("/stores/{id}/transfers/{transferId}/cancel", CancelTransfer);
         return app;
     }
 
@@ -24,9 +27,20 @@ internal static class StoresWebActions
     private static Task<IResult> SetStock(string id, string variantId, HttpContext http, StoreService stores, [FromForm] int? stock, CancellationToken ct) =>
         Run(http, id, userId => stores.SetStockAsync(id, variantId, userId, new SetLocationStockRequest(stock, "counted in store"), ct), "counted");
 
-    private static async Task<IResult> Run<T>(HttpContext http, string id, Func<string, Task<T>> action, string notice)
+    private static Task<IResult> SendTransfer(string id, HttpContext http, TransferService transfers, [FromForm] string? toLocationId, [FromForm] string? variantId,
+        [FromForm] int? quantity, [FromForm] string? note, CancellationToken ct) =>
+        Run(http, id, userId => transfers.SendAsync(id, userId, new CreateTransferRequest(toLocationId, variantId, quantity, note), ct), "sent", "transfers");
+
+    private static Task<IResult> ReceiveTransfer(string id, string transferId, HttpContext http, TransferService transfers, CancellationToken ct) =>
+        Run(http, id, userId => transfers.ReceiveAsync(transferId, userId, ct), "received", "transfers");
+
+    private static Task<IResult> CancelTransfer(string id, string transferId, HttpContext http, TransferService transfers, CancellationToken ct) =>
+        Run(http, id, userId => transfers.CancelAsync(transferId, userId, ct), "transfer-cancelled", "transfers");
+
+    private static async Task<IResult> Run<T>(HttpContext http, string id, Func<string, Task<T>> action, string notice, string? tab = null)
     {
-        var page = "/stores/" + Uri.EscapeDataString(id);
+        var page = "/stores/" + Uri.EscapeDataString(id) + (tab is null ? "" : "?tab=" + tab);
+        var sep = tab is null ? "?" : "&";
         if (http.User.UserIdOrNull() is not { } userId)
         {
             return Results.LocalRedirect("/account/login?ReturnUrl=" + Uri.EscapeDataString(page));
@@ -34,15 +48,15 @@ internal static class StoresWebActions
         try
         {
             await action(userId);
-            return Results.LocalRedirect(page + "?notice=" + notice);
+            return Results.LocalRedirect(page + sep + "notice=" + notice);
         }
         catch (ConflictException)
         {
-            return Results.LocalRedirect(page + "?notice=conflict");
+            return Results.LocalRedirect(page + sep + "notice=conflict");
         }
         catch (Exception e) when (e is NotFoundException or ForbiddenException or RequestValidationException)
         {
-            return Results.LocalRedirect(page + "?notice=failed");
+            return Results.LocalRedirect(page + sep + "notice=failed");
         }
     }
 }
