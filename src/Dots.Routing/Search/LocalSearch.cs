@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dots.Routing.Search;
 
@@ -12,6 +14,8 @@ internal sealed class LocalSearch
     private const double Epsilon = 1e-7;
 
     private readonly ProblemData _d;
+    private readonly double[] _dist;
+    private readonly int _n;
     private readonly Rng _rng;
     private readonly Route[] _routes;
     private readonly int[] _routeOf;
@@ -33,6 +37,8 @@ internal sealed class LocalSearch
     public LocalSearch(ProblemData data, Rng rng)
     {
         _d = data;
+        _dist = data.Dist;
+        _n = data.N;
         _rng = rng;
         _routes = new Route[data.Fleet];
         for (int r = 0; r < _routes.Length; r++) _routes[r] = new Route { Slot = r };
@@ -103,8 +109,11 @@ internal sealed class LocalSearch
                 }
                 if (loop > 0)
                 {
-                    int empty = FirstEmptyRoute();
-                    if (empty >= 0 && TryDepotMoves(u, empty)) improved = true;
+                    // Moves into an empty route are tried from the second pass on, and again only once u's
+                    // route or the empty route changed: an unchanged pair gives the same rejected move.
+                    int empty = _firstEmpty;
+                    if (empty >= 0 && (loop == 1 || Math.Max(_routes[_routeOf[u]].Modified, _routes[empty].Modified) > lastTest)
+                        && TryDepotMoves(u, empty)) improved = true;
                 }
             }
             // SWAP* costs O(|U| |V|) per route pair: it runs once the cheap moves are exhausted, as a last resort.
@@ -114,9 +123,12 @@ internal sealed class LocalSearch
         return Export();
     }
 
-    private int FirstEmptyRoute()
+    /// <summary>The lowest-numbered empty route, or -1; kept up to date by <see cref="Update"/>.</summary>
+    private int _firstEmpty = -1;
+
+    private int FirstEmptyRoute(int from = 0)
     {
-        for (int r = 0; r < _routes.Length; r++)
+        for (int r = from; r < _routes.Length; r++)
             if (_routes[r].Len == 0) return r;
         return -1;
     }
@@ -137,6 +149,7 @@ internal sealed class LocalSearch
         for (int r = 0; r < _routes.Length; r++) if (_routes[r].Len < 0) Fill(r, []);
         if (_d.HasPins) RepairPins();
         if (_d.HasPrecedence) RepairPrecedence();
+        _firstEmpty = FirstEmptyRoute();
         return slotOf;
 
         void Fill(int r, int[] src)
@@ -368,6 +381,8 @@ internal sealed class LocalSearch
         R.ExcessPenalty = _p.Capacity * _d.Excess(full, r);
         R.Fixed = R.Len > 0 ? _d.FixedCost[r] : 0;
         R.Modified = ++_clock;
+        if (R.Len == 0) { if (_firstEmpty < 0 || r < _firstEmpty) _firstEmpty = r; }
+        else if (r == _firstEmpty) _firstEmpty = FirstEmptyRoute(r + 1);
         if (R.Len > 0)
         {
             R.SectorStart = R.SectorEnd = _d.Angle[R.Seq[1]];
@@ -388,7 +403,8 @@ internal sealed class LocalSearch
     private static bool SectorsOverlap(Route a, Route b) =>
         Mod(b.SectorStart - a.SectorStart) <= Mod(a.SectorEnd - a.SectorStart) || Mod(a.SectorStart - b.SectorStart) <= Mod(b.SectorEnd - b.SectorStart);
 
-    private double Dist(int a, int b) => _d.Dist[a * _d.N + b];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Dist(int a, int b) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_dist), a * _n + b);
 
     /// <summary>Overload in the first dimension on slot r (the other dimensions are bounded through <see cref="Route.ExcessPenalty"/>).</summary>
     private double Excess(double load, int r) => Math.Max(load - _d.Cap[r * VrptwInstance.MaxLoadDimensions], 0);
