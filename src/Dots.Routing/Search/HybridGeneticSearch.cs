@@ -12,6 +12,8 @@ internal sealed class HybridGeneticSearch
 
     /// <summary>Above this size SWAP* is off by default: measured at 30 s on R1_10_1 and R2_10_1 it cost more offspring than it gained.</summary>
     private const int SwapStarMaxCustomers = 400;
+    /// <summary>Above this size the initial population is 2 x mu descents instead of 4 x mu (the 200-customer and Solomon runs keep 4 x mu).</summary>
+    private const int LargeInstance = 400;
     private static readonly double[] RepairBoosts = [10, 100, 1_000, 10_000];
     private readonly ProblemData _d;
     private readonly SolverOptions _options;
@@ -106,7 +108,11 @@ internal sealed class HybridGeneticSearch
         var tour = Enumerable.Range(1, _d.Customers).ToArray();
         // Building the initial population must leave most of a short budget to the genetic search.
         var initialBudget = clock.Elapsed + (deadline - clock.Elapsed) * 0.3;
-        for (int k = 0; k < 4 * _options.PopulationSize; k++)
+        // HGS starts from 4 x mu descents. Above LargeInstance customers a descent from a random or sweep tour
+        // costs about ten SREX offspring (0.1 s against 8 ms on R1_10_1), so larger instances start from
+        // 2 x mu and spend the rest on offspring (measured side by side at 30 s of CPU, docs/benchmarks.md §2).
+        int initialCount = (_d.Customers > LargeInstance ? 2 : 4) * _options.PopulationSize;
+        for (int k = 0; k < initialCount; k++)
         {
             if (stop() || (k >= 2 && clock.Elapsed > initialBudget)) break;
             // On large instances half of the start tours are sweeps around the depot from a random angle:

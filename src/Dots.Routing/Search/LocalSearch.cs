@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Dots.Routing.Search;
 
@@ -12,6 +14,8 @@ internal sealed class LocalSearch
     private const double Epsilon = 1e-7;
 
     private readonly ProblemData _d;
+    private readonly double[] _dist;
+    private readonly int _n;
     private readonly Rng _rng;
     private readonly Route[] _routes;
     private readonly int[] _routeOf;
@@ -33,6 +37,8 @@ internal sealed class LocalSearch
     public LocalSearch(ProblemData data, Rng rng)
     {
         _d = data;
+        _dist = data.Dist;
+        _n = data.N;
         _rng = rng;
         _routes = new Route[data.Fleet];
         for (int r = 0; r < _routes.Length; r++) _routes[r] = new Route { Slot = r };
@@ -103,8 +109,11 @@ internal sealed class LocalSearch
                 }
                 if (loop > 0)
                 {
-                    int empty = FirstEmptyRoute();
-                    if (empty >= 0 && TryDepotMoves(u, empty)) improved = true;
+                    // Moves into an empty route are tried from the second pass on, and again only once u's
+                    // route or the empty route changed: an unchanged pair gives the same rejected move.
+                    int empty = _firstEmpty;
+                    if (empty >= 0 && (loop == 1 || Math.Max(_routes[_routeOf[u]].Modified, _routes[empty].Modified) > lastTest)
+                        && TryDepotMoves(u, empty)) improved = true;
                 }
             }
             // SWAP* costs O(|U| |V|) per route pair: it runs once the cheap moves are exhausted, as a last resort.
@@ -114,9 +123,12 @@ internal sealed class LocalSearch
         return Export();
     }
 
-    private int FirstEmptyRoute()
+    /// <summary>The lowest-numbered empty route, or -1; kept up to date by <see cref="Update"/>.</summary>
+    private int _firstEmpty = -1;
+
+    private int FirstEmptyRoute(int from = 0)
     {
-        for (int r = 0; r < _routes.Length; r++)
+        for (int r = from; r < _routes.Length; r++)
             if (_routes[r].Len == 0) return r;
         return -1;
     }
@@ -137,6 +149,7 @@ internal sealed class LocalSearch
         for (int r = 0; r < _routes.Length; r++) if (_routes[r].Len < 0) Fill(r, []);
         if (_d.HasPins) RepairPins();
         if (_d.HasPrecedence) RepairPrecedence();
+        _firstEmpty = FirstEmptyRoute();
         return slotOf;
 
         void Fill(int r, int[] src)
@@ -361,6 +374,8 @@ internal sealed class LocalSearch
         R.Bwd[last] = _d.EndSegment[r];
         for (int p = last - 1; p >= 1; p--) R.Bwd[p] = Segment.Merge(_d, seg[R.Seq[p]], R.Bwd[p + 1]);
         R.Bwd[0] = Segment.Merge(_d, _d.StartSegment[r], R.Bwd[1]);
+        // Arc lengths by position: the moves read a route's own arcs from here rather than from the matrix.
+        for (int p = 0; p < last; p++) R.Arc[p] = Dist(R.Seq[p], R.Seq[p + 1]);
         var full = R.Fwd[last];
         R.Load = full.Load;
         R.Cost = _p.RouteCost(_d, full, r);
@@ -368,6 +383,8 @@ internal sealed class LocalSearch
         R.ExcessPenalty = _p.Capacity * _d.Excess(full, r);
         R.Fixed = R.Len > 0 ? _d.FixedCost[r] : 0;
         R.Modified = ++_clock;
+        if (R.Len == 0) { if (_firstEmpty < 0 || r < _firstEmpty) _firstEmpty = r; }
+        else if (r == _firstEmpty) _firstEmpty = FirstEmptyRoute(r + 1);
         if (R.Len > 0)
         {
             R.SectorStart = R.SectorEnd = _d.Angle[R.Seq[1]];
@@ -388,7 +405,15 @@ internal sealed class LocalSearch
     private static bool SectorsOverlap(Route a, Route b) =>
         Mod(b.SectorStart - a.SectorStart) <= Mod(a.SectorEnd - a.SectorStart) || Mod(a.SectorStart - b.SectorStart) <= Mod(b.SectorEnd - b.SectorStart);
 
-    private double Dist(int a, int b) => _d.Dist[a * _d.N + b];
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Dist(int a, int b) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_dist), a * _n + b);
+
+    /// <summary>
+    /// Arc from a node of the other route (b) back into u's route (a): on a symmetric matrix it is read from
+    /// a's row, which the moves of u keep in cache, instead of b's; the same value either way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private double Back(int b, int a) => _symmetric ? Dist(a, b) : Dist(b, a);
 
     /// <summary>Overload in the first dimension on slot r (the other dimensions are bounded through <see cref="Route.ExcessPenalty"/>).</summary>
     private double Excess(double load, int r) => Math.Max(load - _d.Cap[r * VrptwInstance.MaxLoadDimensions], 0);
@@ -444,7 +469,7 @@ internal sealed class LocalSearch
     {
         int u = U.Seq[i], pu = U.Seq[i - 1], x = U.Seq[i + 1], v = V.Seq[j], y = V.Seq[j + 1];
         if (_d.HasPins && !_d.Allowed(u, rv)) return false;
-        double dd = Dist(pu, x) - Dist(pu, u) - Dist(u, x) + Dist(v, u) + Dist(u, y) - Dist(v, y);
+        double dd = Dist(pu, x) - U.Arc[i - 1] - U.Arc[i] + Back(v, u) + Dist(u, y) - V.Arc[j];
         double du = _d.Demand[u];
         if (Hopeless(U, V, dd, U.Load - du, V.Load + du)) return false;
         var nu = M(U.Fwd[i - 1], U.Bwd[i + 1]);
@@ -464,7 +489,7 @@ internal sealed class LocalSearch
         int pu = U.Seq[i - 1], xx = U.Seq[i + 2], v = V.Seq[j], y = V.Seq[j + 1];
         int first = reversed ? x : u, second = reversed ? u : x;
         if (_d.HasPins && (!_d.Allowed(u, rv) || !_d.Allowed(x, rv))) return false;
-        double dd = Dist(pu, xx) - Dist(pu, u) - Dist(u, x) - Dist(x, xx) + Dist(v, first) + Dist(first, second) + Dist(second, y) - Dist(v, y);
+        double dd = Dist(pu, xx) - U.Arc[i - 1] - U.Arc[i] - U.Arc[i + 1] + Back(v, first) + Dist(first, second) + Dist(second, y) - V.Arc[j];
         double dl = _d.Demand[u] + _d.Demand[x];
         if (Hopeless(U, V, dd, U.Load - dl, V.Load + dl)) return false;
         var nu = M(U.Fwd[i - 1], U.Bwd[i + 2]);
@@ -484,7 +509,7 @@ internal sealed class LocalSearch
         if (j == 0) return false;
         int u = U.Seq[i], pu = U.Seq[i - 1], x = U.Seq[i + 1], v = V.Seq[j], pv = V.Seq[j - 1], y = V.Seq[j + 1];
         if (_d.HasPins && (!_d.Allowed(u, rv) || !_d.Allowed(v, ru))) return false;
-        double dd = Dist(pu, v) + Dist(v, x) - Dist(pu, u) - Dist(u, x) + Dist(pv, u) + Dist(u, y) - Dist(pv, v) - Dist(v, y);
+        double dd = Dist(pu, v) + Back(v, x) - U.Arc[i - 1] - U.Arc[i] + Back(pv, u) + Dist(u, y) - V.Arc[j - 1] - V.Arc[j];
         double dl = _d.Demand[v] - _d.Demand[u];
         if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
         var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], U.Bwd[i + 1]);
@@ -503,7 +528,7 @@ internal sealed class LocalSearch
         if (j == 0 || !_d.IsCustomer(x)) return false;
         int u = U.Seq[i], pu = U.Seq[i - 1], xx = U.Seq[i + 2], v = V.Seq[j], pv = V.Seq[j - 1], y = V.Seq[j + 1];
         if (_d.HasPins && (!_d.Allowed(u, rv) || !_d.Allowed(x, rv) || !_d.Allowed(v, ru))) return false;
-        double dd = Dist(pu, v) + Dist(v, xx) - Dist(pu, u) - Dist(x, xx) + Dist(pv, u) + Dist(x, y) - Dist(pv, v) - Dist(v, y);
+        double dd = Dist(pu, v) + Back(v, xx) - U.Arc[i - 1] - U.Arc[i + 1] + Back(pv, u) + Dist(x, y) - V.Arc[j - 1] - V.Arc[j];
         double dl = _d.Demand[v] - _d.Demand[u] - _d.Demand[x];
         if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
         var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], U.Bwd[i + 2]);
@@ -525,8 +550,8 @@ internal sealed class LocalSearch
         if (!_d.IsCustomer(x) || !_d.IsCustomer(y)) return false;
         int u = U.Seq[i], pu = U.Seq[i - 1], xx = U.Seq[i + 2], v = V.Seq[j], pv = V.Seq[j - 1], yy = V.Seq[j + 2];
         if (_d.HasPins && (!_d.Allowed(u, rv) || !_d.Allowed(x, rv) || !_d.Allowed(v, ru) || !_d.Allowed(y, ru))) return false;
-        double dd = Dist(pu, v) + Dist(y, xx) - Dist(pu, u) - Dist(x, xx) + Dist(v, y) - Dist(u, x)
-                  + Dist(pv, u) + Dist(x, yy) - Dist(pv, v) - Dist(y, yy) + Dist(u, x) - Dist(v, y);
+        double dd = Dist(pu, v) + Back(y, xx) - U.Arc[i - 1] - U.Arc[i + 1] + V.Arc[j] - U.Arc[i]
+                  + Back(pv, u) + Dist(x, yy) - V.Arc[j - 1] - V.Arc[j + 1] + U.Arc[i] - V.Arc[j];
         double dl = _d.Demand[v] + _d.Demand[y] - _d.Demand[u] - _d.Demand[x];
         if (Hopeless(U, V, dd, U.Load + dl, V.Load - dl)) return false;
         var nu = M(U.Fwd[i - 1], _d.NodeSegment[v], _d.NodeSegment[y], U.Bwd[i + 2]);
@@ -547,7 +572,7 @@ internal sealed class LocalSearch
         Segment nu, nv;
         if (_d.EndClass[ru] == _d.EndClass[rv])
         {
-            double dd = Dist(u, y) + Dist(v, x) - Dist(u, x) - Dist(v, y);
+            double dd = Dist(u, y) + Back(v, x) - U.Arc[i] - V.Arc[j];
             double newLoadU = U.Fwd[i].Load + V.Bwd[j + 1].Load, newLoadV = V.Fwd[j].Load + U.Bwd[i + 1].Load;
             if (Hopeless(U, V, dd, newLoadU, newLoadV)) return false;
             nu = M(U.Fwd[i], V.Bwd[j + 1]);
@@ -768,12 +793,12 @@ internal sealed class LocalSearch
         int u = s[i], pu = s[i - 1], v = s[j], y = s[j + 1];
         double dd;
         if (kind == 1)
-            dd = Dist(pu, s[i + 1]) - Dist(pu, u) - Dist(u, s[i + 1]) + Dist(v, u) + Dist(u, y) - Dist(v, y);
+            dd = Dist(pu, s[i + 1]) - R.Arc[i - 1] - R.Arc[i] + Dist(v, u) + Dist(u, y) - R.Arc[j];
         else
         {
             int x = s[i + 1], xx = s[i + 2];
             int first = kind == 2 ? u : x, second = kind == 2 ? x : u;
-            dd = Dist(pu, xx) - Dist(pu, u) - Dist(u, x) - Dist(x, xx) + Dist(v, first) + Dist(first, second) + Dist(second, y) - Dist(v, y);
+            dd = Dist(pu, xx) - R.Arc[i - 1] - R.Arc[i] - R.Arc[i + 1] + Dist(v, first) + Dist(first, second) + Dist(second, y) - R.Arc[j];
         }
         return dd - R.WarpPenalty > -Epsilon;
     }
@@ -797,8 +822,8 @@ internal sealed class LocalSearch
         int a = Math.Min(i, j), b = Math.Max(i, j), k = 0;
         var s = R.Seq;
         int na = s[a], nb = s[b];
-        double dd = Dist(s[a - 1], nb) + Dist(nb, s[a + 1]) - Dist(s[a - 1], na) - Dist(na, s[a + 1])
-                  + Dist(s[b - 1], na) + Dist(na, s[b + 1]) - Dist(s[b - 1], nb) - Dist(nb, s[b + 1]);
+        double dd = Dist(s[a - 1], nb) + Dist(nb, s[a + 1]) - R.Arc[a - 1] - R.Arc[a]
+                  + Dist(s[b - 1], na) + Dist(na, s[b + 1]) - R.Arc[b - 1] - R.Arc[b];
         if (dd - R.WarpPenalty > -Epsilon) return false;
         for (int p = a; p <= b; p++) _scratch[k++] = R.Seq[p];
         (_scratch[0], _scratch[k - 1]) = (_scratch[k - 1], _scratch[0]);
@@ -813,7 +838,7 @@ internal sealed class LocalSearch
         int a = i + 1, b = j, k = 0;
         if (_symmetric)
         {
-            double dd = Dist(R.Seq[i], R.Seq[j]) + Dist(R.Seq[i + 1], R.Seq[j + 1]) - Dist(R.Seq[i], R.Seq[i + 1]) - Dist(R.Seq[j], R.Seq[j + 1]);
+            double dd = Dist(R.Seq[i], R.Seq[j]) + Dist(R.Seq[i + 1], R.Seq[j + 1]) - R.Arc[i] - R.Arc[j];
             if (dd - R.WarpPenalty > -Epsilon) return false;
         }
         for (int p = b; p >= a; p--) _scratch[k++] = R.Seq[p];
@@ -848,6 +873,8 @@ internal sealed class LocalSearch
         public int[] Seq = new int[16];
         public Segment[] Fwd = new Segment[16];
         public Segment[] Bwd = new Segment[16];
+        /// <summary>Arc[p]: distance from the node at position p to the next one.</summary>
+        public double[] Arc = new double[16];
         public int Len;
         public double Load, Cost, WarpPenalty, ExcessPenalty, Fixed;
         public int Slot;
@@ -858,9 +885,11 @@ internal sealed class LocalSearch
         {
             if (size <= Seq.Length) return;
             int n = Math.Max(size, Seq.Length * 2);
+            // Kept, not cleared: a move undone for a precedence restores the sequence without recomputing them.
             Array.Resize(ref Seq, n);
-            Fwd = new Segment[n];
-            Bwd = new Segment[n];
+            Array.Resize(ref Fwd, n);
+            Array.Resize(ref Bwd, n);
+            Array.Resize(ref Arc, n);
         }
 
         public void RemoveAt(int pos)

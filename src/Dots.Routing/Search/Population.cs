@@ -24,6 +24,7 @@ internal sealed class Population(SolverOptions options, Rng rng, Penalties penal
             InsertSorted(other.Proximity, (d, individual));
         }
         list.Add(individual);
+        Changed(list);
         if (list.Count > options.PopulationSize + options.GenerationSize)
             while (list.Count > options.PopulationSize) RemoveWorst(list);
     }
@@ -32,6 +33,18 @@ internal sealed class Population(SolverOptions options, Rng rng, Penalties penal
     {
         Feasible.Clear();
         Infeasible.Clear();
+        Changed(Feasible);
+        Changed(Infeasible);
+    }
+
+    // Biased fitness depends on the members (costs and proximities) and, through the costs of infeasible
+    // members, on the penalties: it is recomputed only when one of those changed since the last time.
+    private bool _feasibleCurrent, _infeasibleCurrent;
+    private double _fitnessCapacity = double.NaN, _fitnessTimeWarp = double.NaN;
+
+    private void Changed(List<Individual> list)
+    {
+        if (ReferenceEquals(list, Feasible)) _feasibleCurrent = false; else _infeasibleCurrent = false;
     }
 
     /// <summary>Binary tournament on biased fitness over both sub-populations.</summary>
@@ -76,6 +89,7 @@ internal sealed class Population(SolverOptions options, Rng rng, Penalties penal
             }
         }
         list.Remove(worst!);
+        Changed(list);
         foreach (var ind in list)
         {
             int k = ind.Proximity.FindIndex(t => ReferenceEquals(t.Other, worst));
@@ -85,6 +99,11 @@ internal sealed class Population(SolverOptions options, Rng rng, Penalties penal
 
     private void UpdateBiasedFitness(List<Individual> list)
     {
+        bool feasible = ReferenceEquals(list, Feasible);
+        if (feasible ? _feasibleCurrent
+            : _infeasibleCurrent && _fitnessCapacity == penalties.Capacity && _fitnessTimeWarp == penalties.TimeWarp) return;
+        if (feasible) _feasibleCurrent = true;
+        else (_infeasibleCurrent, _fitnessCapacity, _fitnessTimeWarp) = (true, penalties.Capacity, penalties.TimeWarp);
         int n = list.Count;
         if (n == 0) return;
         if (n == 1)
