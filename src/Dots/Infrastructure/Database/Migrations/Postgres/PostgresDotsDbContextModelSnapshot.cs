@@ -2334,6 +2334,10 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.Property<DateTimeOffset>("PlacedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<int>("SalesCounted")
+                        .HasMaxLength(32)
+                        .HasColumnType("integer");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

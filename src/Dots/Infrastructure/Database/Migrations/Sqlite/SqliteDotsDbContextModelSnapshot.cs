@@ -2325,6 +2325,10 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.Property<long>("PlacedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("SalesCounted")
+                        .HasMaxLength(32)
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
