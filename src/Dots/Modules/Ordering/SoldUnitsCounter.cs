@@ -12,8 +12,7 @@ namespace Dots.Modules.Ordering;
 /// order, so each order's <see cref="Order.SalesCounted"/> moves None → Counted → Reversed (or None → Reversed) by a
 /// compare-and-set in the same transaction as the count: a second delivery finds the state moved and changes nothing.
 /// </summary>
-internal sealed class SoldUnitsCounter(DotsDbContext db, SalesCounter sales) :
-    IEventHandler<OrderPaid>, IEventHandler<OrderCancelled>
+internal sealed class SoldUnitsCounter(DotsDbContext db, SalesCounter sales)
 {
     public Task HandleAsync(OrderPaid domainEvent, CancellationToken ct) =>
         MoveAsync(domainEvent.OrderId, SalesCount.None, SalesCount.Counted, domainEvent.Lines, +1, ct);
@@ -47,4 +46,16 @@ internal sealed class SoldUnitsCounter(DotsDbContext db, SalesCounter sales) :
         await tx.CommitAsync(ct);
         return true;
     }
+}
+
+/// <summary>The outbox's handler for <see cref="OrderPaid"/> (a handler name is one event's: one class per event).</summary>
+internal sealed class SoldUnitsOnOrderPaid(SoldUnitsCounter counter) : IEventHandler<OrderPaid>
+{
+    public Task HandleAsync(OrderPaid domainEvent, CancellationToken ct) => counter.HandleAsync(domainEvent, ct);
+}
+
+/// <summary>The outbox's handler for <see cref="OrderCancelled"/>.</summary>
+internal sealed class SoldUnitsOnOrderCancelled(SoldUnitsCounter counter) : IEventHandler<OrderCancelled>
+{
+    public Task HandleAsync(OrderCancelled domainEvent, CancellationToken ct) => counter.HandleAsync(domainEvent, ct);
 }
