@@ -101,6 +101,7 @@ public static class DotsApp
         var paths = app.Services.GetRequiredService<DataPaths>();
         app.UseStaticFiles(new StaticFileOptions { RequestPath = "/media", FileProvider = new PhysicalFileProvider(paths.MediaDir) });
         app.UseAuthentication();
+        app.UseMiddleware<ApiCookieForgeryGuard>();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

@@ -35,7 +35,8 @@ public sealed class StorefrontTests(AppFixture app)
         await AppFixture.ScreenshotAsync(page, "desktop-product");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Buy now" }).ClickAsync();
-        await Expect(page).ToHaveURLAsync(new Regex("/checkout$"));
+        // "Buy now" checks out only this item and quantity, on its own (the cart is left alone).
+        await Expect(page).ToHaveURLAsync(new Regex(@"/checkout\?buy=[^&]+&qty=2$"));
         await Expect(page.Locator(".summary")).ToContainTextAsync("× 2");
 
         // A declined card: a clear message next to the card field, and everything typed is still there.

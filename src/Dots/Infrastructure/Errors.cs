@@ -27,6 +27,17 @@ public sealed class ForbiddenException(string message) : Exception(message);
 /// <summary>The payment gateway declined: 402.</summary>
 public sealed class PaymentDeclinedException(string message) : Exception(message);
 
+/// <summary>
+/// A service the request depends on (the payment provider) did not answer: 503 with <c>Retry-After</c>. Not a final
+/// answer: an idempotent request is not stored with it, so a retry with the same key resumes the operation.
+/// </summary>
+public class ServiceUnavailableException(string message, TimeSpan retryAfter, Exception? inner = null) : Exception(message, inner)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
+}
+
 /// <summary>Collects field errors so a request reports all its mistakes at once.</summary>
 public sealed class Validation
 {

@@ -83,7 +83,9 @@ public sealed class CrashSafeCheckoutTests(SharedPlatform platform) : IClassFixt
         Faults.Inject(Enum.Parse<SandboxFaultMode>(fault), 1, PaymentOperation.Capture);
 
         var first = await buyer.PlaceOrderAsync(body, key);
-        Assert.Equal(HttpStatusCode.InternalServerError, first.StatusCode);
+        // The provider did not answer: 503 with Retry-After (not a 500), and not stored as the key's answer.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.True(first.Headers.RetryAfter?.Delta > TimeSpan.Zero);
         // The claim is kept (money may have moved) with its lease ended, so the retry resumes at once.
         var retried = await (await buyer.PlaceOrderAsync(body, key)).JsonAsync(HttpStatusCode.Created);
         Assert.Equal("Paid", (string?)retried["status"]);

@@ -152,6 +152,13 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             await CompleteAsync(status, text, location);
             return new IdempotentResponse(status, text, location, Replayed: false);
         }
+        catch (ServiceUnavailableException)
+        {
+            // Not a final answer (the provider did not answer; money may be on its way): the client gets 503 with
+            // Retry-After, and its retry with the same key takes the claim over at once and resumes.
+            await ReleaseAsync();
+            throw;
+        }
         catch (Exception ex) when (ProblemMapper.TryMap(ex) is { } problem)
         {
             // A client error is the request's result too: a retry must see the same answer, not a second attempt.
@@ -171,6 +178,41 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             _claim = null;
         }
     }
+
+    /// <summary>How long a form submit waits for an earlier submit of the same form key (still running) before giving up with 409.</summary>
+    public static readonly TimeSpan FormWait = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The web form's path through the same store as the API (<c>Idempotency-Key</c>): keyed by a key rendered into the
+    /// form as a hidden field (<c>web:</c> + that key), so a double submit or a reload of the POST runs the operation
+    /// once. A second submit while the first still runs waits for it (up to <see cref="FormWait"/>) and gets its
+    /// answer. Returns the stored or fresh success; a stored error comes back as the exception it was
+    /// (<see cref="ProblemOf"/>), and a 503 (<see cref="ServiceUnavailableException"/>) propagates unstored, so the form's
+    /// next submit with the same key resumes. Used by the checkout and pledge forms.
+    /// </summary>
+    public async Task<IdempotentResponse> ExecuteFormAsync<TResponse>(
+        string userId, string scope, string formKey, object request, string instance,
+        Func<Task<(int Status, TResponse Body, string? Location)>> action,
+        Func<string, Task<(int Status, TResponse Body, string? Location)?>>? resume, CancellationToken ct)
+    {
+        var waitUntil = clock.GetUtcNow() + FormWait;
+        while (true)
+        {
+            try
+            {
+                var response = await ExecuteAsync(userId, scope, "web:" + formKey, request, instance, action, resume, ct);
+                return response.Status < 400 ? response : throw ProblemOf(response);
+            }
+            catch (ConflictException e) when (e.Extensions.ContainsKey(InProgress) && clock.GetUtcNow() < waitUntil)
+            {
+                db.ChangeTracker.Clear();
+                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
+            }
+        }
+    }
+
+    /// <summary>A stored or fresh success's body as <typeparamref name="T"/> (the API's JSON settings).</summary>
+    public T Read<T>(IdempotentResponse response) => JsonSerializer.Deserialize<T>(response.Body, json.Value.SerializerOptions)!;
 
     /// <summary>
     /// Records, inside the caller's open transaction, what the operation created (an order id): from this commit on,

@@ -20,6 +20,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return false;
         }
         context.Response.StatusCode = problem.Status ?? 500;
+        if (exception is ServiceUnavailableException unavailable)
+        {
+            context.Response.Headers.RetryAfter = unavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem, Exception = exception });
     }
 }

@@ -49,6 +49,14 @@ public static class ProblemMapper
             Detail = p.Message,
             Type = "https://tools.ietf.org/html/rfc9110#section-15.5.3",
         },
+        ServiceUnavailableException u => new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "A service this request needs did not answer; nothing is lost.",
+            Detail = u.Message,
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            Extensions = { ["retryAfter"] = u.RetryAfterSeconds },
+        },
         _ => null,
     };
 

@@ -132,50 +132,40 @@ public sealed class CampaignService(
         (await Campaigns.Where(c => c.Status == CampaignStatus.Open).OrderBy(c => c.Deadline).Take(Math.Clamp(limit, 1, 100)).ToListAsync(ct)).Select(c => ToDto(c, [])).ToList();
 
     /// <summary>
-    /// A backer pledges: (1) the pledge is written Pending; (2) the hold is placed outside any transaction, for long enough
-    /// to outlive the deadline and the settlement grace; (3) one transaction counts the units with a conditional update
-    /// on the campaign (still Open, deadline not passed) and marks the pledge Authorized. When (3) finds the campaign
-    /// closed, the hold is released and the answer is 409: never counted and not captured.
-    /// </summary>
-    /// <summary>
     /// The web pledge form's path: the same idempotency store as <c>POST /api/campaigns/{id}/pledges</c>, keyed by the
     /// form (a hidden key rendered with it), so a double submit holds the card once; a second submit waits for the first.
+    /// A submit after a provider outage (503) resumes the same pledge.
     /// </summary>
     public async Task<PledgeDto> PledgeOnceAsync(string campaignId, string userId, string formKey, PledgeRequest request, CancellationToken ct)
     {
         var idempotency = services.GetRequiredService<Idempotency>();
-        for (var wait = 0; ; wait++)
-        {
-            try
-            {
-                var response = await idempotency.ExecuteAsync(userId, "pledges:" + campaignId, "web:" + formKey, request, $"/ideas",
-                    async () =>
-                    {
-                        var pledge = await PledgeAsync(campaignId, userId, request, CancellationToken.None);
-                        return (StatusCodes.Status201Created, pledge, $"/api/campaigns/{campaignId}");
-                    },
-                    null, ct);
-                return response.Status < 400
-                    ? System.Text.Json.JsonSerializer.Deserialize<PledgeDto>(response.Body, System.Text.Json.JsonSerializerOptions.Web)!
-                    : throw Idempotency.ProblemOf(response);
-            }
-            catch (ConflictException e) when (e.Extensions.ContainsKey(Idempotency.InProgress) && wait < 60)
-            {
-                db.ChangeTracker.Clear();
-                await Task.Delay(TimeSpan.FromMilliseconds(250), ct);
-            }
-        }
+        var response = await idempotency.ExecuteFormAsync(userId, "pledges:" + campaignId, formKey, request, "/ideas",
+            () => PledgeAnswerAsync(campaignId, userId, request, CancellationToken.None),
+            pledgeId => ResumePledgeAsync(pledgeId, userId, request, CancellationToken.None), ct);
+        return idempotency.Read<PledgeDto>(response);
     }
 
+    /// <summary>A new pledge as an idempotent answer (201 and where to look).</summary>
+    public async Task<(int Status, PledgeDto Body, string? Location)> PledgeAnswerAsync(string campaignId, string userId, PledgeRequest request, CancellationToken ct)
+    {
+        var pledge = await PledgeAsync(campaignId, userId, request, ct);
+        return (StatusCodes.Status201Created, pledge, $"/api/campaigns/{campaignId}");
+    }
+
+    /// <summary>
+    /// A backer pledges: (1) the pledge is written Pending — and, under an <c>Idempotency-Key</c>, attached to its claim
+    /// in the same commit; (2) the hold is placed outside any transaction, for long enough to outlive the deadline and
+    /// the settlement grace; (3) one transaction counts the units with a conditional update on the campaign (still
+    /// Open, deadline not passed) and marks the pledge Authorized. When (3) finds the campaign closed, the hold is
+    /// released and the answer is 409: never counted and not captured. When the provider does not answer in (2), the
+    /// answer is 503 (Retry-After) and the pledge stays Pending: a retry with the same key resumes it
+    /// (<see cref="ResumePledgeAsync"/>), and one nobody retries is resolved by the settlement job
+    /// (<see cref="ResolveStalePledgesAsync"/>).
+    /// </summary>
     public async Task<PledgeDto> PledgeAsync(string campaignId, string userId, PledgeRequest request, CancellationToken ct)
     {
         var campaign = await Campaigns.FirstOrDefaultAsync(c => c.Id == campaignId, ct) ?? throw CampaignNotFound(campaignId);
-        var v = new Validation();
-        v.Require(request.Quantity is >= 1, "quantity", "The quantity must be at least 1.")
-            .Require(request.Quantity is null || request.Quantity <= _options.MaxUnitsPerPledge, "quantity", $"The quantity must be at most {_options.MaxUnitsPerPledge}.");
-        ValidateAddress(v, request.ShippingAddress);
-        var card = ValidateCard(v, request.Payment);
-        v.ThrowIfInvalid();
+        var card = ValidatePledge(request);
         var now = clock.GetUtcNow();
         if (campaign.Status != CampaignStatus.Open || campaign.Deadline <= now)
         {
@@ -187,15 +177,69 @@ public sealed class CampaignService(
             Currency = campaign.Currency, AddressJson = JsonSerializer.Serialize(request.ShippingAddress), OrderId = Ids.New(), Status = PledgeStatus.Pending,
             CreatedAt = now, UpdatedAt = now,
         };
-        db.Set<Pledge>().Add(pledge);
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            db.Set<Pledge>().Add(pledge);
+            await db.SaveChangesAsync(ct);
+            // From this commit on a hold may follow: a retry with the same key resumes this pledge, never starts a second.
+            await services.GetRequiredService<Idempotency>().AttachAsync(pledge.Id, ct);
+            await tx.CommitAsync(ct);
+        }
         db.ChangeTracker.Clear();
+        return await HoldAndCountAsync(pledge, campaign, card, userId);
+    }
 
+    /// <summary>
+    /// A retry (same <c>Idempotency-Key</c>) of a pledge whose first try did not finish — the provider did not answer,
+    /// or the process died: a pledge that counted is answered as it is; a Pending one places (or finds, through
+    /// Payments' reconciliation) its hold and is counted, or refused if the campaign closed meanwhile.
+    /// </summary>
+    public async Task<(int Status, PledgeDto Body, string? Location)?> ResumePledgeAsync(string pledgeId, string userId, PledgeRequest request, CancellationToken ct)
+    {
+        var pledge = await db.Set<Pledge>().AsNoTracking().FirstOrDefaultAsync(p => p.Id == pledgeId && p.BackerId == userId, ct);
+        if (pledge is null)
+        {
+            return null;
+        }
+        switch (pledge.Status)
+        {
+            case PledgeStatus.Rejected:
+                throw new ConflictException(pledge.Error ?? "The pledge was refused.");
+            case not PledgeStatus.Pending:
+                return (StatusCodes.Status201Created, await PledgeAsync(pledge.Id, userId, ct), $"/api/campaigns/{pledge.CampaignId}");
+        }
+        var card = ValidatePledge(request);
+        var campaign = await Campaigns.FirstAsync(c => c.Id == pledge.CampaignId, ct);
+        var counted = await HoldAndCountAsync(pledge, campaign, card, userId);
+        return (StatusCodes.Status201Created, counted, $"/api/campaigns/{pledge.CampaignId}");
+    }
+
+    private string ValidatePledge(PledgeRequest request)
+    {
+        var v = new Validation();
+        v.Require(request.Quantity is >= 1, "quantity", "The quantity must be at least 1.")
+            .Require(request.Quantity is null || request.Quantity <= _options.MaxUnitsPerPledge, "quantity", $"The quantity must be at most {_options.MaxUnitsPerPledge}.");
+        ValidateAddress(v, request.ShippingAddress);
+        var card = ValidateCard(v, request.Payment);
+        v.ThrowIfInvalid();
+        return card!;
+    }
+
+    /// <summary>Steps (2) and (3) of <see cref="PledgeAsync"/> for a Pending pledge; money calls never inside a transaction.</summary>
+    private async Task<PledgeDto> HoldAndCountAsync(Pledge pledge, Campaign campaign, string card, string userId)
+    {
         var purpose = PaymentPurpose(pledge.Id);
+        var now = clock.GetUtcNow();
+        if (campaign.Status != CampaignStatus.Open || campaign.Deadline <= now)
+        {
+            await AbandonAsync(pledge.Id, "The campaign closed first.");
+            throw new ConflictException("The campaign closed before the pledge was counted; any card hold was released.");
+        }
         var holdFor = campaign.Deadline - now + _options.SettlementGrace;
         try
         {
-            await payments.AuthorizeAsync(purpose, userId, new Money(pledge.Amount, pledge.Currency), new PaymentCard(card!), holdFor, CancellationToken.None);
+            // A resumed pledge: Payments reconciles the earlier attempt first, so the card is never held twice.
+            await payments.AuthorizeAsync(purpose, userId, new Money(pledge.Amount, pledge.Currency), new PaymentCard(card), holdFor, CancellationToken.None);
         }
         catch (Exception e) when (e is PaymentDeclinedException or ConflictException or RequestValidationException)
         {
@@ -203,41 +247,105 @@ public sealed class CampaignService(
                 .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Rejected).SetProperty(p => p.Error, Truncate(e.Message)).SetProperty(p => p.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
             throw;
         }
+        if (!await TryCountAsync(pledge, campaign))
+        {
+            // The campaign closed while the card was being authorized (or the pledge was refused meanwhile): release the hold.
+            await AbandonAsync(pledge.Id, "The campaign closed first.");
+            throw new ConflictException("The campaign closed before the pledge was counted; the card hold was released.");
+        }
+        return await PledgeAsync(pledge.Id, userId, CancellationToken.None);
+    }
 
-        var counted = false;
+    /// <summary>
+    /// Counts a Pending pledge whose hold is placed: one transaction, conditional on the campaign being open and the
+    /// pledge still Pending. True when it counted now or was counted already (by a racing retry or the stale resolver).
+    /// </summary>
+    private async Task<bool> TryCountAsync(Pledge pledge, Campaign campaign)
+    {
         var at = clock.GetUtcNow();
         await using (var tx = await db.Database.BeginTransactionAsync(CancellationToken.None))
         {
-            var open = await db.Set<Campaign>().Where(c => c.Id == campaignId && c.Status == CampaignStatus.Open && c.Deadline > at)
+            var open = await db.Set<Campaign>().Where(c => c.Id == campaign.Id && c.Status == CampaignStatus.Open && c.Deadline > at)
                 .ExecuteUpdateAsync(u => u.SetProperty(c => c.PledgedUnits, c => c.PledgedUnits + pledge.Quantity).SetProperty(c => c.Backers, c => c.Backers + 1), CancellationToken.None);
             var mine = open == 0 ? 0 : await db.Set<Pledge>().Where(p => p.Id == pledge.Id && p.Status == PledgeStatus.Pending)
                 .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Authorized).SetProperty(p => p.UpdatedAt, at), CancellationToken.None);
             if (open == 1 && mine == 1)
             {
-                var pledged = await Campaigns.Where(c => c.Id == campaignId).Select(c => c.PledgedUnits).FirstAsync(CancellationToken.None);
-                events.Publish(db, new PledgePlaced(campaignId, pledge.Id, userId, pledge.Quantity, MoneyDto.Of(pledge.Amount, pledge.Currency), pledged, campaign.GoalUnits, at));
+                var pledged = await Campaigns.Where(c => c.Id == campaign.Id).Select(c => c.PledgedUnits).FirstAsync(CancellationToken.None);
+                events.Publish(db, new PledgePlaced(campaign.Id, pledge.Id, pledge.BackerId, pledge.Quantity, MoneyDto.Of(pledge.Amount, pledge.Currency), pledged, campaign.GoalUnits, at));
                 await db.SaveChangesAsync(CancellationToken.None);
                 await tx.CommitAsync(CancellationToken.None);
-                counted = true;
+                return true;
             }
         }
-        if (!counted)
+        db.ChangeTracker.Clear();
+        var now = await db.Set<Pledge>().AsNoTracking().Where(p => p.Id == pledge.Id).Select(p => p.Status).FirstAsync(CancellationToken.None);
+        return now is not (PledgeStatus.Pending or PledgeStatus.Rejected);
+    }
+
+    /// <summary>Refuses a Pending pledge for good and releases whatever hold it got (the hold expires by itself if the release fails now).</summary>
+    private async Task AbandonAsync(string pledgeId, string reason)
+    {
+        await db.Set<Pledge>().Where(p => p.Id == pledgeId && p.Status == PledgeStatus.Pending)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Rejected).SetProperty(p => p.Error, reason).SetProperty(p => p.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
+        if (await db.Set<Pledge>().AsNoTracking().AnyAsync(p => p.Id == pledgeId && p.Status != PledgeStatus.Rejected, CancellationToken.None))
         {
-            // The campaign closed while the card was being authorized: release the hold, refuse the pledge.
-            await db.Set<Pledge>().Where(p => p.Id == pledge.Id && p.Status == PledgeStatus.Pending)
-                .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PledgeStatus.Rejected).SetProperty(p => p.Error, "The campaign closed first.").SetProperty(p => p.UpdatedAt, at), CancellationToken.None);
+            return; // counted meanwhile by someone else: its hold is the campaign's now
+        }
+        try
+        {
+            await payments.VoidAsync(PaymentPurpose(pledgeId), CancellationToken.None);
+        }
+        catch (Exception e) when (e is PaymentProviderUnavailableException or ConflictException or NotFoundException)
+        {
+            logger.LogWarning(e, "Releasing the hold of refused pledge {PledgeId} failed", pledgeId);
+        }
+    }
+
+    /// <summary>
+    /// Resolves pledges left Pending longer than <paramref name="olderThan"/> (a provider outage nobody retried, a
+    /// crash): Payments reconciles the hold with the provider; a placed hold is counted while the campaign is open,
+    /// anything else is refused and its hold released. A pledge whose hold is still unknown (the provider still does
+    /// not answer) waits for the next run. Run by the settlement job every minute. Returns how many were resolved.
+    /// </summary>
+    public async Task<int> ResolveStalePledgesAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        var before = clock.GetUtcNow() - olderThan;
+        var stale = await db.Set<Pledge>().AsNoTracking().Where(p => p.Status == PledgeStatus.Pending && p.UpdatedAt <= before)
+            .OrderBy(p => p.UpdatedAt).Take(100).ToListAsync(ct);
+        var resolved = 0;
+        foreach (var pledge in stale)
+        {
+            var purpose = PaymentPurpose(pledge.Id);
+            PaymentIntentDto? intent;
             try
             {
-                await payments.VoidAsync(purpose, CancellationToken.None);
+                intent = await payments.GetAsync(purpose, ct);
+                if (intent is not null && intent.Attempts.Any(a => a.Status is "Pending" or "Unknown"))
+                {
+                    var reconciled = await payments.ReconcileAsync(purpose, ct);
+                    if (reconciled.StillUnknown > 0)
+                    {
+                        continue;
+                    }
+                    intent = reconciled.Intent;
+                }
             }
-            catch (Exception e) when (e is PaymentProviderUnavailableException or ConflictException)
+            catch (PaymentProviderUnavailableException e)
             {
-                // The hold expires by itself (Payments' hold expiry) if the release cannot go through now.
-                logger.LogWarning(e, "Releasing the hold of late pledge {PledgeId} failed", pledge.Id);
+                logger.LogInformation(e, "Pledge {PledgeId} stays pending: the provider still does not answer", pledge.Id);
+                continue;
             }
-            throw new ConflictException("The campaign closed before the pledge was counted; the card hold was released.");
+            var campaign = await Campaigns.FirstAsync(c => c.Id == pledge.CampaignId, ct);
+            if (intent?.Status == "Authorized" && await TryCountAsync(pledge, campaign))
+            {
+                resolved++;
+                continue;
+            }
+            await AbandonAsync(pledge.Id, intent?.Status == "Authorized" ? "The campaign closed first." : "The payment provider did not confirm the card hold.");
+            resolved++;
         }
-        return await PledgeAsync(pledge.Id, userId, ct);
+        return resolved;
     }
 
     /// <summary>A pledge for its backer (404 for anyone else).</summary>

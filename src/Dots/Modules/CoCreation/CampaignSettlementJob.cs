@@ -18,6 +18,10 @@ internal sealed class CampaignSettlementJob(IServiceScopeFactory scopes, IOption
         {
             return;
         }
+        await using (var resolve = scopes.CreateAsyncScope())
+        {
+            await resolve.ServiceProvider.GetRequiredService<CampaignService>().ResolveStalePledgesAsync(options.Value.StalePledgeAfter, cancellationToken);
+        }
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<CampaignSettlement>().RunDueAsync(cancellationToken);
     }

@@ -22,6 +22,7 @@ public static class CoCreationApi
             .Validate(o => o.SettlementGrace > TimeSpan.Zero, "CoCreation:SettlementGrace must be positive.")
             .Validate(o => o.SettlementLease >= TimeSpan.FromSeconds(5), "CoCreation:SettlementLease must be at least 5 seconds.")
             .Validate(o => o.MaxUnitsPerPledge is >= 1 and <= 100_000, "CoCreation:MaxUnitsPerPledge must be between 1 and 100,000.")
+            .Validate(o => o.StalePledgeAfter >= TimeSpan.FromSeconds(30) && o.StalePledgeAfter <= TimeSpan.FromDays(1), "CoCreation:StalePledgeAfter must be between 30 seconds and 1 day.")
             .Validate(o => o.TrendingHalfLife > TimeSpan.Zero, "CoCreation:TrendingHalfLife must be positive.")
             .ValidateOnStart();
         services.AddScoped<IdeaService>();
@@ -195,11 +196,9 @@ public static class CoCreationApi
         TypedResults.Ok(await campaigns.GetAsync(id, ct));
 
     private static Task<IResult> Pledge(string id, PledgeRequest request, CampaignService campaigns, Idempotency idempotency, HttpContext http) =>
-        idempotency.RunAsync(http, "pledges:" + id, request, async () =>
-        {
-            var pledge = await campaigns.PledgeAsync(id, http.User.UserId(), request, http.RequestAborted);
-            return (StatusCodes.Status201Created, pledge, $"/api/campaigns/{id}");
-        });
+        idempotency.RunAsync(http, "pledges:" + id, request,
+            () => campaigns.PledgeAnswerAsync(id, http.User.UserId(), request, http.RequestAborted),
+            pledgeId => campaigns.ResumePledgeAsync(pledgeId, http.User.UserId(), request, CancellationToken.None));
 
     private static async Task<Ok<CampaignDto>> Close(string id, CampaignSettlement settlement, HttpContext http, CancellationToken ct) =>
         TypedResults.Ok(await settlement.CloseAsync(id, http.User.UserId(), IsOperator(http), ct));

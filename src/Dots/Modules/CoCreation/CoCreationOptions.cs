@@ -15,6 +15,12 @@ public sealed class CoCreationOptions
     /// <summary>How long one settlement worker holds a campaign before another may take it over (it renews while working).</summary>
     public TimeSpan SettlementLease { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a pledge may stay Pending (its card hold unconfirmed: a provider outage nobody retried, a crash) before
+    /// the settlement job reconciles it with the provider and counts or refuses it. Longer than a retry's lease.
+    /// </summary>
+    public TimeSpan StalePledgeAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The most units one pledge may ask for.</summary>
     public int MaxUnitsPerPledge { get; set; } = 100;
 

@@ -20,6 +20,9 @@ public static class OrderingApi
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();
         services.AddEventHandler<OrderCancelled, CancelledOrderSettlement>();
+        services.AddScoped<SoldUnitsCounter>();
+        services.AddEventHandler<OrderPaid, SoldUnitsOnOrderPaid>();
+        services.AddEventHandler<OrderCancelled, SoldUnitsOnOrderCancelled>();
         services.AddSingleton<StaleOrderSweeper>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<StaleOrderSweepJob>(
             StaleOrderSweepJob.Name, "0 * * * * ?", "Returns the stock of orders whose checkout died before payment."));

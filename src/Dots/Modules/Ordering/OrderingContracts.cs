@@ -64,7 +64,15 @@ public sealed record PayoutsDto(MoneyDto Balance, MoneyDto Sales, MoneyDto Commi
 
 public sealed record CartLineDto(string VariantId, string ProductId, string ShopId, string Title, string? TitleKo, string Sku, Dictionary<string, string> Options, int Quantity, int Stock, MoneyDto UnitPrice, MoneyDto LineTotal, string? ImageUrl);
 
-public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, MoneyDto Total, int Items);
+/// <summary>
+/// A cart: <c>total</c> is in the cart's currency (its first line's); <c>subtotals</c> has one entry per currency of its
+/// lines — a single one normally, since adding a line in a second currency is refused (409); several only in a cart
+/// filled before that rule, and then checkout refuses the mix (400) until the odd lines are removed.
+/// </summary>
+public sealed record CartDto(IReadOnlyList<CartLineDto> Lines, MoneyDto Total, int Items)
+{
+    public IReadOnlyList<MoneyDto> Subtotals { get; init; } = [];
+}
 
 public sealed record SetCartItemRequest(int? Quantity);
 

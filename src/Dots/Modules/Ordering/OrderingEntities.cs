@@ -11,6 +11,18 @@ public enum OrderStatus
     Refunded = 6,
 }
 
+/// <summary>
+/// An order's standing in the products' sold-unit counts: <see cref="None"/> until its payment's <see cref="OrderPaid"/>
+/// is counted, <see cref="Counted"/> after, <see cref="Reversed"/> once its cancellation took the units off again (or
+/// came first, so they were never counted). Moves only forward, by compare-and-set, so each order counts once.
+/// </summary>
+public enum SalesCount
+{
+    None = 0,
+    Counted = 1,
+    Reversed = 2,
+}
+
 public sealed class Address
 {
     public string Name { get; set; } = "";
@@ -35,6 +47,8 @@ public sealed class Order
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>The Payments purpose that paid this order when it is not <c>order:{id}</c> (a co-creation pledge's <c>pledge:{id}</c>).</summary>
     public string? PaymentPurpose { get; set; }
+    /// <summary>Whether this order's units are counted in Catalog's <c>SoldUnits</c> (compare-and-set by <see cref="SoldUnitsCounter"/>).</summary>
+    public SalesCount SalesCounted { get; set; }
     public List<OrderLine> Lines { get; set; } = [];
     public List<ShopOrder> ShopOrders { get; set; } = [];
     public List<PaymentTransaction> Payments { get; set; } = [];

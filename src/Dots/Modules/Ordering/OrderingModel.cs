@@ -13,6 +13,8 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         e.Property(o => o.BuyerId).HasMaxLength(450);
         e.Property(o => o.Currency).HasMaxLength(3);
         e.Property(o => o.PaymentPurpose).HasMaxLength(100);
+        // A number, so the column added to existing orders defaults to 0 = None (not counted yet).
+        e.Property(o => o.SalesCounted).HasConversion<int>();
         e.OwnsOne(o => o.ShippingAddress, a =>
         {
             a.Property(x => x.Name).HasMaxLength(100);

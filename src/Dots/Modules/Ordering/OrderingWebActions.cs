@@ -32,19 +32,27 @@ internal static class OrderingWebActions
         {
             return Results.LocalRedirect(product + "?toast=pick-option");
         }
+        var wanted = Math.Clamp(quantity ?? 1, 1, 99);
+        if (next == "checkout")
+        {
+            // "Buy now" buys exactly what was picked, on its own: the cart is left as it is.
+            return Results.LocalRedirect($"/checkout?buy={Uri.EscapeDataString(variantId)}&qty={wanted}");
+        }
         try
         {
             var cart = await carts.GetAsync(userId, ct);
             var already = cart.Lines.FirstOrDefault(l => l.VariantId == variantId)?.Quantity ?? 0;
-            // "Buy now" buys exactly what was picked; "add to cart" adds to what is already there.
-            var wanted = Math.Clamp(quantity ?? 1, 1, 99);
-            await carts.SetQuantityAsync(userId, variantId, new SetCartItemRequest(next == "checkout" ? wanted : already + wanted), ct);
+            await carts.SetQuantityAsync(userId, variantId, new SetCartItemRequest(already + wanted), ct);
+        }
+        catch (ConflictException e) when (e.Extensions.ContainsKey("cartCurrency"))
+        {
+            return Results.LocalRedirect(product + "?toast=cart-currency");
         }
         catch (Exception e) when (e is RequestValidationException or NotFoundException or ConflictException)
         {
             return Results.LocalRedirect(product + "?toast=cart-failed");
         }
-        return Results.LocalRedirect(next == "checkout" ? "/checkout" : product + "?toast=added");
+        return Results.LocalRedirect(product + "?toast=added");
     }
 
     private static async Task<IResult> SetCartQuantity(

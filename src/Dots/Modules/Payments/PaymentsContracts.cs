@@ -47,5 +47,7 @@ public sealed record RunPayoutsRequest(DateTimeOffset? AsOf);
 /// <summary>
 /// The provider did not answer, or failed after it may have moved money. The attempt is recorded as Unknown and is
 /// resolved by reconciliation (a retry of the same call reconciles first, so it never moves money twice).
+/// To a client it is 503 with <c>Retry-After</c> (never stored as an idempotent answer: the retry resumes).
 /// </summary>
-public sealed class PaymentProviderUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class PaymentProviderUnavailableException(string message, Exception? inner = null)
+    : ServiceUnavailableException(message, TimeSpan.FromSeconds(2), inner);

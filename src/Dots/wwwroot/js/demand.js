@@ -21,8 +21,13 @@
     timer = 0;
     if (!queue.length) return;
     const body = JSON.stringify({ events: queue.splice(0, 100) });
-    const ok = navigator.sendBeacon && navigator.sendBeacon('/api/events', new Blob([body], { type: 'application/json' }));
-    if (!ok) fetch('/api/events', { method: 'POST', body, keepalive: true, headers: { 'Content-Type': 'application/json' } }).catch(() => {});
+    // Signed in, the sign-in cookie counts on an /api POST only with the page's antiforgery token (a header, which
+    // sendBeacon cannot send): a keepalive fetch carries it and survives the page being left just the same.
+    const token = (document.querySelector('meta[name="request-verification-token"]') || {}).content || '';
+    const headers = { 'Content-Type': 'application/json' };
+    if (token) headers.RequestVerificationToken = token;
+    const ok = !token && navigator.sendBeacon && navigator.sendBeacon('/api/events', new Blob([body], { type: 'application/json' }));
+    if (!ok) fetch('/api/events', { method: 'POST', body, keepalive: true, credentials: 'same-origin', headers }).catch(() => {});
     if (queue.length) schedule();
   };
   const schedule = () => { if (!timer) timer = setTimeout(send, 1500); };
