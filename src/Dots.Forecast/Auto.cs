@@ -422,6 +422,10 @@ internal static class Intervals
     {
         int h = mean.Length;
         var sigma = Sigma(y, bt, combined, 0, h, sparse);
+        // counts (a non-negative history of whole numbers): the quantile of a count is a whole number,
+        // and flooring keeps "actual at or below" exactly as it was (y <= q and y <= floor(q) agree for
+        // whole y); it also puts a lower end of 0.02 at 0, where it belongs
+        bool counts = nonNegative && Stats.AllWhole(y);
         var order = Enumerable.Range(0, levels.Count).OrderBy(i => levels[i]).ToArray();
         var result = new double[levels.Count][];
         for (int i = 0; i < levels.Count; i++)
@@ -431,6 +435,7 @@ internal static class Intervals
             for (int k = 0; k < h; k++)
             {
                 double v = mean[k] + sigma[k] * zq;
+                if (counts) v = Math.Floor(v + 1e-9);
                 result[i][k] = nonNegative ? Math.Max(0, v) : v;
             }
         }

@@ -82,6 +82,13 @@ internal static class Stats
     }
 
     /// <summary>Quantile by linear interpolation between order statistics (type 7); sorts <paramref name="scratch"/>.</summary>
+    public static bool AllWhole(ReadOnlySpan<double> y)
+    {
+        foreach (double v in y)
+            if (v != Math.Floor(v)) return false;
+        return true;
+    }
+
     public static double MeanAbs(ReadOnlySpan<double> y)
     {
         double s = 0;
