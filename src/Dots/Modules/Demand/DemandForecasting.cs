@@ -30,7 +30,7 @@ internal sealed class DemandForecasting(DotsDbContext db, StockService stock, IO
         var variants = await stock.ActiveVariantsAsync(shopId, ct);
         if (variantId is not null) variants = [.. variants.Where(v => v.VariantId == variantId)];
         if (variants.Count == 0) return 0;
-        var today = Buckets.DayOf(clock.GetUtcNow());
+        var today = Buckets.DayOf(clock.GetUtcNow(), options.Value.Zone);
         var horizon = options.Value.ForecastDays;
         var firstDay = today - 24L * options.Value.HistoryDays;
 
