@@ -203,7 +203,7 @@ internal static class Auto
         {
             qb ??= QuantileRun(p, members, cal, o)!;
             q = pooledScores is { Length: > 0 }
-                ? Intervals.BuildPooled(y, mean, qb.Backtest, qb.Combined, o.Quantiles, p.NonNegative, p.Sparse, pooledScores)
+                ? Intervals.BuildPooled(y, mean, qb.Backtest, qb.Combined, o.Quantiles, p.NonNegative, p.Sparse, pooledScores, o.WholeQuantiles)
                 : Intervals.Build(y, mean, qb.Backtest, qb.Combined, o.Quantiles, p.NonNegative);
         }
         string name = string.Join("+", members.Select(i => p.Pool[i].Name));
@@ -418,14 +418,14 @@ internal static class Intervals
     /// whatever the class's errors are (skewed, zero-heavy), not a normal curve.
     /// </summary>
     public static double[][] BuildPooled(ReadOnlySpan<double> y, double[] mean, Backtest bt, double[] combined,
-        IReadOnlyList<double> levels, bool nonNegative, bool sparse, double[] sortedScores)
+        IReadOnlyList<double> levels, bool nonNegative, bool sparse, double[] sortedScores, bool wholeQuantiles = true)
     {
         int h = mean.Length;
         var sigma = Sigma(y, bt, combined, 0, h, sparse);
         // counts (a non-negative history of whole numbers): the quantile of a count is a whole number,
         // and flooring keeps "actual at or below" exactly as it was (y <= q and y <= floor(q) agree for
         // whole y); it also puts a lower end of 0.02 at 0, where it belongs
-        bool counts = nonNegative && Stats.AllWhole(y);
+        bool counts = wholeQuantiles && nonNegative && Stats.AllWhole(y);
         var order = Enumerable.Range(0, levels.Count).OrderBy(i => levels[i]).ToArray();
         var result = new double[levels.Count][];
         for (int i = 0; i < levels.Count; i++)

@@ -40,6 +40,14 @@ public sealed record ForecastOptions
     /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>
     public int QuantileOrigins { get; init; } = 8;
 
+    /// <summary>
+    /// Batch <c>auto</c>: when a history is counts (non-negative whole numbers), its quantiles are whole numbers too
+    /// (floored, which keeps "actual at or below the quantile" exactly as it was, and puts a lower end of 0.02 at 0 so
+    /// <see cref="ForecastResult.Interval"/> treats it as the floor). Off, the quantiles stay continuous, which suits
+    /// arithmetic on them (e.g. a spread from p90 − p10 of a slow seller's daily demand).
+    /// </summary>
+    public bool WholeQuantiles { get; init; } = true;
+
     /// <summary>How candidates are scored; see <see cref="SelectionLoss"/>.</summary>
     public SelectionLoss Loss { get; init; } = SelectionLoss.Absolute;
 

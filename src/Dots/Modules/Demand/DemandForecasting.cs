@@ -70,6 +70,9 @@ internal sealed class DemandForecasting(DotsDbContext db, StockService stock, IO
             Loss = SelectionLoss.Squared,
             Method = method,
             MaxDegreeOfParallelism = 1,
+            // continuous quantiles: the newsvendor takes a spread from p90 − p10 of daily demand, which whole
+            // numbers would coarsen for slow sellers (both are equally calibrated for "at or below")
+            WholeQuantiles = false,
         };
         ForecastResult[] results = [];
         if (warm.Count > 0)

@@ -26,8 +26,8 @@ public sealed class DemandOptions
     /// <summary>Oldest "at" a client event may carry; older events are rejected.</summary>
     [Range(1, 24 * 365)] public int MaxEventAgeHours { get; set; } = 24 * 7;
 
-    /// <summary>Cron (Quartz) of the nightly forecast job.</summary>
-    [Required] public string ForecastCron { get; set; } = "0 30 2 * * ?";
+    /// <summary>Cron (Quartz, UTC) of the nightly forecast job: 17:30 UTC is 02:30 in Seoul, after the shops' day has closed.</summary>
+    [Required] public string ForecastCron { get; set; } = "0 30 17 * * ?";
 
     /// <summary>Days of daily demand forecast.</summary>
     [Range(7, 366)] public int ForecastDays { get; set; } = 56;

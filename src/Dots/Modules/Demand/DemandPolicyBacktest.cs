@@ -51,6 +51,7 @@ public static class PolicyBacktest
             Quantiles = Levels,
             Loss = SelectionLoss.Squared,
             MaxDegreeOfParallelism = 1,
+            WholeQuantiles = false, // as the nightly job (DemandForecasting)
         };
         // one batch forecast per origin, shared by every service level
         var forecasts = origins.Select(t => Forecaster.ForecastMany([.. series.Select(s => s[..t])], options, null, ct)).ToArray();
