@@ -160,7 +160,21 @@ internal static class Auto
         return newestBest < newestNone ? best : Calibration.None;
     }
 
-    public static ForecastResult Finish(SeriesPlan p, int[] members, Calibration cal, ForecastOptions o)
+    /// <summary>
+    /// The chosen combination's residual backtest for the quantiles: more origins than selection
+    /// needed, since spread estimates need more samples than rankings do. Null for histories with
+    /// nothing to learn.
+    /// </summary>
+    public static QuantileBacktest? QuantileRun(SeriesPlan p, int[] members, Calibration cal, ForecastOptions o)
+    {
+        if (p.Pool is null || o.Quantiles.Count == 0) return null;
+        var chosen = members.Select(i => p.Pool[i]).ToArray();
+        var bt = Backtest.Run(p.History, chosen, o.Horizon, o.SeasonLength, Math.Max(o.QuantileOrigins, o.BacktestOrigins), o.Loss);
+        return new QuantileBacktest(bt, bt.Combined(p.History, [.. Enumerable.Range(0, chosen.Length)], cal, p.NonNegative));
+    }
+
+    public static ForecastResult Finish(SeriesPlan p, int[] members, Calibration cal, ForecastOptions o,
+        QuantileBacktest? qb = null, double[]? pooledScores = null)
     {
         var y = p.History;
         int h = o.Horizon, m = o.SeasonLength;
@@ -187,10 +201,10 @@ internal static class Auto
         double[][] q = [];
         if (o.Quantiles.Count > 0)
         {
-            // residuals of the chosen combination from more origins than selection needed: spread estimates need more samples than rankings do
-            var chosen = members.Select(i => p.Pool[i]).ToArray();
-            var bt = Backtest.Run(y, chosen, h, m, Math.Max(o.QuantileOrigins, o.BacktestOrigins), o.Loss);
-            q = Intervals.Build(y, mean, bt, bt.Combined(y, [.. Enumerable.Range(0, chosen.Length)], cal, p.NonNegative), o.Quantiles, p.NonNegative);
+            qb ??= QuantileRun(p, members, cal, o)!;
+            q = pooledScores is { Length: > 0 }
+                ? Intervals.BuildPooled(y, mean, qb.Backtest, qb.Combined, o.Quantiles, p.NonNegative, p.Sparse, pooledScores, o.WholeQuantiles)
+                : Intervals.Build(y, mean, qb.Backtest, qb.Combined, o.Quantiles, p.NonNegative);
         }
         string name = string.Join("+", members.Select(i => p.Pool[i].Name));
         if (cal != Calibration.None) name += $"*{cal.Factor:0.##}" + (cal.ZeroRun < int.MaxValue ? $"|z{cal.ZeroRun}" : "");
@@ -203,6 +217,9 @@ internal static class Auto
         return Finish(plan, plan.Pool is null ? [] : LocalMembers(plan), Calibration.None, o);
     }
 }
+
+/// <summary>The chosen combination's backtest forecasts ([origin * Horizon + step], calibrated as the final forecast).</summary>
+internal sealed record QuantileBacktest(Backtest Backtest, double[] Combined);
 
 /// <summary>Rolling-origin backtest: every method forecasts from a few past origins; errors are scaled per origin.</summary>
 internal sealed class Backtest
@@ -312,6 +329,121 @@ internal sealed class Backtest
 internal static class Intervals
 {
     private const int MinResiduals = 8;
+
+    /// <summary>Newest backtest origins whose residuals are scored out of sample for the pooled (conformal) shape.</summary>
+    internal const int HeldOutOrigins = 2;
+
+    /// <summary>Fewer pooled scores than this (a small batch) and each series uses its own residuals' shape.</summary>
+    internal const int MinPooledScores = 200;
+
+    /// <summary>
+    /// The spread per step 1..h from the residuals of origins <paramref name="from"/> and older: variance
+    /// = a + b*step fitted by least squares (flat for noise, linear for random-walk-like growth). With
+    /// fewer than <see cref="MinResiduals"/> residuals, the history's own standard deviation (of the part
+    /// before origin <paramref name="from"/>) widened a little with the step.
+    /// </summary>
+    internal static double[] Sigma(ReadOnlySpan<double> y, Backtest bt, double[] combined, int from, int h, bool sparse)
+    {
+        int hb = bt.Horizon, count = Math.Max(0, bt.Origins - from) * hb;
+        var sigma = new double[h];
+        if (sparse)
+        {
+            // intermittent demand: the scale is the demand's own spread per period (its standard
+            // deviation before the origin), flat over the horizon; the pooled scores then give the
+            // shape of demand around the forecast — zero-heavy and skewed — instead of a normal curve.
+            // A few backtest residuals of a series that sold twice say nothing about its spread.
+            var part = from == 0 ? y : y[..bt.OriginAt[from - 1]];
+            double mu = Stats.Mean(part), v = 0;
+            foreach (double x in part) v += (x - mu) * (x - mu);
+            double sd = part.Length > 1 ? Math.Sqrt(v / (part.Length - 1)) : 0;
+            Array.Fill(sigma, sd);
+            return sigma;
+        }
+        if (count >= MinResiduals)
+        {
+            double sk = 0, skk = 0, sv = 0, skv = 0;
+            for (int j = from; j < bt.Origins; j++)
+                for (int k = 0; k < hb; k++)
+                {
+                    double r = y[bt.OriginAt[j] + k] - combined[j * hb + k], v = r * r;
+                    sk += k + 1; skk += (k + 1.0) * (k + 1); sv += v; skv += (k + 1) * v;
+                }
+            double det = count * skk - sk * sk;
+            double b = det > 0 ? (count * skv - sk * sv) / det : 0;
+            double a = (sv - b * sk) / count;
+            if (b < 0 || a < 0)
+            {
+                if (b < 0) { b = 0; a = sv / count; }
+                else { a = 0; b = skv / skk; }
+            }
+            for (int k = 0; k < h; k++) sigma[k] = Math.Sqrt(a + b * (k + 1));
+        }
+        else
+        {
+            var part = from == 0 ? y : y[..bt.OriginAt[from - 1]];
+            double mu = Stats.Mean(part), v = 0;
+            foreach (double x in part) v += (x - mu) * (x - mu);
+            double sd = part.Length > 1 ? Math.Sqrt(v / (part.Length - 1)) : Math.Abs(mu) * 0.5;
+            for (int k = 0; k < h; k++) sigma[k] = sd * Math.Sqrt(1 + (k + 1.0) / Math.Max(1, part.Length));
+        }
+        // a spread of exactly 0 (a backtest that was always right) would make any surprise infinitely
+        // surprising; floor it at a small share of the history's level
+        double floor = 1e-2 * Stats.MeanAbs(y);
+        for (int k = 0; k < h; k++) sigma[k] = Math.Max(sigma[k], floor);
+        return sigma;
+    }
+
+    /// <summary>
+    /// Out-of-sample standardised residuals (conformal scores): the residual at each of the newest
+    /// <see cref="HeldOutOrigins"/> backtest origins divided by the spread estimated from the origins
+    /// older than it only — what the interval would have had to be, honestly, at that origin.
+    /// </summary>
+    internal static void Scores(ReadOnlySpan<double> y, Backtest bt, double[] combined, bool sparse, List<double> into)
+    {
+        int hb = bt.Horizon;
+        for (int j = 0; j < Math.Min(HeldOutOrigins, bt.Origins); j++)
+        {
+            var sigma = Sigma(y, bt, combined, j + 1, hb, sparse);
+            for (int k = 0; k < hb; k++)
+                if (sigma[k] > 0) // no spread to scale by (a history of zeros before the origin): no score
+                    into.Add((y[bt.OriginAt[j] + k] - combined[j * hb + k]) / sigma[k]);
+        }
+    }
+
+    /// <summary>
+    /// Quantiles as mean + spread(step) * z, where the spread is this series' own (from all its
+    /// backtest residuals, or its history when too short) and z the level's quantile of the scores
+    /// pooled over every series of the class in the batch (split conformal). A few residuals of one
+    /// series cannot place a 2.5% tail; thousands of pooled honest scores can, and their shape is
+    /// whatever the class's errors are (skewed, zero-heavy), not a normal curve.
+    /// </summary>
+    public static double[][] BuildPooled(ReadOnlySpan<double> y, double[] mean, Backtest bt, double[] combined,
+        IReadOnlyList<double> levels, bool nonNegative, bool sparse, double[] sortedScores, bool wholeQuantiles = true)
+    {
+        int h = mean.Length;
+        var sigma = Sigma(y, bt, combined, 0, h, sparse);
+        // counts (a non-negative history of whole numbers): the quantile of a count is a whole number,
+        // and flooring keeps "actual at or below" exactly as it was (y <= q and y <= floor(q) agree for
+        // whole y); it also puts a lower end of 0.02 at 0, where it belongs
+        bool counts = wholeQuantiles && nonNegative && Stats.AllWhole(y);
+        var order = Enumerable.Range(0, levels.Count).OrderBy(i => levels[i]).ToArray();
+        var result = new double[levels.Count][];
+        for (int i = 0; i < levels.Count; i++)
+        {
+            result[i] = new double[h];
+            double zq = Stats.SortedQuantile(sortedScores, levels[i]);
+            for (int k = 0; k < h; k++)
+            {
+                double v = mean[k] + sigma[k] * zq;
+                if (counts) v = Math.Floor(v + 1e-9);
+                result[i][k] = nonNegative ? Math.Max(0, v) : v;
+            }
+        }
+        for (int r = 1; r < order.Length; r++)
+            for (int k = 0; k < h; k++)
+                result[order[r]][k] = Math.Max(result[order[r]][k], result[order[r - 1]][k]);
+        return result;
+    }
 
     public static double[][] Build(ReadOnlySpan<double> y, double[] mean, Backtest bt, double[] combined,
         IReadOnlyList<double> levels, bool nonNegative)

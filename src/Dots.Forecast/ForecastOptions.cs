@@ -40,6 +40,14 @@ public sealed record ForecastOptions
     /// <summary>Rolling origins whose residuals shape the quantiles (only run when quantiles are requested).</summary>
     public int QuantileOrigins { get; init; } = 8;
 
+    /// <summary>
+    /// Batch <c>auto</c>: when a history is counts (non-negative whole numbers), its quantiles are whole numbers too
+    /// (floored, which keeps "actual at or below the quantile" exactly as it was, and puts a lower end of 0.02 at 0 so
+    /// <see cref="ForecastResult.Interval"/> treats it as the floor). Off, the quantiles stay continuous, which suits
+    /// arithmetic on them (e.g. a spread from p90 − p10 of a slow seller's daily demand).
+    /// </summary>
+    public bool WholeQuantiles { get; init; } = true;
+
     /// <summary>How candidates are scored; see <see cref="SelectionLoss"/>.</summary>
     public SelectionLoss Loss { get; init; } = SelectionLoss.Absolute;
 
@@ -78,8 +86,29 @@ public sealed record ForecastResult(double[] Mean, IReadOnlyList<double> Quantil
     public double[] Quantile(double level)
     {
         for (int i = 0; i < QuantileLevels.Count; i++)
-            if (Math.Abs(QuantileLevels[i] - level) < 1e-12)
+            if (Math.Abs(QuantileLevels[i] - level) < 1e-9)
                 return Quantiles[i];
         throw new ArgumentException($"quantile {level} was not requested", nameof(level));
+    }
+
+    /// <summary>Quantile levels an <see cref="Interval"/> of this coverage reads: (1 − c)/2, (1 + c)/2 and c.</summary>
+    public static double[] IntervalLevels(double coverage) =>
+        [Math.Round((1 - coverage) / 2, 6), Math.Round((1 + coverage) / 2, 6), coverage];
+
+    /// <summary>
+    /// The central interval that should hold the actual value with probability <paramref name="coverage"/>
+    /// (e.g. 0.8): from the (1 − c)/2 to the (1 + c)/2 quantile — except where the lower end sits at 0
+    /// (demand with a point mass at zero, e.g. intermittent sales). There "[0, q(1+c)/2]" would hold
+    /// at least (1 + c)/2, more than asked, so the interval is [0, q(c)], which holds c. Needs the levels
+    /// of <see cref="IntervalLevels"/> to have been requested.
+    /// </summary>
+    public (double[] Lower, double[] Upper) Interval(double coverage)
+    {
+        var levels = IntervalLevels(coverage);
+        double[] lo = Quantile(levels[0]), hi = Quantile(levels[1]), at = Quantile(levels[2]);
+        var upper = new double[hi.Length];
+        for (int k = 0; k < hi.Length; k++)
+            upper[k] = lo[k] == 0 ? Math.Max(0, at[k]) : hi[k];
+        return (lo, upper);
     }
 }

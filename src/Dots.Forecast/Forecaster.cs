@@ -78,12 +78,39 @@ public static class Forecaster
             var cal = Auto.LearnCalibration([.. cls.Select(i => (plans[i], members[i]))], options.Loss);
             foreach (int i in cls) calibration[i] = cal;
         }
+        // Quantiles: each series' chosen combination is backtested at more origins; the newest origins'
+        // residuals, scaled by the spread the older origins implied, are pooled per class (split
+        // conformal), and every series of the class takes its quantile shape from that pool.
+        var qbs = new QuantileBacktest?[histories.Count];
+        var shape = new double[]?[2];
+        if (options.Quantiles.Count > 0)
+        {
+            Parallel.ForEach(ranges, parallel, range =>
+            {
+                for (int i = range.Item1; i < range.Item2; i++)
+                    qbs[i] = plans[i].Pool is null ? null : Auto.QuantileRun(plans[i], members[i], calibration[i], options);
+            });
+            foreach (bool sparse in new[] { false, true })
+            {
+                var scores = new List<double>();
+                for (int i = 0; i < plans.Length; i++)
+                    if (qbs[i] is { } qb && plans[i].Sparse == sparse)
+                        Intervals.Scores(plans[i].History, qb.Backtest, qb.Combined, sparse, scores);
+                if (scores.Count >= Intervals.MinPooledScores)
+                {
+                    var sorted = scores.ToArray();
+                    Array.Sort(sorted);
+                    shape[sparse ? 1 : 0] = sorted;
+                }
+            }
+        }
         Parallel.ForEach(ranges, parallel, range =>
         {
             for (int i = range.Item1; i < range.Item2; i++)
             {
                 var p = plans[i];
-                results[i] = Auto.Finish(p, members[i] ?? [], p.Pool is null ? Calibration.None : calibration[i], options);
+                results[i] = Auto.Finish(p, members[i] ?? [], p.Pool is null ? Calibration.None : calibration[i], options,
+                    qbs[i], shape[p.Sparse ? 1 : 0]);
                 Tick();
             }
         });

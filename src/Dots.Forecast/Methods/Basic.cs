@@ -82,6 +82,30 @@ internal static class Stats
     }
 
     /// <summary>Quantile by linear interpolation between order statistics (type 7); sorts <paramref name="scratch"/>.</summary>
+    public static bool AllWhole(ReadOnlySpan<double> y)
+    {
+        foreach (double v in y)
+            if (v != Math.Floor(v)) return false;
+        return true;
+    }
+
+    public static double MeanAbs(ReadOnlySpan<double> y)
+    {
+        double s = 0;
+        foreach (double v in y) s += Math.Abs(v);
+        return y.Length > 0 ? s / y.Length : 0;
+    }
+
+    /// <summary>The q-quantile of values already sorted ascending (linear interpolation, as <see cref="Quantile"/>).</summary>
+    public static double SortedQuantile(ReadOnlySpan<double> sorted, double q)
+    {
+        if (sorted.Length == 1) return sorted[0];
+        double pos = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(pos);
+        int hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+    }
+
     public static double Quantile(Span<double> scratch, double q)
     {
         scratch.Sort();

@@ -43,7 +43,52 @@ internal static class DemandCommands
         });
         demand.Subcommands.Add(rebuild);
         demand.Subcommands.Add(forecast);
+        demand.Subcommands.Add(CreateBacktest());
         return demand;
+    }
+
+    private static Command CreateBacktest()
+    {
+        var data = new Option<string>("--data") { Description = "Sales histories, wide CSV id,v1,...,vn (e.g. the UCI weekly set: ../shared/data/forecast/uci-sales-weekly/weekly.csv).", Required = true };
+        var lead = new Option<int>("--lead") { Description = "Lead time in periods: each decision covers this many periods.", DefaultValueFactory = _ => 2 };
+        var service = new Option<string>("--service") { Description = "Service levels for the newsvendor suggestion, comma-separated.", DefaultValueFactory = _ => "0.9" };
+        var windows = new Option<int>("--windows") { Description = "Decision windows at the end of the data (rolling origins, lead periods apart).", DefaultValueFactory = _ => 8 };
+        var season = new Option<int>("--season") { Description = "Season length for the forecasts (1 = none).", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("backtest", "Backtest the newsvendor \"make next\" suggestion against a naive last-4-weeks rule on rolling origins: fill rate, windows without a lost sale, leftover units.");
+        foreach (var o in new Option[] { data, lead, service, windows, season })
+            cmd.Options.Add(o);
+        cmd.SetAction((parse, ct) =>
+        {
+            try
+            {
+                var series = Dots.Forecast.Data.WideCsv.Read(parse.GetValue(data)!).Select(s => s.Values).ToList();
+                int l = parse.GetValue(lead), w = parse.GetValue(windows);
+                if (w < 1) throw new ArgumentOutOfRangeException(nameof(windows), w, "at least one window");
+                var levels = parse.GetValue(service)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(x => double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v < 1 ? v
+                        : throw new ArgumentOutOfRangeException(nameof(service), x, "a service level lies strictly between 0 and 1")).ToList();
+                int n = series.Min(s => s.Length);
+                var sw = Stopwatch.StartNew();
+                var results = PolicyBacktest.Run(series, l, levels, n - w * l, parse.GetValue(season), ct);
+                Console.WriteLine($"{series.Count} products, {n} periods; {w} windows of {l} periods from period {n - w * l} (rolling origins), both policies start with no stock");
+                Console.WriteLine($"{"policy",-22}{"fill rate",11}{"no-loss windows",17}{"leftover/window",17}{"made",10}{"sold",10}{"lost",10}{"demand",10}");
+                foreach (var r in results)
+                {
+                    string name = double.IsNaN(r.ServiceLevel) ? r.Policy : $"{r.Policy} {r.ServiceLevel.ToString("0.###", CultureInfo.InvariantCulture)}";
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name,-22}{r.FillRate * 100,10:F1}%{r.CycleService * 100,16:F1}%{r.MeanLeftover,17:F2}{r.Made,10:F0}{r.Sold,10:F0}{r.LostUnits,10:F0}{r.Demand,10:F0}"));
+                }
+                Console.WriteLine("fill rate = sold / demanded; no-loss windows = product-windows where the shelf covered the demand (the newsvendor's service level aims at this); leftover = units on the shelf at the end of a window");
+                Console.WriteLine($"in {sw.Elapsed.TotalSeconds:F1} s");
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is Dots.Forecast.Data.WideCsvException or IOException or ArgumentException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return Task.FromResult(2);
+            }
+        });
+        return cmd;
     }
 
     public static Command CreateBench()

@@ -91,12 +91,28 @@ internal static class ForecastCommands
         {
             Description = "Also score quantile forecasts at these levels (e.g. 0.1,0.2,...,0.9): coverage per level and weighted quantile loss (WQL).",
         };
+        var intervals = new Option<string?>("--intervals")
+        {
+            Description = "Also score central prediction intervals of these coverages in percent (e.g. 80,95): the share of actual values inside "
+                + "(ideal: the coverage), pooled over the rolling origins of --origins. Adds the quantile levels they need.",
+        };
+        var origins = new Option<int>("--origins")
+        {
+            Description = "Rolling origins for the interval coverage: 1 = the official split only; r > 1 adds origins r-1 horizons earlier "
+                + "(the training history cut back, the next h values as the test). Accuracy is always reported at the official split.",
+            DefaultValueFactory = _ => 1,
+        };
         var loss = LossOption();
         var cmd = new Command("eval", "Fit on --train, forecast the length of --test, print sMAPE, MASE, RMSSE, MAE and bias (ME) per method, plus OWA vs Naive2 (M4), with the definitions of the reference scorer.");
-        foreach (var o in new Option[] { train, test, season, maseSeason, methods, quantiles, loss })
+        foreach (var o in new Option[] { train, test, season, maseSeason, methods, quantiles, intervals, origins, loss })
             cmd.Options.Add(o);
         cmd.SetAction(parse => Guard(() =>
         {
+            var coverages = ParseIntervals(parse.GetValue(intervals));
+            int originCount = parse.GetValue(origins);
+            if (originCount < 1)
+                throw new UsageException($"--origins must be at least 1 (got {originCount})");
+            string? quantileLevels = MergeLevels(parse.GetValue(quantiles), coverages);
             string trainPath = parse.GetValue(train)!, testPath = parse.GetValue(test)!;
             int m = parse.GetValue(season);
             int scoreSeason = parse.GetValue(maseSeason) ?? m;
@@ -122,14 +138,27 @@ internal static class ForecastCommands
             var rows = new List<(string Name, AccuracySummary Acc, double Seconds)>();
             string? choices = null;
             var quantileRows = new List<(string Name, (double[] Below, double Wql) Score)>();
+            var coverageRows = new List<(string Name, int Origin, int Series, double[] Inside, int Count)>();
             foreach (string name in names)
             {
-                var options = BuildOptions(h, m, name, parse.GetValue(quantiles), parse.GetValue(loss));
+                var options = BuildOptions(h, m, name, quantileLevels, parse.GetValue(loss));
                 var clock = Stopwatch.StartNew();
                 var results = Run(histories, options, name);
                 rows.Add((name, Score(pairs, results, scoreSeason), clock.Elapsed.TotalSeconds));
                 if (options.Quantiles.Count > 0)
                     quantileRows.Add((name, QuantileScore(pairs, results, options.Quantiles)));
+                if (coverages.Count > 0)
+                {
+                    coverageRows.Add((name, 0, pairs.Count, IntervalScore(pairs.Select(p => p.Test.Values).ToList(), results, coverages), pairs.Count * h));
+                    for (int r = 1; r < originCount; r++)
+                    {
+                        // origin r: each history cut back by r horizons (series left with fewer than 3 values sit out), the next h values as the test
+                        var cut = pairs.Select(p => p.Train.Values).Where(v => v.Length - r * h >= 3).ToArray();
+                        var past = Run([.. cut.Select(v => v[..^(r * h)])], options, $"{name} origin -{r}");
+                        var actual = cut.Select(v => v[(v.Length - r * h)..(v.Length - (r - 1) * h)]).ToList();
+                        coverageRows.Add((name, r, cut.Length, IntervalScore(actual, past, coverages), cut.Length * h));
+                    }
+                }
                 if (name.Equals("auto", StringComparison.OrdinalIgnoreCase))
                     choices = string.Join(", ", results.GroupBy(r => r.Method).OrderByDescending(g => g.Count()).Take(6).Select(g => $"{g.Key} ({g.Count()})"));
             }
@@ -141,13 +170,29 @@ internal static class ForecastCommands
             Console.WriteLine($"series used: sMAPE={any.Series}, MASE={any.MaseSeries}, RMSSE={any.RmsseSeries}, MAE={any.Series}, ME={any.Series}; OWA relative to naive2 (= naive when m = 1)");
             if (quantileRows.Count > 0)
             {
-                var levels = BuildOptions(h, m, "auto", parse.GetValue(quantiles), null).Quantiles;
+                var levels = BuildOptions(h, m, "auto", quantileLevels, null).Quantiles;
                 Console.WriteLine();
                 Console.WriteLine($"{"quantiles",-11}" + string.Concat(levels.Select(q => $"{"<=q" + q.ToString("0.###", CultureInfo.InvariantCulture),10}")) + $"{"WQL",10}");
                 foreach (var (name, (below, wql)) in quantileRows)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-11}") + string.Concat(below.Select(b => b.ToString("F3", CultureInfo.InvariantCulture).PadLeft(10)))
                         + wql.ToString("F4", CultureInfo.InvariantCulture).PadLeft(10));
                 Console.WriteLine("<=q: share of actual values at or below the forecast q-quantile (ideal: q); WQL: mean over levels of 2*sum(pinball)/sum|actual| over all series and steps (as Chronos/GluonTS)");
+            }
+            if (coverageRows.Count > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"{"intervals",-11}{"origin",8}{"series",8}" + string.Concat(coverages.Select(c => $"{"in " + (c * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",10}")));
+                foreach (var g in coverageRows.GroupBy(c => c.Name))
+                {
+                    foreach (var c in g)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{g.Key,-11}{(c.Origin == 0 ? "test" : "-" + c.Origin),8}{c.Series,8}")
+                            + string.Concat(c.Inside.Select(x => (x * 100).ToString("F1", CultureInfo.InvariantCulture).PadLeft(10))));
+                    int total = g.Sum(c => c.Count);
+                    var pooled = coverages.Select((_, i) => g.Sum(c => c.Inside[i] * c.Count) / total).ToArray();
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{g.Key,-11}{"all",8}{"",8}")
+                        + string.Concat(pooled.Select(x => (x * 100).ToString("F1", CultureInfo.InvariantCulture).PadLeft(10))));
+                }
+                Console.WriteLine("in c%: share of actual values inside the central c% interval, [q(1-c)/2, q(1+c)/2], or [0, q(c)] where the lower end is 0 (ideal: c); 'all' pools the origins");
             }
             if (choices is not null)
                 Console.WriteLine($"auto's most frequent choices: {choices}");
@@ -237,6 +282,52 @@ internal static class ForecastCommands
             wql += 2 * pinball[q] / absSum;
         }
         return (below, wql / levels.Count);
+    }
+
+    private static List<double> ParseIntervals(string? text)
+    {
+        var list = new List<double>();
+        foreach (string part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double c) || !(c > 0 && c < 100))
+                throw new UsageException($"--intervals: '{part}' is not a coverage in percent strictly between 0 and 100");
+            list.Add(c / 100);
+        }
+        return list;
+    }
+
+    /// <summary>The --quantiles levels plus those the intervals need, as one comma-separated list.</summary>
+    private static string? MergeLevels(string? quantiles, List<double> coverages)
+    {
+        if (coverages.Count == 0) return quantiles;
+        var levels = new List<string>((quantiles ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var values = levels.Select(l => double.TryParse(l, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToList();
+        foreach (double c in coverages)
+            foreach (double q in ForecastResult.IntervalLevels(c))
+                if (!values.Any(v => Math.Abs(v - q) < 1e-9))
+                {
+                    values.Add(q);
+                    levels.Add(q.ToString("0.######", CultureInfo.InvariantCulture));
+                }
+        return string.Join(',', levels);
+    }
+
+    private static double[] IntervalScore(List<double[]> actual, ForecastResult[] results, List<double> coverages)
+    {
+        var inside = new double[coverages.Count];
+        int count = 0;
+        for (int i = 0; i < actual.Count; i++)
+        {
+            var bands = coverages.Select(c => results[i].Interval(c)).ToArray();
+            for (int k = 0; k < actual[i].Length; k++)
+            {
+                count++;
+                for (int c = 0; c < bands.Length; c++)
+                    if (actual[i][k] >= bands[c].Lower[k] - 1e-9 && actual[i][k] <= bands[c].Upper[k] + 1e-9) inside[c]++;
+            }
+        }
+        for (int c = 0; c < inside.Length; c++) inside[c] /= Math.Max(1, count);
+        return inside;
     }
 
     /// <summary>Bad input ends in one line on stderr and exit code 2, never a stack trace.</summary>

@@ -17,7 +17,9 @@ public static class DemandApi
 
     public static IServiceCollection AddDemand(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DemandOptions>().BindConfiguration("Demand").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemandOptions>().BindConfiguration("Demand").ValidateDataAnnotations()
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Demand:TimeZone must be a known time zone id (e.g. Asia/Seoul).")
+            .ValidateOnStart();
         var options = configuration.GetSection("Demand").Get<DemandOptions>() ?? new DemandOptions();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(EventsRateLimit, http => RateLimitPartition.GetTokenBucketLimiter(
             http.User.UserIdOrNull() is { } user ? "user:" + user : "ip:" + http.Connection.RemoteIpAddress,

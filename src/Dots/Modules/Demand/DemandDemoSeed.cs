@@ -10,7 +10,7 @@ namespace Dots.Modules.Demand;
 /// slow intermittent products and a few searches nobody serves, then a forecast — so the dashboards open on believable
 /// charts, forecasts and suggestions. Seeds only when the demand tables are empty; deterministic (fixed seed).
 /// </summary>
-internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockService stock, DemandForecasting forecasting, TimeProvider clock) : IDemoSeedContributor
+internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockService stock, DemandForecasting forecasting, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DemandOptions> options) : IDemoSeedContributor
 {
     private const int Days = 42;
 
@@ -28,7 +28,7 @@ internal sealed class DemandDemoSeed(DotsDbContext db, DemandStore store, StockS
         var prices = await stock.GetVariantsAsync([.. variants.Select(v => v.VariantId)], ct);
         var random = new Random(17);
         var now = clock.GetUtcNow();
-        var today = Buckets.Start(Buckets.DayOf(now));
+        var today = Buckets.Start(Buckets.DayOf(now, options.Value.Zone));
         var batch = new List<DemandEvent>(10_000);
         int sessions = 0;
 

@@ -30,7 +30,7 @@ internal sealed class DemandForecasting(DotsDbContext db, StockService stock, IO
         var variants = await stock.ActiveVariantsAsync(shopId, ct);
         if (variantId is not null) variants = [.. variants.Where(v => v.VariantId == variantId)];
         if (variants.Count == 0) return 0;
-        var today = Buckets.DayOf(clock.GetUtcNow());
+        var today = Buckets.DayOf(clock.GetUtcNow(), options.Value.Zone);
         var horizon = options.Value.ForecastDays;
         var firstDay = today - 24L * options.Value.HistoryDays;
 
@@ -70,6 +70,9 @@ internal sealed class DemandForecasting(DotsDbContext db, StockService stock, IO
             Loss = SelectionLoss.Squared,
             Method = method,
             MaxDegreeOfParallelism = 1,
+            // continuous quantiles: the newsvendor takes a spread from p90 − p10 of daily demand, which whole
+            // numbers would coarsen for slow sellers (both are equally calibrated for "at or below")
+            WholeQuantiles = false,
         };
         ForecastResult[] results = [];
         if (warm.Count > 0)

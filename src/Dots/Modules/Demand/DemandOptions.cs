@@ -26,11 +26,20 @@ public sealed class DemandOptions
     /// <summary>Oldest "at" a client event may carry; older events are rejected.</summary>
     [Range(1, 24 * 365)] public int MaxEventAgeHours { get; set; } = 24 * 7;
 
-    /// <summary>Cron (Quartz) of the nightly forecast job.</summary>
-    [Required] public string ForecastCron { get; set; } = "0 30 2 * * ?";
+    /// <summary>Cron (Quartz, UTC) of the nightly forecast job: 17:30 UTC is 02:30 in Seoul, after the shops' day has closed.</summary>
+    [Required] public string ForecastCron { get; set; } = "0 30 17 * * ?";
 
     /// <summary>Days of daily demand forecast.</summary>
     [Range(7, 366)] public int ForecastDays { get; set; } = 56;
+
+    /// <summary>
+    /// Time zone (IANA id) whose local days the daily roll-ups, forecasts and dashboards count in — the shops' zone.
+    /// A zone without daylight saving time (days step by 24 hours).
+    /// </summary>
+    [Required] public string TimeZone { get; set; } = "Asia/Seoul";
+
+    /// <summary>The resolved <see cref="TimeZone"/> (UTC when it names no zone; the options validation rejects that at start).</summary>
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 
     /// <summary>Days of history each forecast reads at most.</summary>
     [Range(28, 3650)] public int HistoryDays { get; set; } = 365;

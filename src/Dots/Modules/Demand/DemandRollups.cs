@@ -4,7 +4,7 @@ namespace Dots.Modules.Demand;
 /// Folds raw events into roll-up deltas: the one function both the live writer (per batch) and
 /// <c>dots demand rebuild</c> (over all events) use, so the two can only agree.
 /// </summary>
-internal sealed class RollupAccumulator
+internal sealed class RollupAccumulator(TimeZoneInfo zone)
 {
     public Dictionary<(short Span, long Bucket, string ProductId, string VariantId), DemandProductRollup> Products { get; } = new();
     public Dictionary<(short Span, long Bucket, string Query), DemandQueryRollup> Queries { get; } = new();
@@ -15,7 +15,7 @@ internal sealed class RollupAccumulator
     {
         foreach (var span in Spans)
         {
-            var bucket = Buckets.Of(span, e.At);
+            var bucket = Buckets.Of(span, e.At, zone);
             if (e.Type == DemandEventTypes.Search)
             {
                 if (string.IsNullOrEmpty(e.Query)) continue;

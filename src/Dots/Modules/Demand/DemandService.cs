@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Dots.Modules.Demand;
 
 /// <summary>Reads the roll-ups and forecasts for dashboards and the API; keeps a maker's planning settings.</summary>
-internal sealed class DemandService(DotsDbContext db, CatalogService catalog, StockService stock, ProductDirectory products, TimeProvider clock)
+internal sealed class DemandService(DotsDbContext db, CatalogService catalog, StockService stock, ProductDirectory products, TimeProvider clock, Microsoft.Extensions.Options.IOptions<DemandOptions> options)
 {
     public const int MaxHourBuckets = 24 * 62;
     public const int MaxDayBuckets = 3 * 366;
@@ -43,7 +43,7 @@ internal sealed class DemandService(DotsDbContext db, CatalogService catalog, St
         var end = to ?? clock.GetUtcNow();
         var start = from ?? end.AddDays(span == Buckets.Hour ? -2 : -28);
         if (start >= end) throw new RequestValidationException("from", "from must be before to.");
-        long first = Buckets.Of(span, start), last = Buckets.Of(span, end);
+        long first = Buckets.Of(span, start, options.Value.Zone), last = Buckets.Of(span, end, options.Value.Zone);
         var buckets = (last - first) / span + 1;
         if (buckets > (span == Buckets.Hour ? MaxHourBuckets : MaxDayBuckets))
             throw new RequestValidationException("from", span == Buckets.Hour ? "An hourly range spans at most 62 days." : "A daily range spans at most 3 years.");
@@ -101,7 +101,7 @@ internal sealed class DemandService(DotsDbContext db, CatalogService catalog, St
     /// <summary>Searches over the last days, most asked first; zero-result ones are unmet demand. Trend = last day vs the days before.</summary>
     public async Task<IReadOnlyList<QueryDemandDto>> TopQueriesAsync(int days, int limit, bool zeroOnly, CancellationToken ct)
     {
-        var today = Buckets.DayOf(clock.GetUtcNow());
+        var today = Buckets.DayOf(clock.GetUtcNow(), options.Value.Zone);
         var first = today - 24L * (days - 1);
         var rows = await db.Set<DemandQueryRollup>().AsNoTracking()
             .Where(r => r.Span == Buckets.Day && r.Bucket >= first && (!zeroOnly || r.ZeroResults > 0)).ToListAsync(ct);

@@ -59,9 +59,19 @@ public static class Buckets
 
     public static long HourOf(DateTimeOffset at) => (long)Math.Floor(at.ToUnixTimeSeconds() / 3600.0);
 
-    public static long DayOf(DateTimeOffset at) => HourOf(at) / 24 * 24;
+    /// <summary>
+    /// The day bucket of an instant in the shop's time zone: the hour (since the epoch, UTC) in which that zone's
+    /// local day began — in Asia/Seoul (UTC+9) 15:00 UTC of the day before. Days step by 24 hours, which holds
+    /// for zones without daylight saving time such as Asia/Seoul and UTC (DemandOptions.TimeZone).
+    /// </summary>
+    public static long DayOf(DateTimeOffset at, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone);
+        var midnight = new DateTimeOffset(local.Date, zone.GetUtcOffset(local.Date));
+        return HourOf(midnight);
+    }
 
-    public static long Of(short span, DateTimeOffset at) => span == Day ? DayOf(at) : HourOf(at);
+    public static long Of(short span, DateTimeOffset at, TimeZoneInfo zone) => span == Day ? DayOf(at, zone) : HourOf(at);
 
     public static DateTimeOffset Start(long bucket) => DateTimeOffset.FromUnixTimeSeconds(bucket * 3600);
 }

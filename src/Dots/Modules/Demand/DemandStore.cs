@@ -11,7 +11,7 @@ namespace Dots.Modules.Demand;
 /// Writes batches of raw events and their roll-up deltas in one transaction: on PostgreSQL the events go in by binary
 /// COPY, on SQLite by one multi-row insert; roll-ups by INSERT … ON CONFLICT DO UPDATE (the same SQL on both).
 /// </summary>
-internal sealed class DemandStore(DotsDbContext db)
+internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options.IOptions<DemandOptions> options)
 {
     private const int UpsertChunk = 50;
 
@@ -31,7 +31,7 @@ internal sealed class DemandStore(DotsDbContext db)
             var inBatch = new HashSet<string>();
             fresh = [.. events.Where(e => e.DedupeKey is null || (!seen.Contains(e.DedupeKey) && inBatch.Add(e.DedupeKey)))];
         }
-        var acc = new RollupAccumulator();
+        var acc = new RollupAccumulator(options.Value.Zone);
         foreach (var e in fresh) acc.Add(e);
         await InsertEventsAsync(fresh, ct);
         await UpsertAsync(acc, ct);
@@ -150,7 +150,7 @@ internal sealed class DemandStore(DotsDbContext db)
     public async Task<(long Events, int ProductRows, int QueryRows)> RebuildAsync(CancellationToken ct)
     {
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30));
-        var acc = new RollupAccumulator();
+        var acc = new RollupAccumulator(options.Value.Zone);
         long count = 0;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await db.Set<DemandProductRollup>().ExecuteDeleteAsync(ct);
