@@ -46,6 +46,11 @@ public static class DeliveryApi
             .WithDescription("Times are in the zone's local time with its offset. An address outside every zone is 200 with `available: false` and a reason; "
                 + "coordinates that are not numbers or out of range are 400. A full night offers the next one (`nextNight: true`).")
             .Produces<PromiseDto>().ProducesValidationProblem();
+        app.MapGet("/api/delivery/geocode", Geocode).WithTags("Delivery").AllowAnonymous()
+            .WithName("DeliveryGeocode").WithSummary("Where an address is, from the offline gazetteer of Seoul's 구/동 (a neighbourhood's centroid)")
+            .WithDescription("`q` is the address as typed, in Korean or English (\"강남구 역삼1동 123\", \"152 Teheran-ro\"). `matchedOn` says what was found: "
+                + "`dong` (a neighbourhood), `road` (a main road's neighbourhood) or `gu` (only the district: its centroid). 404 when nothing in it is known.")
+            .Produces<GeocodeDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/orders/{id}/tracking", Tracking).WithTags("Delivery").RequireAuthorization()
             .WithName("TrackOrder").WithSummary("Where an order's delivery is: status, live ETA, stops before it, proof once delivered (its buyer only; 404 for anyone else)")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
@@ -86,10 +91,27 @@ public static class DeliveryApi
         return app;
     }
 
-    private static async Task<Ok<PromiseDto>> Promise(string? latitude, string? longitude, DeliveryService delivery, CancellationToken ct)
+    private static async Task<Ok<PromiseDto>> Promise(string? latitude, string? longitude, string? address, DeliveryService delivery, CancellationToken ct)
     {
+        if (latitude is null && longitude is null && !string.IsNullOrWhiteSpace(address))
+        {
+            return TypedResults.Ok(SeoulGazetteer.Geocode(address) is { } found
+                ? await delivery.PromiseAsync(found.Place.Latitude, found.Place.Longitude, ct)
+                : new PromiseDto(false, Reason: "The address names no Seoul district or neighbourhood the gazetteer knows."));
+        }
         var (lat, lon) = ParseCoordinates(latitude, longitude);
         return TypedResults.Ok(await delivery.PromiseAsync(lat, lon, ct));
+    }
+
+    private static Ok<GeocodeDto> Geocode(string? q)
+    {
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 300)
+        {
+            throw new RequestValidationException("q", "Give the address to look up (at most 300 characters).");
+        }
+        var found = SeoulGazetteer.Geocode(q) ?? throw new NotFoundException("No Seoul district or neighbourhood the gazetteer knows is named in that address.");
+        var p = found.Place;
+        return TypedResults.Ok(new GeocodeDto(p.Id, p.Label(false), p.Label(true), p.Latitude, p.Longitude, found.MatchedOn));
     }
 
     internal static (double Latitude, double Longitude) ParseCoordinates(string? latitude, string? longitude)

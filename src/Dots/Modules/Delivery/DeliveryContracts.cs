@@ -60,3 +60,6 @@ public sealed record PackagingRequest(string? Class, double? WeightKg, int? Aisl
 public sealed record AssignDriverRequest(string? Email);
 
 public sealed record FailStopRequest(string? Reason);
+
+/// <summary>An address placed by the gazetteer: the neighbourhood (or district) and its centroid.</summary>
+public sealed record GeocodeDto(string Id, string Label, string LabelKo, double Latitude, double Longitude, string MatchedOn);
