@@ -95,6 +95,68 @@ public sealed class DeliveryTests(AppFixture app)
         await ops.ScreenshotAsync(new() { Path = Path.Combine(AppFixture.ScreenshotDir, "delivery-ops-390-top.png") });
     }
 
+    [Fact]
+    public async Task ACustomerChecksOutOnTheWeb_SeesThePromiseAndTheNightSlot_ThenTheTrackingPage()
+    {
+        var page = await app.NewPageAsync(phone: true);
+        await Journeys.RegisterAsync(page, Journeys.NewEmail("dawn"));
+        await page.GotoAsync("/search?q=towel");
+        await page.Locator(".card-link").First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add to cart" }).ClickAsync();
+        await Expect(page.Locator(".toast")).ToContainTextAsync("Added to your cart");
+        await page.GotoAsync("/cart");
+        await Expect(page.GetByTestId("delivery-promise")).ToContainTextAsync(new Regex("Order (in the next|by 23:00)"));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Check out" }).ClickAsync();
+        await Expect(page.GetByTestId("dawn-delivery")).ToBeVisibleAsync();
+
+        // The address names a main road of Gangnam: the gazetteer places it, and the form shows the promise and the nights.
+        await Journeys.FillAddressAsync(page, "4242 4242 4242 4242");
+        await page.GetByLabel("Address", new() { Exact = true }).FillAsync("152 Teheran-ro");
+        await page.GetByTestId("check-delivery").ClickAsync();
+        await Expect(page.GetByTestId("checkout-promise")).ToContainTextAsync(new Regex("Order in the next .*arrives by"));
+        await Expect(page.GetByTestId("delivery-place")).ToContainTextAsync("Yeoksam-dong, Gangnam-gu");
+        await Expect(page.GetByTestId("night-slot").First).ToBeVisibleAsync();
+        await Expect(page.GetByLabel("Recipient")).ToHaveValueAsync("Kim Test");
+        await AppFixture.ScreenshotAsync(page, "delivery-checkout-390");
+
+        // A neighbourhood tapped on the map wins over the address.
+        await page.Locator("details.area-map-box > summary").ClickAsync();
+        await page.Locator("[data-place=sangamdong]").ClickAsync();
+        await Expect(page.GetByTestId("delivery-place")).ToContainTextAsync("Sangam-dong, Mapo-gu, as you chose");
+        await Expect(page.GetByTestId("checkout-promise")).ToContainTextAsync("arrives by");
+        await page.Locator("#delivery-door").FillAsync("#4321");
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the checkout is {width}px wide at 390");
+        await page.Locator("[data-testid=dawn-delivery]").ScreenshotAsync(new() { Path = Path.Combine(AppFixture.ScreenshotDir, "delivery-checkout-map-390.png") });
+
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Pay ") }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(Journeys.OrderUrl);
+        var orderId = new Uri(page.Url).AbsolutePath.Split('/').Last();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var booking = await scope.ServiceProvider.GetRequiredService<DotsDbContext>().Set<DeliveryBooking>().AsNoTracking().FirstAsync(b => b.OrderId == orderId);
+            Assert.Equal(SeoulGazetteer.Find("sangamdong")!.Latitude, booking.Latitude);
+            Assert.Equal("#4321", booking.DoorCode);
+        }
+        await page.GetByTestId("track-delivery").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/orders/{orderId}/tracking$"));
+        await Expect(page.GetByTestId("tracking-status")).ToBeVisibleAsync();
+        await AppFixture.ScreenshotAsync(page, "delivery-web-order-tracking-390");
+
+        // The same form in Korean on a desktop.
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.GotoAsync("/culture?c=ko&returnUrl=/cart");
+        await page.GotoAsync("/search?q=towel");
+        await page.Locator(".card-link").First.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "장바구니 담기" }).ClickAsync();
+        await Expect(page.Locator(".toast")).ToBeVisibleAsync();
+        await page.GotoAsync("/checkout");
+        await page.Locator("#delivery-area").SelectOptionAsync("samseongdong");
+        await page.GetByTestId("check-delivery").ClickAsync();
+        await Expect(page.GetByTestId("checkout-promise")).ToContainTextAsync("도착");
+        await AppFixture.ScreenshotAsync(page, "delivery-checkout-desktop-ko");
+    }
+
     // A 1×1 PNG.
     private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 }
