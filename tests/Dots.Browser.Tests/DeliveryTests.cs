@@ -57,16 +57,25 @@ public sealed class DeliveryTests(AppFixture app)
         {
             var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
             var id = (await users.FindByEmailAsync(driverEmail))!.Id;
-            await scope.ServiceProvider.GetRequiredService<DriverService>().AssignDriverAsync(routeId, id, CancellationToken.None);
+            var drivers = scope.ServiceProvider.GetRequiredService<DriverService>();
+            await drivers.AddDriverAsync(id, driverEmail, new DriverRequest(driverEmail, "Test Driver", null), CancellationToken.None);
+            await drivers.AssignDriverAsync(routeId, id, CancellationToken.None);
         }
 
-        // Someone else sees nothing of the route.
+        // Someone else sees nothing of the route (404), nor a driver's list.
+        var notFound = await customer.GotoAsync($"/drive/{routeId}");
+        Assert.Equal(404, notFound!.Status);
+        Assert.Equal(404, (await customer.GotoAsync("/drive"))!.Status);
         await customer.GotoAsync($"/drive/{routeId}");
         await Expect(customer.Locator(".state-title")).ToContainTextAsync("Route not found");
         await Expect(customer.GetByTestId("stops")).ToHaveCountAsync(0);
 
-        // The driver, on a phone, starts the route and marks the customer's stop delivered with a photo.
-        await driver.GotoAsync($"/drive/{routeId}");
+        // The driver's phone page lists only their routes; they open it, start it and mark the customer's stop delivered with a photo.
+        await driver.GotoAsync("/drive");
+        await Expect(driver.GetByTestId("my-route")).ToHaveCountAsync(1);
+        await AppFixture.ScreenshotAsync(driver, "delivery-driver-routes-390");
+        await driver.GetByTestId("my-route").Locator("a").ClickAsync();
+        await Expect(driver).ToHaveURLAsync(new Regex($"/drive/{routeId}$"));
         await driver.GetByTestId("start-route").ClickAsync();
         await Expect(driver.Locator(".toast")).ToContainTextAsync("Out for delivery");
         await AppFixture.ScreenshotAsync(driver, "delivery-driver-390");

@@ -110,7 +110,7 @@ public sealed class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<
         var client = platform.CreateClient();
         var found = await (await client.GetAsync("/api/delivery/geocode?q=" + Uri.EscapeDataString("Yeoksam-dong, Gangnam-gu"))).JsonAsync(HttpStatusCode.OK);
         Assert.Equal("yeoksamdong", (string)found["id"]!);
-        Assert.Equal("역삼동, 강남구", (string)found["labelKo"]!);
+        Assert.Equal("강남구 역삼동", (string)found["labelKo"]!);
         Assert.Equal("dong", (string)found["matchedOn"]!);
         await (await client.GetAsync("/api/delivery/geocode?q=Springfield")).JsonAsync(HttpStatusCode.NotFound);
         await (await client.GetAsync("/api/delivery/geocode")).JsonAsync(HttpStatusCode.BadRequest);

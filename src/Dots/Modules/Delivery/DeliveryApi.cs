@@ -74,11 +74,21 @@ public static class DeliveryApi
         ops.MapGet("/delivery/zones", (DeliverySetup s, CancellationToken ct) => s.ZonesAsync(ct)).WithName("DeliveryZones").WithSummary("List delivery zones with their polygons and nightly capacity (operator)");
         ops.MapPost("/delivery/zones", CreateZone).WithName("CreateDeliveryZone").WithSummary("Add a delivery zone: a polygon served by a centre, with a nightly capacity (operator)").ProducesValidationProblem();
         ops.MapPut("/delivery/zones/{id}", UpdateZone).WithName("UpdateDeliveryZone").WithSummary("Change a delivery zone's polygon or capacity (operator)").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        ops.MapGet("/delivery/drivers", (DriverService d, CancellationToken ct) => d.DriversAsync(ct)).WithName("DeliveryDrivers").WithSummary("List the drivers' accounts (operator)");
+        ops.MapPost("/delivery/drivers", AddDriver).WithName("AddDeliveryDriver")
+            .WithSummary("Make an account (by email) a driver: only drivers are given routes (operator)")
+            .WithDescription("201 when the account becomes a driver, 200 when it already was (name and phone updated). An unknown email is 400.")
+            .Produces<DriverDto>(StatusCodes.Status201Created).ProducesValidationProblem();
+        ops.MapPost("/waves/{id}/assign-drivers", AssignFreeDrivers).WithName("AssignFreeDrivers")
+            .WithSummary("Give the wave's routes without a driver to the drivers free in it, in route order").ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/delivery/vehicles", (DeliverySetup s, CancellationToken ct) => s.VehiclesAsync(ct)).WithName("DeliveryVehicles").WithSummary("List the fleet (operator)");
         ops.MapPost("/delivery/vehicles", AddVehicle).WithName("AddDeliveryVehicle").WithSummary("Add a vehicle to a centre's fleet (operator)").ProducesValidationProblem();
         ops.MapPut("/delivery/packaging/{productId}", SetPackaging).WithName("SetProductPackaging").WithSummary("Set a product's packaging class: ambient, chilled or frozen (operator)").ProducesValidationProblem();
         ops.MapGet("/delivery/slots", SlotFill).WithName("DeliverySlotFill").WithSummary("Slot fill per zone for a night (default: the night being taken now)");
 
+        app.MapGet("/api/drive/routes", MyRoutes).WithTags("Drivers").RequireAuthorization()
+            .WithName("MyRoutes").WithSummary("The signed-in driver's own routes, newest night first (404 for an account that is not a driver)")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
         var drive = app.MapGroup("/api/drive/routes/{id}").WithTags("Drivers").RequireAuthorization()
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
         drive.MapGet("", DriverRoute).WithName("DriverRoute").WithSummary("The route's stops in order (its driver or an operator; 404 for anyone else)");
@@ -178,6 +188,23 @@ public static class DeliveryApi
         await drivers.AssignDriverAsync(id, user.Id, ct);
         return TypedResults.NoContent();
     }
+
+    private static async Task<Ok<IReadOnlyList<DriverRouteDto>>> MyRoutes(DriverService drivers, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await drivers.MyRoutesAsync(http.User.UserId(), ct));
+
+    private static async Task<Results<Created<DriverDto>, Ok<DriverDto>>> AddDriver(DriverRequest? request, DriverService drivers, UserManager<AppUser> users, CancellationToken ct)
+    {
+        var user = string.IsNullOrWhiteSpace(request?.Email) ? null : await users.FindByEmailAsync(request.Email.Trim());
+        if (user is null)
+        {
+            throw new RequestValidationException("email", "No account with that email.");
+        }
+        var (driver, created) = await drivers.AddDriverAsync(user.Id, user.Email!, request!, ct);
+        return created ? TypedResults.Created($"/api/ops/delivery/drivers/{driver.UserId}", driver) : TypedResults.Ok(driver);
+    }
+
+    private static async Task<Ok<AssignedDto>> AssignFreeDrivers(string id, DriverService drivers, CancellationToken ct) =>
+        TypedResults.Ok(new AssignedDto(await drivers.AssignFreeDriversAsync(id, ct)));
 
     private static async Task<Created<CentreDto>> CreateCentre(CentreRequest request, DeliverySetup setup, CancellationToken ct)
     {

@@ -8,9 +8,9 @@ public sealed record GazetteerPlace(string Id, string Gu, string GuKo, string? D
 {
     public GeoPoint Point => new(Latitude, Longitude);
 
-    /// <summary>"Yeoksam-dong, Gangnam-gu" or "역삼동, 강남구" (a district alone when the address named only the 구).</summary>
+    /// <summary>"Yeoksam-dong, Gangnam-gu" or "강남구 역삼동" (a district alone when the address named only the 구).</summary>
     public string Label(bool korean) => korean
-        ? (DongKo is null ? GuKo : $"{DongKo}, {GuKo}")
+        ? (DongKo is null ? GuKo : $"{GuKo} {DongKo}")
         : (Dong is null ? Gu : $"{Dong}, {Gu}");
 }
 
