@@ -166,6 +166,48 @@ public sealed class DeliveryTests(AppFixture app)
         await AppFixture.ScreenshotAsync(page, "delivery-checkout-desktop-ko");
     }
 
+    [Fact]
+    public async Task AnOperatorEditsAZone_SeesFieldErrors_DrawsItOnTheMap_AndSavesIt()
+    {
+        var operatorEmail = Journeys.NewEmail("zones");
+        var page = await app.NewPageAsync();
+        await Journeys.RegisterAsync(page, operatorEmail);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAdministration>().GrantAsync(operatorEmail, Roles.Operator, CancellationToken.None);
+        }
+        await page.Context.ClearCookiesAsync();
+        await Journeys.SignInAsync(page, operatorEmail, Journeys.Password);
+        await page.GotoAsync("/ops/delivery");
+        await page.GetByTestId("edit-zones").ClickAsync();
+        await Expect(page.GetByTestId("zone-list").Locator("li")).Not.ToHaveCountAsync(0);
+        await page.GetByTestId("new-zone").ClickAsync();
+
+        // Bad input: the errors are next to the fields.
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Test zone");
+        await page.GetByLabel("Nightly capacity (orders)").FillAsync("-3");
+        await page.Locator("#zone-polygon").FillAsync("37.70, 127.20\n37.72; 127.25");
+        await page.GetByTestId("zone-save").ClickAsync();
+        await Expect(page.Locator("#zone-polygon-error")).ToContainTextAsync("Line 2");
+        await page.Locator("#zone-polygon").FillAsync("37.70, 127.20\n37.74, 127.20\n37.74, 127.26\n37.70, 127.26");
+        await page.GetByTestId("zone-save").ClickAsync();
+        await Expect(page.Locator("#zone-capacity-error")).ToContainTextAsync("capacity");
+        await page.GetByTestId("zone-preview").ClickAsync();
+        await Expect(page.GetByTestId("route-map").Locator("circle")).ToHaveCountAsync(4);
+        await AppFixture.ScreenshotAsync(page, "delivery-zone-errors-desktop");
+
+        await page.GetByLabel("Nightly capacity (orders)").FillAsync("40");
+        await page.GetByTestId("zone-save").ClickAsync();
+        await Expect(page.Locator(".toast")).ToContainTextAsync("The zone is saved");
+        await Expect(page.GetByTestId("zone-list")).ToContainTextAsync("Test zone");
+        await page.SetViewportSizeAsync(390, 844);
+        await page.GotoAsync("/culture?c=ko&returnUrl=" + Uri.EscapeDataString(new Uri(page.Url).PathAndQuery));
+        await Expect(page.Locator("h1")).ToHaveTextAsync("배송 구역");
+        var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(width <= 390, $"the zone page is {width}px wide at 390");
+        await AppFixture.ScreenshotAsync(page, "delivery-zone-390-ko");
+    }
+
     // A 1×1 PNG.
     private static readonly byte[] Png = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 }

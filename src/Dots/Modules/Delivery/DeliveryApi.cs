@@ -71,6 +71,8 @@ public static class DeliveryApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/delivery/centres", (DeliverySetup s, CancellationToken ct) => s.CentresAsync(ct)).WithName("DeliveryCentres").WithSummary("List fulfilment centres (operator)");
         ops.MapPost("/delivery/centres", CreateCentre).WithName("CreateDeliveryCentre").WithSummary("Add a fulfilment centre with its cut-off and deliver-by times (operator)").ProducesValidationProblem();
+        ops.MapPut("/delivery/centres/{id}/times", UpdateCentreTimes).WithName("UpdateDeliveryCentreTimes")
+            .WithSummary("Change a centre's cut-off and deliver-by local times (operator)").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/delivery/zones", (DeliverySetup s, CancellationToken ct) => s.ZonesAsync(ct)).WithName("DeliveryZones").WithSummary("List delivery zones with their polygons and nightly capacity (operator)");
         ops.MapPost("/delivery/zones", CreateZone).WithName("CreateDeliveryZone").WithSummary("Add a delivery zone: a polygon served by a centre, with a nightly capacity (operator)").ProducesValidationProblem();
         ops.MapPut("/delivery/zones/{id}", UpdateZone).WithName("UpdateDeliveryZone").WithSummary("Change a delivery zone's polygon or capacity (operator)").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -211,6 +213,9 @@ public static class DeliveryApi
         var centre = await setup.CreateCentreAsync(request, ct);
         return TypedResults.Created($"/api/ops/delivery/centres/{centre.Id}", centre);
     }
+
+    private static async Task<Ok<CentreDto>> UpdateCentreTimes(string id, CentreRequest request, DeliverySetup setup, CancellationToken ct) =>
+        TypedResults.Ok(await setup.UpdateCentreTimesAsync(id, request.Cutoff, request.DeliverBy, ct));
 
     private static async Task<Created<ZoneDto>> CreateZone(ZoneRequest request, DeliverySetup setup, CancellationToken ct)
     {
