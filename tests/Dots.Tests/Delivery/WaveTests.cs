@@ -102,8 +102,8 @@ public sealed class WaveTests(DeliveryPlatform platform) : IClassFixture<Deliver
         var orphans = route["stops"]!.AsArray().Skip(2).Select(s => (string)s!["orderId"]!).ToHashSet();
         foreach (var before in wave["routes"]!.AsArray().Where(r => (string)r!["id"]! != routeId))
         {
-            var after = replanned["routes"]!.AsArray().Single(r => (string)r!["id"]! == (string)before!["id"]!)!;
-            Assert.Equal(StopsOf(before!), StopsOf(after).Where(id => !orphans.Contains(id)).ToList());
+            var kept = replanned["routes"]!.AsArray().Single(r => (string)r!["id"]! == (string)before!["id"]!)!;
+            Assert.Equal(StopsOf(before!), StopsOf(kept).Where(id => !orphans.Contains(id)).ToList());
         }
         Assert.Equal("BrokenDown", (string)broken["status"]!);
         Assert.Equal(driven, broken["stops"]!.AsArray().Select(s => (string)s!["orderId"]!).ToList());
