@@ -59,6 +59,11 @@ public sealed class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<
         Assert.Equal(SeoulGazetteer.Find("hapjeongdong")!.Latitude, chosen.ShippingAddress!.Latitude);
         var unknown = Request("1 Main Street", "Springfield");
         Assert.Same(unknown, DeliveryCheckoutForm.Apply(unknown, Form()));
+        var pickup = Request("서울 강남구 역삼1동 123") with
+        {
+            Extensions = new() { ["fulfilment"] = System.Text.Json.JsonSerializer.SerializeToElement(new { type = "pickup", locationId = "s1" }) },
+        };
+        Assert.Same(pickup, DeliveryCheckoutForm.Apply(pickup, Form()));
         Assert.True(DeliveryCheckoutForm.IsPreview(Form((DeliveryCheckoutForm.Pick, "hapjeongdong"))));
         Assert.True(DeliveryCheckoutForm.IsPreview(Form((DeliveryCheckoutForm.Check, "1"))));
         Assert.False(DeliveryCheckoutForm.IsPreview(Form((DeliveryCheckoutForm.Area, "hapjeongdong"))));

@@ -62,6 +62,10 @@ public static class DeliveryCheckoutForm
     public static CheckoutCartRequest Apply(CheckoutCartRequest request, IFormCollection? form)
     {
         var address = request.ShippingAddress;
+        if (request.Extensions?.ContainsKey("fulfilment") == true)
+        {
+            return request; // picked up at a store (the Stores module's choice): no dawn slot
+        }
         var choice = Read(form, AddressText(address));
         if (address is null || choice.Point is not { } point)
         {
