@@ -98,6 +98,13 @@ public sealed class WaveTests(DeliveryPlatform platform) : IClassFixture<Deliver
 
         var replanned = await (await op.Http.GetAsync($"/api/ops/waves/{waveId}")).JsonAsync(HttpStatusCode.OK);
         var broken = replanned["routes"]!.AsArray().Single(r => (string)r!["id"]! == routeId)!;
+        // Only what must change: every other van keeps its stops in their order (the orphans are inserted among them).
+        var orphans = route["stops"]!.AsArray().Skip(2).Select(s => (string)s!["orderId"]!).ToHashSet();
+        foreach (var before in wave["routes"]!.AsArray().Where(r => (string)r!["id"]! != routeId))
+        {
+            var kept = replanned["routes"]!.AsArray().Single(r => (string)r!["id"]! == (string)before!["id"]!)!;
+            Assert.Equal(StopsOf(before!), StopsOf(kept).Where(id => !orphans.Contains(id)).ToList());
+        }
         Assert.Equal("BrokenDown", (string)broken["status"]!);
         Assert.Equal(driven, broken["stops"]!.AsArray().Select(s => (string)s!["orderId"]!).ToList());
         var everywhere = replanned["routes"]!.AsArray().SelectMany(r => r!["stops"]!.AsArray()).Select(s => (string)s!["orderId"]!)
@@ -115,7 +122,15 @@ public sealed class WaveTests(DeliveryPlatform platform) : IClassFixture<Deliver
         }, "the cancelled order leaves the plan");
         var after = await (await op.Http.GetAsync($"/api/ops/waves/{waveId}")).JsonAsync(HttpStatusCode.OK);
         Assert.Equal(driven, after["routes"]!.AsArray().Single(r => (string)r!["id"]! == routeId)!["stops"]!.AsArray().Select(s => (string)s!["orderId"]!).ToList());
+        // Only what must change: the cancelled stop's route loses it, every route keeps its other stops in their order.
+        foreach (var before in replanned["routes"]!.AsArray())
+        {
+            var now = after["routes"]!.AsArray().Single(r => (string)r!["id"]! == (string)before!["id"]!)!;
+            Assert.Equal(StopsOf(before!).Where(id => id != cancelled).ToList(), StopsOf(now));
+        }
     }
+
+    private static List<string> StopsOf(JsonNode route) => route["stops"]!.AsArray().Select(s => (string)s!["orderId"]!).ToList();
 
     /// <summary>An independent check on the published routes: load within the van, every ETA by the deliver-by time and in order, duration within the maximum.</summary>
     internal static void AssertRoutesRespectTheNight(JsonNode wave, int vanUnits, DateTimeOffset deliverBy, TimeSpan maxDuration, string? skipStatus = null)

@@ -46,6 +46,11 @@ public static class DeliveryApi
             .WithDescription("Times are in the zone's local time with its offset. An address outside every zone is 200 with `available: false` and a reason; "
                 + "coordinates that are not numbers or out of range are 400. A full night offers the next one (`nextNight: true`).")
             .Produces<PromiseDto>().ProducesValidationProblem();
+        app.MapGet("/api/delivery/geocode", Geocode).WithTags("Delivery").AllowAnonymous()
+            .WithName("DeliveryGeocode").WithSummary("Where an address is, from the offline gazetteer of Seoul's 구/동 (a neighbourhood's centroid)")
+            .WithDescription("`q` is the address as typed, in Korean or English (\"강남구 역삼1동 123\", \"152 Teheran-ro\"). `matchedOn` says what was found: "
+                + "`dong` (a neighbourhood), `road` (a main road's neighbourhood) or `gu` (only the district: its centroid). 404 when nothing in it is known.")
+            .Produces<GeocodeDto>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/orders/{id}/tracking", Tracking).WithTags("Delivery").RequireAuthorization()
             .WithName("TrackOrder").WithSummary("Where an order's delivery is: status, live ETA, stops before it, proof once delivered (its buyer only; 404 for anyone else)")
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
@@ -66,14 +71,26 @@ public static class DeliveryApi
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/delivery/centres", (DeliverySetup s, CancellationToken ct) => s.CentresAsync(ct)).WithName("DeliveryCentres").WithSummary("List fulfilment centres (operator)");
         ops.MapPost("/delivery/centres", CreateCentre).WithName("CreateDeliveryCentre").WithSummary("Add a fulfilment centre with its cut-off and deliver-by times (operator)").ProducesValidationProblem();
+        ops.MapPut("/delivery/centres/{id}/times", UpdateCentreTimes).WithName("UpdateDeliveryCentreTimes")
+            .WithSummary("Change a centre's cut-off and deliver-by local times (operator)").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/delivery/zones", (DeliverySetup s, CancellationToken ct) => s.ZonesAsync(ct)).WithName("DeliveryZones").WithSummary("List delivery zones with their polygons and nightly capacity (operator)");
         ops.MapPost("/delivery/zones", CreateZone).WithName("CreateDeliveryZone").WithSummary("Add a delivery zone: a polygon served by a centre, with a nightly capacity (operator)").ProducesValidationProblem();
         ops.MapPut("/delivery/zones/{id}", UpdateZone).WithName("UpdateDeliveryZone").WithSummary("Change a delivery zone's polygon or capacity (operator)").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+        ops.MapGet("/delivery/drivers", (DriverService d, CancellationToken ct) => d.DriversAsync(ct)).WithName("DeliveryDrivers").WithSummary("List the drivers' accounts (operator)");
+        ops.MapPost("/delivery/drivers", AddDriver).WithName("AddDeliveryDriver")
+            .WithSummary("Make an account (by email) a driver: only drivers are given routes (operator)")
+            .WithDescription("201 when the account becomes a driver, 200 when it already was (name and phone updated). An unknown email is 400.")
+            .Produces<DriverDto>(StatusCodes.Status201Created).ProducesValidationProblem();
+        ops.MapPost("/waves/{id}/assign-drivers", AssignFreeDrivers).WithName("AssignFreeDrivers")
+            .WithSummary("Give the wave's routes without a driver to the drivers free in it, in route order").ProducesProblem(StatusCodes.Status404NotFound);
         ops.MapGet("/delivery/vehicles", (DeliverySetup s, CancellationToken ct) => s.VehiclesAsync(ct)).WithName("DeliveryVehicles").WithSummary("List the fleet (operator)");
         ops.MapPost("/delivery/vehicles", AddVehicle).WithName("AddDeliveryVehicle").WithSummary("Add a vehicle to a centre's fleet (operator)").ProducesValidationProblem();
         ops.MapPut("/delivery/packaging/{productId}", SetPackaging).WithName("SetProductPackaging").WithSummary("Set a product's packaging class: ambient, chilled or frozen (operator)").ProducesValidationProblem();
         ops.MapGet("/delivery/slots", SlotFill).WithName("DeliverySlotFill").WithSummary("Slot fill per zone for a night (default: the night being taken now)");
 
+        app.MapGet("/api/drive/routes", MyRoutes).WithTags("Drivers").RequireAuthorization()
+            .WithName("MyRoutes").WithSummary("The signed-in driver's own routes, newest night first (404 for an account that is not a driver)")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
         var drive = app.MapGroup("/api/drive/routes/{id}").WithTags("Drivers").RequireAuthorization()
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound);
         drive.MapGet("", DriverRoute).WithName("DriverRoute").WithSummary("The route's stops in order (its driver or an operator; 404 for anyone else)");
@@ -86,10 +103,27 @@ public static class DeliveryApi
         return app;
     }
 
-    private static async Task<Ok<PromiseDto>> Promise(string? latitude, string? longitude, DeliveryService delivery, CancellationToken ct)
+    private static async Task<Ok<PromiseDto>> Promise(string? latitude, string? longitude, string? address, DeliveryService delivery, CancellationToken ct)
     {
+        if (latitude is null && longitude is null && !string.IsNullOrWhiteSpace(address))
+        {
+            return TypedResults.Ok(SeoulGazetteer.Geocode(address) is { } found
+                ? await delivery.PromiseAsync(found.Place.Latitude, found.Place.Longitude, ct)
+                : new PromiseDto(false, Reason: "The address names no Seoul district or neighbourhood the gazetteer knows."));
+        }
         var (lat, lon) = ParseCoordinates(latitude, longitude);
         return TypedResults.Ok(await delivery.PromiseAsync(lat, lon, ct));
+    }
+
+    private static Ok<GeocodeDto> Geocode(string? q)
+    {
+        if (string.IsNullOrWhiteSpace(q) || q.Length > 300)
+        {
+            throw new RequestValidationException("q", "Give the address to look up (at most 300 characters).");
+        }
+        var found = SeoulGazetteer.Geocode(q) ?? throw new NotFoundException("No Seoul district or neighbourhood the gazetteer knows is named in that address.");
+        var p = found.Place;
+        return TypedResults.Ok(new GeocodeDto(p.Id, p.Label(false), p.Label(true), p.Latitude, p.Longitude, found.MatchedOn));
     }
 
     internal static (double Latitude, double Longitude) ParseCoordinates(string? latitude, string? longitude)
@@ -157,11 +191,31 @@ public static class DeliveryApi
         return TypedResults.NoContent();
     }
 
+    private static async Task<Ok<IReadOnlyList<DriverRouteDto>>> MyRoutes(DriverService drivers, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok(await drivers.MyRoutesAsync(http.User.UserId(), ct));
+
+    private static async Task<Results<Created<DriverDto>, Ok<DriverDto>>> AddDriver(DriverRequest? request, DriverService drivers, UserManager<AppUser> users, CancellationToken ct)
+    {
+        var user = string.IsNullOrWhiteSpace(request?.Email) ? null : await users.FindByEmailAsync(request.Email.Trim());
+        if (user is null)
+        {
+            throw new RequestValidationException("email", "No account with that email.");
+        }
+        var (driver, created) = await drivers.AddDriverAsync(user.Id, user.Email!, request!, ct);
+        return created ? TypedResults.Created($"/api/ops/delivery/drivers/{driver.UserId}", driver) : TypedResults.Ok(driver);
+    }
+
+    private static async Task<Ok<AssignedDto>> AssignFreeDrivers(string id, DriverService drivers, CancellationToken ct) =>
+        TypedResults.Ok(new AssignedDto(await drivers.AssignFreeDriversAsync(id, ct)));
+
     private static async Task<Created<CentreDto>> CreateCentre(CentreRequest request, DeliverySetup setup, CancellationToken ct)
     {
         var centre = await setup.CreateCentreAsync(request, ct);
         return TypedResults.Created($"/api/ops/delivery/centres/{centre.Id}", centre);
     }
+
+    private static async Task<Ok<CentreDto>> UpdateCentreTimes(string id, CentreRequest request, DeliverySetup setup, CancellationToken ct) =>
+        TypedResults.Ok(await setup.UpdateCentreTimesAsync(id, request.Cutoff, request.DeliverBy, ct));
 
     private static async Task<Created<ZoneDto>> CreateZone(ZoneRequest request, DeliverySetup setup, CancellationToken ct)
     {

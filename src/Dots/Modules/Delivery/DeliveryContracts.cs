@@ -60,3 +60,15 @@ public sealed record PackagingRequest(string? Class, double? WeightKg, int? Aisl
 public sealed record AssignDriverRequest(string? Email);
 
 public sealed record FailStopRequest(string? Reason);
+
+/// <summary>An address placed by the gazetteer: the neighbourhood (or district) and its centroid.</summary>
+public sealed record GeocodeDto(string Id, string Label, string LabelKo, double Latitude, double Longitude, string MatchedOn);
+
+/// <summary>A route on the driver's own list.</summary>
+public sealed record DriverRouteDto(string Id, string Vehicle, string Date, string Status, int Stops, int ToGo, double Distance, DateTimeOffset? FirstEta);
+
+public sealed record DriverDto(string UserId, string Email, string Name, string? Phone, bool Active);
+
+public sealed record DriverRequest(string? Email, string? Name, string? Phone);
+
+public sealed record AssignedDto(int Assigned);

@@ -16,9 +16,17 @@ namespace Dots.Modules.Delivery;
 /// demo customer can watch an order move.
 /// </summary>
 internal sealed class DeliveryDemoSeed(DotsDbContext db, DeliverySetup setup, CatalogService catalog, CheckoutService checkout,
-    UserManager<AppUser> users, TimeProvider clock, ILogger<DeliveryDemoSeed> logger) : IDemoSeedContributor
+    DriverService drivers, UserManager<AppUser> users, TimeProvider clock, ILogger<DeliveryDemoSeed> logger) : IDemoSeedContributor
 {
     public const int DemoNightOrders = 320;
+
+    /// <summary>The demo's driver accounts (password <see cref="DemoSeeder.DemoPassword"/>): driver1..3@dots.local.</summary>
+    internal static readonly (string Email, string Name, string Phone)[] DemoDrivers =
+    [
+        ("driver1@dots.local", "Park Jisoo", "010-5100-0001"),
+        ("driver2@dots.local", "Lee Minho", "010-5100-0002"),
+        ("driver3@dots.local", "Choi Yuna", "010-5100-0003"),
+    ];
 
     internal static readonly GeoPoint Depot = new(37.5326, 126.9905);
 
@@ -47,6 +55,21 @@ internal sealed class DeliveryDemoSeed(DotsDbContext db, DeliverySetup setup, Ca
         for (var i = 1; i <= 14; i++)
         {
             await setup.AddVehicleAsync(new VehicleRequest(centre.Id, $"Van {i:00}", 90, 600), ct);
+        }
+        foreach (var (email, name, phone) in DemoDrivers)
+        {
+            var account = await users.FindByEmailAsync(email);
+            if (account is null)
+            {
+                account = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CreatedAt = clock.GetUtcNow() };
+                var result = await users.CreateAsync(account, DemoSeeder.DemoPassword);
+                if (!result.Succeeded)
+                {
+                    logger.LogWarning("Could not create the demo driver {Email}: {Errors}", email, string.Join(" ", result.Errors.Select(e => e.Description)));
+                    continue;
+                }
+            }
+            await drivers.AddDriverAsync(account.Id, email, new DriverRequest(email, name, phone), ct);
         }
         var products = new List<(string ProductId, string VariantId)>();
         foreach (var category in new[] { "fresh-food", "kitchen", "home", "beauty", "books" })

@@ -148,3 +148,14 @@ internal sealed class DeliveryRoute
     public DateTimeOffset? DepartAt { get; set; }
     public string? DriverUserId { get; set; }
 }
+
+/// <summary>A driver's account: only drivers are given routes, and a driver's phone page lists only their own routes.</summary>
+internal sealed class DeliveryDriver
+{
+    public required string UserId { get; init; }
+    public required string Email { get; set; }
+    public required string Name { get; set; }
+    public string? Phone { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -142,3 +142,16 @@ internal sealed class DeliveryRouteConfiguration : IEntityTypeConfiguration<Deli
         e.HasOne<DeliveryWave>().WithMany().HasForeignKey(x => x.WaveId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class DeliveryDriverConfiguration : IEntityTypeConfiguration<DeliveryDriver>
+{
+    public void Configure(EntityTypeBuilder<DeliveryDriver> e)
+    {
+        e.ToTable("DeliveryDrivers");
+        e.HasKey(x => x.UserId);
+        e.Property(x => x.UserId).HasMaxLength(450);
+        e.Property(x => x.Email).HasMaxLength(256);
+        e.Property(x => x.Name).HasMaxLength(100);
+        e.Property(x => x.Phone).HasMaxLength(30);
+    }
+}

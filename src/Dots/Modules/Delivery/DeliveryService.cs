@@ -66,30 +66,46 @@ public sealed class DeliveryService(DotsDbContext db, TimeProvider clock, IOptio
 
     public async Task<PromiseDto> PromiseAsync(double latitude, double longitude, CancellationToken ct)
     {
+        var nights = await NightsAsync(latitude, longitude, ct);
+        if (nights.FirstOrDefault(n => n.Available) is { } first)
+        {
+            return first;
+        }
+        var any = nights.FirstOrDefault();
+        return any?.Zone is null
+            ? new PromiseDto(false, Reason: "The address is outside every delivery zone.")
+            : new PromiseDto(false, Zone: any.Zone, ZoneId: any.ZoneId, ZoneKo: any.ZoneKo,
+                Reason: $"Every delivery slot of the next {_options.NightsAhead} nights in {any.Zone} is full.");
+    }
+
+    /// <summary>
+    /// The next <see cref="DeliveryOptions.NightsAhead"/> nights for these coordinates, each with its cut-off, arrival and
+    /// places left (<c>available: false</c> when full or already waved; <c>nextNight</c> on every night after the first).
+    /// Empty when the point is outside every zone.
+    /// </summary>
+    public async Task<IReadOnlyList<PromiseDto>> NightsAsync(double latitude, double longitude, CancellationToken ct)
+    {
         var located = await LocateAsync(new GeoPoint(latitude, longitude), ct);
         if (located is null)
         {
-            return new PromiseDto(false, Reason: "The address is outside every delivery zone.");
+            return [];
         }
         var (centre, zone) = located;
         var now = clock.GetUtcNow();
         var tonight = NightOf(centre, now);
+        var nights = new List<PromiseDto>();
         for (var i = 0; i < _options.NightsAhead; i++)
         {
             var night = tonight.AddDays(i);
             var id = SlotId(zone.Id, night);
             var slot = await db.Set<DeliverySlot>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
-            var remaining = slot is null ? zone.NightlyCapacity : slot.Capacity - slot.Booked;
-            if (remaining <= 0 || await WaveExistsAsync(centre.Id, night, ct))
-            {
-                continue;
-            }
+            var remaining = Math.Max(0, slot is null ? zone.NightlyCapacity : slot.Capacity - slot.Booked);
+            var open = remaining > 0 && !await WaveExistsAsync(centre.Id, night, ct);
             var cutoff = CutoffOf(centre, night);
-            return new PromiseDto(true, cutoff, DeliverByOf(centre, night), id, zone.Name, zone.Id, zone.NameKo, remaining, i > 0,
-                (int)Math.Floor((cutoff - now).TotalMinutes));
+            nights.Add(new PromiseDto(open, cutoff, DeliverByOf(centre, night), id, zone.Name, zone.Id, zone.NameKo, remaining, i > 0,
+                (int)Math.Floor((cutoff - now).TotalMinutes), open ? null : remaining == 0 ? "full" : "closed"));
         }
-        return new PromiseDto(false, Zone: zone.Name, ZoneId: zone.Id, ZoneKo: zone.NameKo,
-            Reason: $"Every delivery slot of the next {_options.NightsAhead} nights in {zone.Name} is full.");
+        return nights;
     }
 
     /// <summary>The promise the pages show: for the user's latest delivery address, else for the first centre's own neighbourhood.</summary>

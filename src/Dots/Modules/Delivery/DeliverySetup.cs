@@ -34,6 +34,44 @@ public sealed class DeliverySetup(DotsDbContext db)
         return ToDto(centre);
     }
 
+    /// <summary>Changes a centre's cut-off and deliver-by times (its zones' nights follow them from the next promise on).</summary>
+    public async Task<CentreDto> UpdateCentreTimesAsync(string centreId, string? cutoff, string? deliverBy, CancellationToken ct)
+    {
+        var centre = await db.Set<FulfilmentCentre>().FirstOrDefaultAsync(c => c.Id == centreId, ct) ?? throw new NotFoundException("No such centre.");
+        var v = new Validation();
+        v.Require(cutoff is not null, "cutoff", "The cut-off is required (a local time like 23:00).");
+        var c = ParseTime(v, cutoff, "cutoff", centre.CutoffMinutes);
+        var d = ParseTime(v, deliverBy, "deliverBy", centre.DeliverByMinutes);
+        v.Require(c != d, "deliverBy", "The deliver-by time must differ from the cut-off.");
+        v.ThrowIfInvalid();
+        centre.CutoffMinutes = c;
+        centre.DeliverByMinutes = d;
+        await db.SaveChangesAsync(ct);
+        return ToDto(centre);
+    }
+
+    /// <summary>
+    /// Reads polygon vertices typed one per line as "latitude, longitude" (the zone form's list). Errors name the line.
+    /// </summary>
+    public static List<double[]> ParseVertices(string? text)
+    {
+        var points = new List<double[]>();
+        var lines = (text ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var parts = lines[i].Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2
+                || !double.TryParse(parts[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lat)
+                || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var lon)
+                || !double.IsFinite(lat) || !double.IsFinite(lon))
+            {
+                throw new RequestValidationException("polygon", $"Line {i + 1} is not \"latitude, longitude\" (e.g. 37.5326, 126.9905).");
+            }
+            points.Add([lat, lon]);
+        }
+        return points;
+    }
+
     public async Task<IReadOnlyList<CentreDto>> CentresAsync(CancellationToken ct) =>
         (await db.Set<FulfilmentCentre>().AsNoTracking().OrderBy(c => c.Name).ToListAsync(ct)).Select(ToDto).ToList();
 
@@ -62,6 +100,8 @@ public sealed class DeliverySetup(DotsDbContext db)
             .Require(r.Polygon is { Count: >= 3 and <= 500 } && r.Polygon.All(p => p is { Length: 2 } && p[0] is >= -90 and <= 90 && p[1] is >= -180 and <= 180),
                 "polygon", "The polygon needs 3 to 500 [latitude, longitude] points.");
         v.ThrowIfInvalid();
+        v.Require(Math.Abs(Area(r.Polygon!)) > 1e-9, "polygon", "The polygon has no area: its points are the same or on one line.");
+        v.ThrowIfInvalid();
         DeliveryZone zone;
         if (zoneId is null)
         {
@@ -89,6 +129,19 @@ public sealed class DeliverySetup(DotsDbContext db)
         await db.Set<DeliverySlot>().Where(s => s.ZoneId == zone.Id && !waved.Contains(s.Date))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Capacity, x => x.Booked > capacity ? x.Booked : capacity), ct);
         return ZoneDto(zone);
+    }
+
+    public async Task<ZoneDto?> ZoneAsync(string zoneId, CancellationToken ct) =>
+        await db.Set<DeliveryZone>().AsNoTracking().FirstOrDefaultAsync(z => z.Id == zoneId, ct) is { } z ? ZoneDto(z) : null;
+
+    private static double Area(IReadOnlyList<double[]> p)
+    {
+        var sum = 0.0;
+        for (int i = 0, j = p.Count - 1; i < p.Count; j = i++)
+        {
+            sum += (p[j][1] + p[i][1]) * (p[j][0] - p[i][0]);
+        }
+        return sum / 2;
     }
 
     public async Task<IReadOnlyList<ZoneDto>> ZonesAsync(CancellationToken ct) =>

@@ -19,6 +19,8 @@ internal static class DeliveryWebActions
         web.MapPost("/ops/delivery/waves", RunWave);
         web.MapPost("/ops/delivery/routes/{routeId}/driver", AssignDriver);
         web.MapPost("/ops/delivery/routes/{routeId}/breakdown", Breakdown);
+        web.MapPost("/ops/delivery/drivers", AddDriver);
+        web.MapPost("/ops/delivery/waves/{waveId}/assign-drivers", AssignFreeDrivers);
         return app;
     }
 
@@ -101,7 +103,14 @@ internal static class DeliveryWebActions
         {
             return Results.LocalRedirect("/ops/delivery?toast=driver-unknown&wave=" + Uri.EscapeDataString(wave ?? ""));
         }
-        await drivers.AssignDriverAsync(routeId, user.Id, ct);
+        try
+        {
+            await drivers.AssignDriverAsync(routeId, user.Id, ct);
+        }
+        catch (RequestValidationException)
+        {
+            return Results.LocalRedirect("/ops/delivery?toast=not-a-driver&wave=" + Uri.EscapeDataString(wave ?? ""));
+        }
         return Results.LocalRedirect("/ops/delivery?toast=driver-assigned&wave=" + Uri.EscapeDataString(wave ?? ""));
     }
 
@@ -113,5 +122,37 @@ internal static class DeliveryWebActions
         }
         await drivers.BreakdownAsync(routeId, ct);
         return Results.LocalRedirect("/ops/delivery?toast=replanning&wave=" + Uri.EscapeDataString(wave ?? ""));
+    }
+
+    private static async Task<IResult> AddDriver(HttpContext http, DriverService drivers, UserManager<AppUser> users, [FromForm] string? email, [FromForm] string? name, [FromForm] string? wave, CancellationToken ct)
+    {
+        if (!http.User.IsInRole(Roles.Operator))
+        {
+            return Results.LocalRedirect("/account/login?ReturnUrl=%2Fops%2Fdelivery");
+        }
+        var user = string.IsNullOrWhiteSpace(email) ? null : await users.FindByEmailAsync(email.Trim());
+        if (user is null)
+        {
+            return Results.LocalRedirect("/ops/delivery?toast=driver-unknown&wave=" + Uri.EscapeDataString(wave ?? ""));
+        }
+        try
+        {
+            await drivers.AddDriverAsync(user.Id, user.Email!, new DriverRequest(user.Email, string.IsNullOrWhiteSpace(name) ? user.DisplayName ?? user.Email : name, null), ct);
+        }
+        catch (RequestValidationException)
+        {
+            return Results.LocalRedirect("/ops/delivery?toast=driver-invalid&wave=" + Uri.EscapeDataString(wave ?? ""));
+        }
+        return Results.LocalRedirect("/ops/delivery?toast=driver-added&wave=" + Uri.EscapeDataString(wave ?? ""));
+    }
+
+    private static async Task<IResult> AssignFreeDrivers(string waveId, HttpContext http, DriverService drivers, CancellationToken ct)
+    {
+        if (!http.User.IsInRole(Roles.Operator))
+        {
+            return Results.LocalRedirect("/account/login?ReturnUrl=%2Fops%2Fdelivery");
+        }
+        await drivers.AssignFreeDriversAsync(waveId, ct);
+        return Results.LocalRedirect("/ops/delivery?toast=driver-assigned&wave=" + Uri.EscapeDataString(waveId));
     }
 }

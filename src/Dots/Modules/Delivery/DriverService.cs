@@ -39,18 +39,101 @@ public sealed class DriverService(DotsDbContext db, IEventPublisher events, Wave
         return WaveService.ToDto(route, stops, await WaveService.ZoneOfWaveAsync(db, route.WaveId, ct));
     }
 
-    public async Task<IReadOnlyList<RouteDto>> RoutesOfDriverAsync(string userId, CancellationToken ct)
+    /// <summary>
+    /// The routes of a driver's phone page: their own only, newest night first (done routes of the last two days too).
+    /// An account that is not an active driver gets 404.
+    /// </summary>
+    public async Task<IReadOnlyList<DriverRouteDto>> MyRoutesAsync(string userId, CancellationToken ct)
     {
-        var routes = await db.Set<DeliveryRoute>().AsNoTracking().Where(r => r.DriverUserId == userId && r.Status != RouteStatus.Done)
-            .OrderByDescending(r => r.DepartAt).Take(10).ToListAsync(ct);
-        return routes.Select(r => WaveService.ToDto(r, [], TimeZoneInfo.Utc)).ToList();
+        if (!await db.Set<DeliveryDriver>().AnyAsync(d => d.UserId == userId && d.Active, ct))
+        {
+            throw new NotFoundException("This account is not a driver.");
+        }
+        var since = clock.GetUtcNow().AddDays(-2);
+        var routes = await db.Set<DeliveryRoute>().AsNoTracking().Where(r => r.DriverUserId == userId).ToListAsync(ct);
+        var waveIds = routes.Select(r => r.WaveId).Distinct().ToList();
+        var waves = await db.Set<DeliveryWave>().AsNoTracking().Where(w => waveIds.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        var zones = new Dictionary<string, TimeZoneInfo>();
+        foreach (var waveId in waveIds)
+        {
+            zones[waveId] = await WaveService.ZoneOfWaveAsync(db, waveId, ct);
+        }
+        var routeIds = routes.Select(r => r.Id).ToList();
+        var stops = (await db.Set<DeliveryBooking>().AsNoTracking().Where(b => b.RouteId != null && routeIds.Contains(b.RouteId) && b.Status != BookingStatus.Released)
+            .Select(b => new { b.RouteId, b.Status, b.Eta }).ToListAsync(ct)).GroupBy(b => b.RouteId!).ToDictionary(g => g.Key, g => g.ToList());
+        return routes.Where(r => r.Status != RouteStatus.Done || waves[r.WaveId].CreatedAt >= since)
+            .OrderByDescending(r => waves[r.WaveId].Date).ThenBy(r => r.Index)
+            .Select(r =>
+            {
+                var mine = stops.GetValueOrDefault(r.Id) ?? [];
+                return new DriverRouteDto(r.Id, r.VehicleName, waves[r.WaveId].Date, r.Status.ToString(), mine.Count,
+                    mine.Count(b => b.Status is BookingStatus.Waved or BookingStatus.OutForDelivery), Math.Round(r.DistanceKm, 1),
+                    WaveService.Local(mine.Where(b => b.Eta is not null).Min(b => b.Eta), zones[r.WaveId]));
+            }).ToList();
     }
 
+    /// <summary>Makes an account a driver (or updates its name and phone); idempotent. Created is true when it was new.</summary>
+    public async Task<(DriverDto Driver, bool Created)> AddDriverAsync(string userId, string email, DriverRequest r, CancellationToken ct)
+    {
+        var v = new Validation();
+        v.RequireText(r.Name, "name", 100, "name")
+            .Require((r.Phone?.Length ?? 0) <= 30, "phone", "The phone number must be at most 30 characters.");
+        v.ThrowIfInvalid();
+        var driver = await db.Set<DeliveryDriver>().FirstOrDefaultAsync(d => d.UserId == userId, ct);
+        var created = driver is null;
+        if (driver is null)
+        {
+            driver = new DeliveryDriver { UserId = userId, Email = email, Name = "", CreatedAt = clock.GetUtcNow() };
+            db.Add(driver);
+        }
+        driver.Name = r.Name!.Trim();
+        driver.Phone = string.IsNullOrWhiteSpace(r.Phone) ? driver.Phone : r.Phone.Trim();
+        driver.Active = true;
+        driver.Email = email;
+        await db.SaveChangesAsync(ct);
+        return (ToDto(driver), created);
+    }
+
+    public async Task<IReadOnlyList<DriverDto>> DriversAsync(CancellationToken ct) =>
+        (await db.Set<DeliveryDriver>().AsNoTracking().OrderBy(d => d.Name).ToListAsync(ct)).Select(ToDto).ToList();
+
+    private static DriverDto ToDto(DeliveryDriver d) => new(d.UserId, d.Email, d.Name, d.Phone, d.Active);
+
+    /// <summary>Gives a route to a driver: only an active driver's account may take one (400 otherwise).</summary>
     public async Task AssignDriverAsync(string routeId, string driverUserId, CancellationToken ct)
     {
         var route = await db.Set<DeliveryRoute>().FirstOrDefaultAsync(r => r.Id == routeId, ct) ?? throw new NotFoundException("No such route.");
+        if (!await db.Set<DeliveryDriver>().AnyAsync(d => d.UserId == driverUserId && d.Active, ct))
+        {
+            throw new RequestValidationException("email", "That account is not a driver: add it as a driver first.");
+        }
         route.DriverUserId = driverUserId;
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Gives the wave's routes that have no driver to the active drivers who have none in it, in route order. Returns how many.</summary>
+    public async Task<int> AssignFreeDriversAsync(string waveId, CancellationToken ct)
+    {
+        var routes = await db.Set<DeliveryRoute>().Where(r => r.WaveId == waveId).OrderBy(r => r.Index).ToListAsync(ct);
+        if (routes.Count == 0 && !await db.Set<DeliveryWave>().AnyAsync(w => w.Id == waveId, ct))
+        {
+            throw new NotFoundException("No such wave.");
+        }
+        var busy = routes.Where(r => r.DriverUserId != null).Select(r => r.DriverUserId!).ToHashSet();
+        var free = new Queue<string>((await db.Set<DeliveryDriver>().AsNoTracking().Where(d => d.Active).OrderBy(d => d.Name).Select(d => d.UserId).ToListAsync(ct))
+            .Where(id => !busy.Contains(id)));
+        var assigned = 0;
+        foreach (var route in routes.Where(r => r.DriverUserId is null && r.Status is RouteStatus.Planned or RouteStatus.OutForDelivery))
+        {
+            if (!free.TryDequeue(out var driver))
+            {
+                break;
+            }
+            route.DriverUserId = driver;
+            assigned++;
+        }
+        await db.SaveChangesAsync(ct);
+        return assigned;
     }
 
     /// <summary>The driver leaves the depot: every stop is out for delivery (once).</summary>

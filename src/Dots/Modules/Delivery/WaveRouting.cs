@@ -131,6 +131,14 @@ internal sealed class WaveRouting(DotsDbContext db, ITravelMatrix matrix, TimePr
         {
             solution = new VrptwSolution([], 0, true, [], 0, TimeSpan.Zero);
         }
+        else if (night.Current is not null && RepairLocally(night) is { } repaired)
+        {
+            // A late change (a cancelled order, a broken-down van) changes only what it must: the other routes keep their
+            // stops in their order; the orphaned stops go where they cost least (ADR 0019).
+            logger.LogInformation("Wave {WaveId}: re-planned locally", waveId);
+            await PublishAsync(waveId, night, repaired, new(), watch.Elapsed, ct);
+            return;
+        }
         else
         {
             var budget = night.Current is null ? _o.PlanningBudget : _o.ReplanBudget;
@@ -168,6 +176,74 @@ internal sealed class WaveRouting(DotsDbContext db, ITravelMatrix matrix, TimePr
                 string.Join("; ", report.Violations.Take(3)));
         }
         await PublishAsync(waveId, night, routes, unservable, watch.Elapsed, ct);
+    }
+
+    /// <summary>
+    /// The local repair of a re-plan: the current routes minus cancelled stops, a closed van's unserved stops and any
+    /// order on no route inserted one by one at their cheapest feasible place (after each van's served prefix). Null
+    /// when an orphan fits nowhere or the whole plan fails the checker: the solver then re-plans the wave.
+    /// </summary>
+    internal static List<(IReadOnlyList<int> Stops, int Vehicle)>? RepairLocally(Night night)
+    {
+        var instance = night.Instance;
+        var current = night.Current!;
+        var routes = new List<List<int>>();
+        var orphans = new List<int>();
+        var all = instance.Customers.Select(c => c.Id).ToHashSet();
+        var placed = new HashSet<int>();
+        for (var k = 0; k < instance.VehicleCount; k++)
+        {
+            var vehicle = instance.VehicleAt(k);
+            var stops = (k < current.Count ? current[k] : []).Where(all.Contains).ToList();
+            if (vehicle.Closed)
+            {
+                var served = vehicle.Served.ToHashSet();
+                orphans.AddRange(stops.Where(id => !served.Contains(id)));
+                stops = stops.Where(served.Contains).ToList();
+            }
+            routes.Add(stops);
+            placed.UnionWith(stops);
+        }
+        orphans.AddRange(all.Where(id => !placed.Contains(id) && !orphans.Contains(id)).Order());
+        bool Feasible(List<int> route, int k) =>
+            FeasibilityChecker.Check(instance, [route], all.Where(id => !route.Contains(id)).ToList(), [k]).IsFeasible;
+        foreach (var orphan in orphans)
+        {
+            (int K, int At, double Cost)? best = null;
+            for (var k = 0; k < routes.Count; k++)
+            {
+                var vehicle = instance.VehicleAt(k);
+                if (vehicle.Closed)
+                {
+                    continue;
+                }
+                var route = routes[k];
+                for (var at = vehicle.Served.Count; at <= route.Count; at++)
+                {
+                    var before = at == 0 ? 0 : instance.NodeOfId(route[at - 1]);
+                    var after = at == route.Count ? 0 : instance.NodeOfId(route[at]);
+                    var node = instance.NodeOfId(orphan);
+                    var cost = instance.Distance(before, node) + instance.Distance(node, after) - instance.Distance(before, after);
+                    if (best is { } b && cost >= b.Cost)
+                    {
+                        continue;
+                    }
+                    route.Insert(at, orphan);
+                    if (Feasible(route, k))
+                    {
+                        best = (k, at, cost);
+                    }
+                    route.RemoveAt(at);
+                }
+            }
+            if (best is not { } chosen)
+            {
+                return null;
+            }
+            routes[chosen.K].Insert(chosen.At, orphan);
+        }
+        var plan = routes.Select((r, k) => (Stops: (IReadOnlyList<int>)r, Vehicle: k)).Where(r => r.Stops.Count > 0).ToList();
+        return FeasibilityChecker.Check(instance, plan.Select(p => p.Stops), [], plan.Select(p => p.Vehicle).ToList()).IsFeasible ? plan : null;
     }
 
     private static (string Reason, string Detail) Categorise(DeliveryBooking booking, string why)
