@@ -1538,6 +1538,37 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.ToTable("DeliveryBookingLines", (string)null);
                 });
 
+            modelBuilder.Entity("Dots.Modules.Delivery.DeliveryDriver", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("DeliveryDrivers", (string)null);
+                });
+
             modelBuilder.Entity("Dots.Modules.Delivery.DeliveryRoute", b =>
                 {
                     b.Property<string>("Id")

@@ -1531,6 +1531,37 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.ToTable("DeliveryBookingLines", (string)null);
                 });
 
+            modelBuilder.Entity("Dots.Modules.Delivery.DeliveryDriver", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Active")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("DeliveryDrivers", (string)null);
+                });
+
             modelBuilder.Entity("Dots.Modules.Delivery.DeliveryRoute", b =>
                 {
                     b.Property<string>("Id")
