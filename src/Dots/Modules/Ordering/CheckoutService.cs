@@ -155,7 +155,7 @@ public sealed class CheckoutService(
             await orders.TrySettleCancelledPaymentAsync(order.Id);
             throw CancelledWhilePaying();
         }
-        await BookSalesAsync(order);
+        // The shops' sales were booked in the same commit as Placed → Paid (MarkPaidAsync).
         return OrderMapper.ToDto(order) with { Extensions = context.ResponseFields.Count == 0 ? null : context.ResponseFields };
     }
 
@@ -282,9 +282,10 @@ public sealed class CheckoutService(
         {
             db.Orders.Add(order);
             events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+            // The request's Idempotency-Key claim learns the order in the same commit (a retry after a crash resumes it),
+            // written in the same batch as the order's rows: no round trip of its own.
+            idempotency.StageAttach(db, order.Id);
             await db.SaveChangesAsync(ct);
-            // The request's Idempotency-Key claim learns the order in the same commit: a retry after a crash resumes it.
-            await idempotency.AttachAsync(order.Id, ct);
             foreach (var step in steps.OrderBy(s => s.Stage))
             {
                 await step.ReserveAsync(context, ct);
@@ -343,8 +344,19 @@ public sealed class CheckoutService(
             await tx.RollbackAsync(ct);
             return false;
         }
-        await db.ShopOrders.Where(f => f.OrderId == order.Id && f.Status == OrderStatus.Placed)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Paid).SetProperty(f => f.UpdatedAt, now), ct);
+        // The parts, the payment rows, the event, the outbox message and each shop's sale in Payments' ledger all go in
+        // one batch: the order's row lock (the compare-and-set above) makes this writer the only one, and nothing can
+        // have flipped or booked a part of an order that was Placed until now.
+        foreach (var part in order.ShopOrders.Where(p => p.Status == OrderStatus.Placed))
+        {
+            var stub = new ShopOrder { Id = part.Id, OrderId = part.OrderId, ShopId = part.ShopId, Status = OrderStatus.Placed, Subtotal = part.Subtotal, UpdatedAt = part.UpdatedAt };
+            var entry = db.ShopOrders.Attach(stub);
+            stub.Status = OrderStatus.Paid;
+            stub.UpdatedAt = now;
+            entry.Property(f => f.Status).IsModified = true;
+            entry.Property(f => f.UpdatedAt).IsModified = true;
+            payouts.StageSale(db, part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, now);
+        }
         var rows = new List<PaymentTransaction>
         {
             new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now },
