@@ -72,7 +72,7 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
     /// <summary>
     /// Inside the caller's open transaction: takes every line's units and commits. When any variant is short, nothing
     /// is taken, the caller's transaction (and everything it wrote) rolls back, and a 409 names the variant and what
-    /// is left. The caller must not use its transaction afterwards.
+    /// is left. The caller must not use its transaction afterwards. On PostgreSQL, a throw means nothing was committed.
     /// </summary>
     public async Task TakeAndCommitAsync(IReadOnlyList<StockLine> lines, CancellationToken ct)
     {
@@ -171,6 +171,7 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
         await tx.DisposeAsync();
         // The hot row is already free; the depletion news follows in its own short write. (A crash in between loses
         // this one event: the alternative, a second round trip inside the batch, would hold every buyer's row lock.)
+        // It never throws: a caller (the reservation combiner) must be able to tell "committed" from "refused".
         if (depleted.Count > 0)
         {
             var now = clock.GetUtcNow();
@@ -178,7 +179,14 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
             {
                 events.Publish(db, new StockDepleted(v.Id, v.ProductId, v.ShopId, now));
             }
-            await db.SaveChangesAsync(CancellationToken.None);
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                db.ChangeTracker.Clear();
+            }
         }
     }
 

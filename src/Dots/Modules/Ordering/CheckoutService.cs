@@ -23,6 +23,7 @@ public sealed class CheckoutService(
     PayoutLedger payouts,
     OrderService orders,
     Idempotency idempotency,
+    ReservationCombiner combiner,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
     ILogger<CheckoutService> logger)
@@ -277,6 +278,21 @@ public sealed class CheckoutService(
     /// </summary>
     private async Task ReserveAsync(Order order, List<Item> items, CheckoutContext context, CancellationToken ct)
     {
+        if (combiner.Enabled && items.Count == 1 && db.Database.CurrentTransaction is null)
+        {
+            // Many buyers of one variant at once: write this order with theirs and take all their units in one
+            // statement (ADR 0023); the same rows, steps and claim attach as below, only in a shared commit.
+            var entry = new ReservationCombiner.Entry(items[0].Quantity, context, batch =>
+            {
+                batch.Orders.Add(order);
+                events.Publish(batch, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+                idempotency.StageAttach(batch, order.Id);
+            });
+            if (await combiner.ReserveAsync(items[0].VariantId, entry))
+            {
+                return;
+            }
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {

@@ -168,7 +168,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         {
             return null; // never inside a caller's transaction: the general path says so the way it always has
         }
-        var now = _clock.GetUtcNow();
+        var now = Microseconds(_clock.GetUtcNow());
         var intent = new PaymentIntent
         {
             Id = Ids.New(), Purpose = purpose, PayerId = payerId, Amount = amount.Amount, Currency = amount.Currency,
@@ -195,7 +195,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         await CallAsync(authorize, () => _provider.AuthorizeAsync(authorize.ProviderKey, card!, amount, CancellationToken.None), recorded: false);
         // CallAsync returned: approved (a refusal was recorded and thrown by it), not yet recorded.
         var authorization = authorize.ProviderReference!;
-        var capture = NewAttempt(intent, PaymentOperation.Capture, "capture:1", amount, _clock.GetUtcNow());
+        var capture = NewAttempt(intent, PaymentOperation.Capture, "capture:1", amount, Microseconds(_clock.GetUtcNow()));
         if (!await RecordAsync(intent, authorize, i => i with { Status = PaymentIntentStatus.Authorized, AuthorizationReference = authorization }, versions: 2, capture))
         {
             await CompleteAsync(authorize.Id, new ProviderResult(true, ProviderResults.Approved, authorization, null), null);
@@ -221,6 +221,12 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         return ToDto(intent, [authorize, capture]);
     }
 
+    /// <summary>
+    /// Times as either database gives them back (PostgreSQL keeps microseconds, SQLite's binary form 100 µs), so the
+    /// fast path's answer equals what a read returns.
+    /// </summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % 1000, t.Offset);
+
     private static PaymentAttempt NewAttempt(PaymentIntent intent, PaymentOperation operation, string step, Money amount, DateTimeOffset now) => new()
     {
         Id = Ids.New(), IntentId = intent.Id, Operation = operation, Step = step, Amount = amount.Amount, Currency = amount.Currency,
@@ -237,7 +243,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
     private async Task<bool> RecordAsync(PaymentIntent intent, PaymentAttempt attempt, Func<IntentState, IntentState> change, int versions, PaymentAttempt? next)
     {
         var ct = CancellationToken.None; // money has moved: the record of it must be written even if the client hung up
-        var now = _clock.GetUtcNow();
+        var now = Microseconds(_clock.GetUtcNow());
         var state = change(new IntentState(intent.Status, intent.CapturedAmount, intent.RefundedAmount, intent.AuthorizationReference, intent.HoldExpiresAt));
         var version = intent.Version;
         await using var tx = await _db.Database.BeginTransactionAsync(ct);
