@@ -27,4 +27,11 @@ public sealed class OrderingOptions
     /// <summary>Combined transactions of one variant in flight at once (one commits while the next writes its orders).</summary>
     [Range(1, 16)]
     public int CombinerLanesPerSku { get; set; } = 2;
+
+    /// <summary>
+    /// How long a lane waits before it takes its next batch (default none: buyers gather while the previous batch
+    /// commits). A longer window makes bigger batches at the price of that much latency for every buyer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan CombinerWindow { get; set; } = TimeSpan.Zero;
 }

@@ -11,8 +11,8 @@ namespace Dots.Modules.Ordering;
 /// checkout steps for each, and takes all their units from the hot row in ONE statement that commits them together.
 /// Each buyer then pays and is answered on its own. A batch that fails for any reason — a variant short of the
 /// batch's total, a step refusing one buyer, a database error — changed nothing, and every buyer in it falls back to
-/// its own transaction (which answers 409 to the ones the shelf cannot serve). A buyer alone in its lane takes its own
-/// path at once, so a quiet shop behaves exactly as without the combiner.
+/// its own transaction (which answers 409 to the ones the shelf cannot serve). A buyer alone in its lane is a batch of
+/// one: the same rows and statements as without the combiner, on the lane's context instead of the request's.
 /// State is only the in-memory queue of this process: the database stays the truth, and a second instance runs its
 /// own lanes against the same rows (their batches simply queue on the row lock like single orders do).
 /// </summary>
@@ -20,7 +20,19 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
 {
     private readonly ConcurrentDictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
 
+    private long _batches;
+    private long _orders;
+    private long _sharedOrders;
+    private long _fellBack;
+
     public bool Enabled => options.Value.CombineReservations;
+
+    /// <summary>
+    /// Committed batches, the orders in them, how many of those shared their batch with another buyer, and how many
+    /// buyers were handed back to their own transaction because their batch refused.
+    /// </summary>
+    public (long Batches, long Orders, long SharedOrders, long FellBack) Stats =>
+        (Interlocked.Read(ref _batches), Interlocked.Read(ref _orders), Interlocked.Read(ref _sharedOrders), Interlocked.Read(ref _fellBack));
 
     /// <summary>One buyer's part of a batch: its units, its checkout context, and how to write its order rows into a context.</summary>
     internal sealed class Entry(int quantity, CheckoutContext context, Action<DotsDbContext> write)
@@ -65,6 +77,11 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
     {
         while (true)
         {
+            var window = options.Value.CombinerWindow;
+            if (window > TimeSpan.Zero)
+            {
+                await Task.Delay(window);
+            }
             List<Entry> batch;
             lock (lane)
             {
@@ -77,21 +94,25 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 batch = lane.Queue.GetRange(0, n);
                 lane.Queue.RemoveRange(0, n);
             }
-            if (batch.Count == 1)
-            {
-                batch[0].Done.TrySetResult(false);
-                continue;
-            }
+            // A batch of one is committed here too: while it commits, the buyers arriving meanwhile queue up for the
+            // next batch (that wait is the batching window; there is no timer).
             bool committed;
             try
             {
                 await CommitAsync(variantId, batch);
                 committed = true;
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _orders, batch.Count);
+                if (batch.Count > 1)
+                {
+                    Interlocked.Add(ref _sharedOrders, batch.Count);
+                }
             }
             catch (Exception e)
             {
                 logger.LogDebug(e, "A batch of {Count} reservations of {VariantId} fell back to single orders", batch.Count, variantId);
                 committed = false;
+                Interlocked.Add(ref _fellBack, batch.Count);
             }
             foreach (var entry in batch)
             {
