@@ -30,14 +30,17 @@ internal static class BenchCheckoutCommand
         var postgres = new Option<string?>("--postgres") { Description = "Connection string to a PostgreSQL server where the bench may create a database (default: DOTS_BENCH_POSTGRES)." };
         var baselineSeconds = new Option<int>("--baseline-seconds") { Description = "How long the raw database baseline runs.", DefaultValueFactory = _ => 10 };
         var locking = new Option<string?>("--sqlite-locking") { Description = "BusyTimeout (default), WriteGate or ConnectionGate: how SQLite writers take turns." };
+        var combine = new Option<string>("--combine") { Description = "on (default) or off: the per-SKU reservation combiner (Ordering:CombineReservations, ADR 0023).", DefaultValueFactory = _ => "on" };
+        combine.AcceptOnlyFromAmong("on", "off");
         var command = new Command("checkout", "Flash sale: N concurrent buyers, one hot SKU with S units, through the real HTTP stack; reports oversold units, throughput, p50/p99 and the ratio to the raw database ceiling.")
         {
-            buyers, stock, provider, postgres, baselineSeconds, locking,
+            buyers, stock, provider, postgres, baselineSeconds, locking, combine,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new Options(parse.GetValue(buyers), parse.GetValue(stock), parse.GetValue(provider)!,
-                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"), parse.GetValue(baselineSeconds), parse.GetValue(locking));
+                parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"), parse.GetValue(baselineSeconds), parse.GetValue(locking),
+                parse.GetValue(combine) != "off");
             if (options.Buyers < 1 || options.Stock < 1)
             {
                 Console.Error.WriteLine("--buyers and --stock must be at least 1.");
@@ -53,7 +56,7 @@ internal static class BenchCheckoutCommand
         return command;
     }
 
-    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds, string? Locking);
+    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds, string? Locking, bool Combine = true);
 
     private static async Task<int> RunAsync(Options o, CancellationToken ct)
     {
@@ -61,6 +64,7 @@ internal static class BenchCheckoutCommand
         var port = BenchSupport.FreePort();
         var args = new List<string> { $"--DataDir={dataDir}", $"--urls=http://127.0.0.1:{port}", "--Seed:Demo=false", "--Logging:LogLevel:Default=Warning",
             "--RateLimits:OrdersPerMinute=100000000", "--RateLimits:OrdersBurst=100000000", "--RateLimits:AuthPerMinute=100000000" };
+        args.Add($"--Ordering:CombineReservations={o.Combine}");
         if (o.Locking is not null)
         {
             args.Add($"--Database:SqliteLocking={o.Locking}");
@@ -89,7 +93,9 @@ internal static class BenchCheckoutCommand
             await FlashSaleAsync(port, warmupVariantId, tokens, maxPerBuyer: 8, "warm", ct);
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
             Console.Error.WriteLine($"Flash sale: {o.Buyers} buyers, {o.Stock} units…");
+            var cpuBefore = await CpuAsync(app.Services, o, ct);
             var sale = await FlashSaleAsync(port, variantId, tokens, maxPerBuyer: int.MaxValue, "sale", ct);
+            var cpuAfter = await CpuAsync(app.Services, o, ct);
 
             using var scope = app.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
@@ -115,6 +121,12 @@ internal static class BenchCheckoutCommand
             Console.WriteLine($"throughput          {throughput:F0} orders/s");
             Console.WriteLine($"latency p50         {sale.P50:F1} ms");
             Console.WriteLine($"latency p99         {sale.P99:F1} ms");
+            var perOrder = Math.Max(1, sale.Succeeded);
+            Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots (server and bench client)"
+                + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
+            var combined = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>().Stats;
+            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back (warm-up included)");
+            Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");
             Console.WriteLine($"ratio               {throughput / baselineTps:P1} of the raw ceiling");
             return oversold == 0 && sale.Errors == 0 ? 0 : 1;
@@ -216,6 +228,37 @@ internal static class BenchCheckoutCommand
         return new Sale(succeeded, rejected, errors, clock.Elapsed, BenchSupport.Percentile(sorted, 0.50), BenchSupport.Percentile(sorted, 0.99));
     }
 
+
+    /// <summary>
+    /// CPU used so far by this process, and (PostgreSQL on this host) by the server backends serving the bench's
+    /// database (read from /proc; their pooled connections live through the sale). A figure the machine's load bends
+    /// far less than throughput.
+    /// </summary>
+    private static async Task<(TimeSpan Process, TimeSpan Database)> CpuAsync(IServiceProvider services, Options o, CancellationToken ct)
+    {
+        var process = Process.GetCurrentProcess().TotalProcessorTime;
+        var database = TimeSpan.Zero;
+        if (o.Provider == "postgres" && Directory.Exists("/proc"))
+        {
+            using var scope = services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var pids = await db.Database.SqlQueryRaw<int>("SELECT pid AS \"Value\" FROM pg_stat_activity WHERE datname = current_database()").ToListAsync(ct);
+            var tick = 100.0; // USER_HZ on Linux
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat", ct);
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    database += TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / tick);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+                {
+                }
+            }
+        }
+        return (process, database);
+    }
 
     /// <summary>pgbench with a one-row conditional decrement at the same client count: the database's own ceiling.</summary>
     private static async Task<(string, double)> PgbenchAsync(string connectionString, int clients, int seconds, CancellationToken ct)

@@ -117,3 +117,83 @@ public sealed class StaleOrderTests(SharedPlatform platform) : IClassFixture<Sha
         Assert.Single(payment.Payments, p => p.Kind == "refund");
     }
 }
+
+/// <summary>
+/// The per-SKU reservation combiner (ADR 0023): many buyers of one variant with few units. Every buyer is answered 201
+/// or 409, exactly the stock is sold (never more), the orders' lines match the stock taken, every 201 is a paid order
+/// with one capture, and some orders really shared a batch.
+/// </summary>
+public sealed class ReservationCombinerTests(ReservationCombinerTests.Platform platform) : IClassFixture<ReservationCombinerTests.Platform>
+{
+    /// <summary>A platform whose lanes wait 100 ms before each batch, so buyers arriving together surely share one.</summary>
+    public sealed class Platform : DotsFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Ordering:CombinerWindow"] = "00:00:00.100" };
+    }
+
+    [Fact]
+    public async Task ManyBuyersFewUnits_ZeroOversell_EveryBuyerAnswered201Or409()
+    {
+        const int stock = 25;
+        var combiner = platform.Services.GetRequiredService<ReservationCombiner>();
+        Assert.True(combiner.Enabled);
+        var before = combiner.Stats;
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: stock);
+        var variantId = product.FirstVariantId();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => platform.NewUserAsync()));
+
+        // 60 requests at once, one to three units each: the shelf cannot serve them all.
+        var attempts = buyers.SelectMany((b, i) => Enumerable.Range(0, 3).Select(k => (Buyer: b, Key: $"combine-{k}", Quantity: 1 + (i + k) % 3))).ToList();
+        using var start = new SemaphoreSlim(0);
+        var running = attempts.Select(async a =>
+        {
+            await start.WaitAsync();
+            return (a.Quantity, Response: await a.Buyer.PlaceOrderAsync(Api.OrderBody(variantId, a.Quantity), a.Key));
+        }).ToList();
+        start.Release(attempts.Count);
+        var responses = await Task.WhenAll(running);
+
+        Assert.All(responses, r => Assert.Contains(r.Response.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+        var soldByAnswers = responses.Where(r => r.Response.StatusCode == HttpStatusCode.Created).Sum(r => r.Quantity);
+        var left = await platform.CreateClient().StockAsync((string)product["id"]!);
+        var sold = await platform.WithDbAsync(db => db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity));
+        Assert.True(left >= 0);
+        Assert.Equal(stock, left + sold);
+        Assert.Equal(soldByAnswers, sold);
+        // Every order left is paid with exactly one capture; a 409 left no order behind.
+        var orders = await platform.WithDbAsync(db => db.Orders.Where(o => db.OrderLines.Any(l => l.OrderId == o.Id && l.VariantId == variantId))
+            .Select(o => new { o.Status, Captures = db.Payments.Count(p => p.OrderId == o.Id && p.Kind == PaymentKind.Capture) }).ToListAsync());
+        Assert.Equal(responses.Count(r => r.Response.StatusCode == HttpStatusCode.Created), orders.Count);
+        Assert.All(orders, o => Assert.Equal((OrderStatus.Paid, 1), (o.Status, o.Captures)));
+        // Sold out or nearly: a 409 only when fewer units were left than asked for.
+        Assert.True(left < 3, $"{left} units left although buyers were refused");
+        // (Batches whose total exceeds the shelf fall back to single orders, so here sharing is not guaranteed.)
+        Assert.True(combiner.Stats.Orders + combiner.Stats.FellBack > before.Orders + before.FellBack, "the combiner was not used");
+    }
+
+    [Fact]
+    public async Task ManyBuyersEnoughUnits_ShareBatches_AndSellExactlyWhatTheyAnswered()
+    {
+        const int stock = 500;
+        var combiner = platform.Services.GetRequiredService<ReservationCombiner>();
+        var before = combiner.Stats;
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: stock);
+        var variantId = product.FirstVariantId();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => platform.NewUserAsync()));
+        using var start = new SemaphoreSlim(0);
+        var running = buyers.SelectMany((b, i) => Enumerable.Range(0, 2).Select(async k =>
+        {
+            await start.WaitAsync();
+            return await b.PlaceOrderAsync(Api.OrderBody(variantId, 1 + (i + k) % 3), $"share-{k}");
+        })).ToList();
+        start.Release(running.Count);
+        var responses = await Task.WhenAll(running);
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var sold = await platform.WithDbAsync(db => db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity));
+        Assert.Equal(stock, sold + await platform.CreateClient().StockAsync((string)product["id"]!));
+        Assert.True(combiner.Stats.SharedOrders > before.SharedOrders, "no two orders shared a batch");
+    }
+}

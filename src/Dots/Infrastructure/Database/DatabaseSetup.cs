@@ -23,6 +23,15 @@ public sealed record DatabaseSettings(DatabaseProvider Provider, string Connecti
                 npgsql.MaxAutoPrepare = 64;
                 npgsql.AutoPrepareMinUsages = 2;
             }
+            // One DbContext per operation (ADR 0009) opens a pooled connection many times per request; Npgsql's reset on
+            // each return (RESET ALL, DISCARD …, UNLISTEN, advisory unlock: seven statements with auto-preparation on)
+            // was a third of the statements a checkout sent (docs/benchmarks.md §1). Nothing here leaves session state
+            // behind (no session SETs, temp tables or session advisory locks; LISTEN has its own connection), so the
+            // reset is skipped unless the connection string asks for it explicitly.
+            if (!cs.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase) && !cs.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            {
+                npgsql.NoResetOnClose = true;
+            }
             return new DatabaseSettings(DatabaseProvider.Postgres, npgsql.ToString());
         }
         if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))

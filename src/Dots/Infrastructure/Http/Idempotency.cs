@@ -228,6 +228,24 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResourceId, resourceId), ct);
     }
 
+    /// <summary>
+    /// <see cref="AttachAsync"/> without a round trip of its own: stages the update on <paramref name="callerDb"/>, whose
+    /// next <c>SaveChanges</c> (inside the caller's open transaction, with the rows it creates) writes it. The claim row
+    /// exists (this request inserted it), so the update always finds it. A no-op without a claim.
+    /// </summary>
+    public void StageAttach(DotsDbContext callerDb, string resourceId)
+    {
+        if (_claim is not { } c)
+        {
+            return;
+        }
+        // The claim's insert may still be tracked (same context): change that instance, else attach a key-only stub.
+        var record = callerDb.IdempotencyRecords.Local.FirstOrDefault(r => r.UserId == c.UserId && r.Scope == c.Scope && r.Key == c.Key)
+            ?? callerDb.IdempotencyRecords.Attach(new IdempotencyRecord { UserId = c.UserId, Scope = c.Scope, Key = c.Key, RequestHash = "" }).Entity;
+        record.ResourceId = resourceId;
+        callerDb.Entry(record).Property(r => r.ResourceId).IsModified = true;
+    }
+
     /// <summary>Deletes answered claims older than <c>Idempotency:Retention</c>, and unanswered ones that never recorded anything.</summary>
     public async Task<int> PruneAsync(CancellationToken ct)
     {

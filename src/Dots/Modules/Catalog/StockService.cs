@@ -72,7 +72,7 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
     /// <summary>
     /// Inside the caller's open transaction: takes every line's units and commits. When any variant is short, nothing
     /// is taken, the caller's transaction (and everything it wrote) rolls back, and a 409 names the variant and what
-    /// is left. The caller must not use its transaction afterwards.
+    /// is left. The caller must not use its transaction afterwards. On PostgreSQL, a throw means nothing was committed.
     /// </summary>
     public async Task TakeAndCommitAsync(IReadOnlyList<StockLine> lines, CancellationToken ct)
     {
@@ -126,18 +126,34 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
     /// </summary>
     private async Task TakeOnPostgresAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction tx, IReadOnlyList<StockLine> sorted, CancellationToken ct)
     {
+        // RETURNING tells which variants this took to zero, so the depletion check needs no read of its own.
         var sql = new System.Text.StringBuilder();
-        var parameters = new List<object>();
-        foreach (var line in sorted)
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx);
+        for (var i = 0; i < sorted.Count; i++)
         {
-            sql.Append(CultureInfo.InvariantCulture, $"UPDATE \"Variants\" SET \"Stock\" = \"Stock\" - {{{parameters.Count}}} WHERE \"Id\" = {{{parameters.Count + 1}}};");
-            parameters.Add(line.Quantity);
-            parameters.Add(line.VariantId);
+            sql.Append(CultureInfo.InvariantCulture,
+                $"UPDATE \"Variants\" SET \"Stock\" = \"Stock\" - @q{i} WHERE \"Id\" = @v{i} RETURNING \"Id\", \"ProductId\", \"ShopId\", \"Stock\";");
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<int>($"q{i}", sorted[i].Quantity));
+            command.Parameters.Add(new Npgsql.NpgsqlParameter<string>($"v{i}", sorted[i].VariantId));
         }
         sql.Append("COMMIT;");
+        command.CommandText = sql.ToString();
+        var depleted = new List<(string Id, string ProductId, string ShopId)>();
         try
         {
-            await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            do
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    if (reader.GetInt32(3) == 0)
+                    {
+                        depleted.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+                    }
+                }
+            }
+            while (await reader.NextResultAsync(ct));
         }
         catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.CheckViolation)
         {
@@ -155,7 +171,23 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
         await tx.DisposeAsync();
         // The hot row is already free; the depletion news follows in its own short write. (A crash in between loses
         // this one event: the alternative, a second round trip inside the batch, would hold every buyer's row lock.)
-        await PublishDepletedAsync(sorted, CancellationToken.None);
+        // It never throws: a caller (the reservation combiner) must be able to tell "committed" from "refused".
+        if (depleted.Count > 0)
+        {
+            var now = clock.GetUtcNow();
+            foreach (var v in depleted)
+            {
+                events.Publish(db, new StockDepleted(v.Id, v.ProductId, v.ShopId, now));
+            }
+            try
+            {
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+            catch (Exception e) when (e is DbUpdateException or Npgsql.NpgsqlException or InvalidOperationException)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     /// <summary>Puts units back on the shelf, in the caller's transaction when there is one, rows locked in id order.</summary>

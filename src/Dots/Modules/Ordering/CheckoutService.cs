@@ -23,6 +23,7 @@ public sealed class CheckoutService(
     PayoutLedger payouts,
     OrderService orders,
     Idempotency idempotency,
+    ReservationCombiner combiner,
     TimeProvider clock,
     IOptions<OrderingOptions> options,
     ILogger<CheckoutService> logger)
@@ -155,7 +156,7 @@ public sealed class CheckoutService(
             await orders.TrySettleCancelledPaymentAsync(order.Id);
             throw CancelledWhilePaying();
         }
-        await BookSalesAsync(order);
+        // The shops' sales were booked in the same commit as Placed → Paid (MarkPaidAsync).
         return OrderMapper.ToDto(order) with { Extensions = context.ResponseFields.Count == 0 ? null : context.ResponseFields };
     }
 
@@ -277,14 +278,30 @@ public sealed class CheckoutService(
     /// </summary>
     private async Task ReserveAsync(Order order, List<Item> items, CheckoutContext context, CancellationToken ct)
     {
+        if (combiner.Enabled && items.Count == 1 && db.Database.CurrentTransaction is null)
+        {
+            // Many buyers of one variant at once: write this order with theirs and take all their units in one
+            // statement (ADR 0023); the same rows, steps and claim attach as below, only in a shared commit.
+            var entry = new ReservationCombiner.Entry(items[0].Quantity, context, batch =>
+            {
+                batch.Orders.Add(order);
+                events.Publish(batch, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+                idempotency.StageAttach(batch, order.Id);
+            });
+            if (await combiner.ReserveAsync(items[0].VariantId, entry))
+            {
+                return;
+            }
+        }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             db.Orders.Add(order);
             events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+            // The request's Idempotency-Key claim learns the order in the same commit (a retry after a crash resumes it),
+            // written in the same batch as the order's rows: no round trip of its own.
+            idempotency.StageAttach(db, order.Id);
             await db.SaveChangesAsync(ct);
-            // The request's Idempotency-Key claim learns the order in the same commit: a retry after a crash resumes it.
-            await idempotency.AttachAsync(order.Id, ct);
             foreach (var step in steps.OrderBy(s => s.Stage))
             {
                 await step.ReserveAsync(context, ct);
@@ -343,8 +360,19 @@ public sealed class CheckoutService(
             await tx.RollbackAsync(ct);
             return false;
         }
-        await db.ShopOrders.Where(f => f.OrderId == order.Id && f.Status == OrderStatus.Placed)
-            .ExecuteUpdateAsync(s => s.SetProperty(f => f.Status, OrderStatus.Paid).SetProperty(f => f.UpdatedAt, now), ct);
+        // The parts, the payment rows, the event, the outbox message and each shop's sale in Payments' ledger all go in
+        // one batch: the order's row lock (the compare-and-set above) makes this writer the only one, and nothing can
+        // have flipped or booked a part of an order that was Placed until now.
+        foreach (var part in order.ShopOrders.Where(p => p.Status == OrderStatus.Placed))
+        {
+            var stub = new ShopOrder { Id = part.Id, OrderId = part.OrderId, ShopId = part.ShopId, Status = OrderStatus.Placed, Subtotal = part.Subtotal, UpdatedAt = part.UpdatedAt };
+            var entry = db.ShopOrders.Attach(stub);
+            stub.Status = OrderStatus.Paid;
+            stub.UpdatedAt = now;
+            entry.Property(f => f.Status).IsModified = true;
+            entry.Property(f => f.UpdatedAt).IsModified = true;
+            payouts.StageSale(db, part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, now);
+        }
         var rows = new List<PaymentTransaction>
         {
             new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now },

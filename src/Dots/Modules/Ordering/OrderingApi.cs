@@ -17,6 +17,7 @@ public static class OrderingApi
         services.AddDomainEvent<OrderPaid>();
         services.AddDomainEvent<OrderCancelled>();
         services.AddScoped<CheckoutService>();
+        services.AddSingleton<ReservationCombiner>();
         services.AddScoped<OrderService>();
         services.AddScoped<CartService>();
         services.AddEventHandler<OrderCancelled, CancelledOrderSettlement>();

@@ -131,6 +131,10 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
     /// </summary>
     public async Task<PaymentIntentDto> PayAsync(string purpose, string payerId, Money amount, PaymentCard card, CancellationToken ct)
     {
+        if (await TryPayNewAsync(purpose, payerId, amount, card, ct) is { } paid)
+        {
+            return paid;
+        }
         await AuthorizeAsync(purpose, payerId, amount, card, null, ct);
         try
         {
@@ -143,6 +147,143 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             await VoidAsync(purpose, CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="PayAsync"/> for a purpose never paid before (every checkout), writing exactly the rows and states the
+    /// general path writes — intent and authorize attempt committed before the provider hears of it, each answer
+    /// recorded with a compare-and-set on the intent's version — but from what this call already holds, without
+    /// reading anything back: the intent and its first attempt in one commit, the authorization's answer and the
+    /// capture attempt in the next, the capture's answer in the last (about 8 round trips instead of 30). Null when the
+    /// purpose already has an intent, or when anything moved under it: the general path then takes over from the
+    /// recorded state, as it would after a crash.
+    /// </summary>
+    private async Task<PaymentIntentDto?> TryPayNewAsync(string purpose, string payerId, Money amount, PaymentCard card, CancellationToken ct)
+    {
+        ValidateAmount(amount, "amount");
+        var v = new Validation();
+        v.RequireText(purpose, "purpose", 100).RequireText(payerId, "payerId", 450).Require(card is not null && !string.IsNullOrWhiteSpace(card.Number), "card", "The card is required.");
+        v.ThrowIfInvalid();
+        if (_db.Database.CurrentTransaction is not null)
+        {
+            return null; // never inside a caller's transaction: the general path says so the way it always has
+        }
+        var now = Microseconds(_clock.GetUtcNow());
+        var intent = new PaymentIntent
+        {
+            Id = Ids.New(), Purpose = purpose, PayerId = payerId, Amount = amount.Amount, Currency = amount.Currency,
+            Status = PaymentIntentStatus.RequiresAuthorization, CreatedAt = now, UpdatedAt = now, Version = 1,
+            HoldExpiresAt = now + _options.DefaultHoldDuration,
+        };
+        var authorize = NewAttempt(intent, PaymentOperation.Authorize, "authorize:1", amount, now);
+        var intentEntry = _db.Set<PaymentIntent>().Add(intent);
+        var authorizeEntry = _db.Set<PaymentAttempt>().Add(authorize);
+        try
+        {
+            await _db.SaveChangesAsync(ct); // one transaction: the intent exists only with its pending attempt
+        }
+        catch (DbUpdateException)
+        {
+            return null; // the purpose has an intent already: the general path resumes it
+        }
+        finally
+        {
+            intentEntry.State = EntityState.Detached;
+            authorizeEntry.State = EntityState.Detached;
+        }
+
+        await CallAsync(authorize, () => _provider.AuthorizeAsync(authorize.ProviderKey, card!, amount, CancellationToken.None), recorded: false);
+        // CallAsync returned: approved (a refusal was recorded and thrown by it), not yet recorded.
+        var authorization = authorize.ProviderReference!;
+        var capture = NewAttempt(intent, PaymentOperation.Capture, "capture:1", amount, Microseconds(_clock.GetUtcNow()));
+        if (!await RecordAsync(intent, authorize, i => i with { Status = PaymentIntentStatus.Authorized, AuthorizationReference = authorization }, versions: 2, capture))
+        {
+            await CompleteAsync(authorize.Id, new ProviderResult(true, ProviderResults.Approved, authorization, null), null);
+            return null;
+        }
+
+        try
+        {
+            await CallAsync(capture, () => _provider.CaptureAsync(capture.ProviderKey, authorization, amount, CancellationToken.None), recorded: false);
+        }
+        catch (Exception e) when (e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult"))
+        {
+            // As in PayAsync: a capture the provider refused releases the hold.
+            _logger.LogWarning("Capture of {Purpose} refused ({Reason}); releasing the hold", purpose, e.Message);
+            await VoidAsync(purpose, CancellationToken.None);
+            throw;
+        }
+        if (!await RecordAsync(intent, capture, i => i with { Status = PaymentIntentStatus.Captured, CapturedAmount = amount.Amount, HoldExpiresAt = null }, versions: 1, next: null))
+        {
+            await CompleteAsync(capture.Id, new ProviderResult(true, ProviderResults.Approved, capture.ProviderReference!, null), null);
+            return null;
+        }
+        return ToDto(intent, [authorize, capture]);
+    }
+
+    /// <summary>
+    /// Times as either database gives them back (PostgreSQL keeps microseconds, SQLite's binary form 100 µs), so the
+    /// fast path's answer equals what a read returns.
+    /// </summary>
+    private static DateTimeOffset Microseconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % 1000, t.Offset);
+
+    private static PaymentAttempt NewAttempt(PaymentIntent intent, PaymentOperation operation, string step, Money amount, DateTimeOffset now) => new()
+    {
+        Id = Ids.New(), IntentId = intent.Id, Operation = operation, Step = step, Amount = amount.Amount, Currency = amount.Currency,
+        ProviderKey = $"{intent.Id}:{step}", Status = PaymentAttemptStatus.Pending, StartedAt = now,
+    };
+
+    /// <summary>
+    /// The fast path's record of an approved call, in one short transaction: the intent's new state as a compare-and-set
+    /// on its version (advanced by <paramref name="versions"/>: one for the answer, one more when <paramref name="next"/>
+    /// starts the following attempt, as the general path counts), the attempt closed, and <paramref name="next"/> written
+    /// Pending before its provider call. Updates <paramref name="intent"/> and <paramref name="attempt"/> in memory.
+    /// False, with nothing written, when the intent moved (a concurrent resume recorded it first).
+    /// </summary>
+    private async Task<bool> RecordAsync(PaymentIntent intent, PaymentAttempt attempt, Func<IntentState, IntentState> change, int versions, PaymentAttempt? next)
+    {
+        var ct = CancellationToken.None; // money has moved: the record of it must be written even if the client hung up
+        var now = Microseconds(_clock.GetUtcNow());
+        var state = change(new IntentState(intent.Status, intent.CapturedAmount, intent.RefundedAmount, intent.AuthorizationReference, intent.HoldExpiresAt));
+        var version = intent.Version;
+        await using var tx = await _db.Database.BeginTransactionAsync(ct);
+        var updated = await _db.Set<PaymentIntent>().Where(i => i.Id == intent.Id && i.Version == version)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, state.Status).SetProperty(i => i.CapturedAmount, state.CapturedAmount)
+                .SetProperty(i => i.AuthorizationReference, state.AuthorizationReference).SetProperty(i => i.HoldExpiresAt, state.HoldExpiresAt)
+                .SetProperty(i => i.Version, version + versions).SetProperty(i => i.UpdatedAt, now), ct);
+        if (updated == 0)
+        {
+            await tx.RollbackAsync(ct);
+            return false;
+        }
+        // The intent's row lock (the compare-and-set above) makes this the only writer of its attempts.
+        var entry = _db.Set<PaymentAttempt>().Attach(attempt);
+        attempt.Status = PaymentAttemptStatus.Succeeded;
+        attempt.FinishedAt = now;
+        entry.Property(a => a.Status).IsModified = true;
+        entry.Property(a => a.ProviderReference).IsModified = true;
+        entry.Property(a => a.FinishedAt).IsModified = true;
+        var added = next is null ? null : _db.Set<PaymentAttempt>().Add(next);
+        try
+        {
+            await _db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            entry.State = EntityState.Detached;
+            if (added is not null)
+            {
+                added.State = EntityState.Detached;
+            }
+        }
+        intent.Status = state.Status;
+        intent.CapturedAmount = state.CapturedAmount;
+        intent.AuthorizationReference = state.AuthorizationReference;
+        intent.HoldExpiresAt = state.HoldExpiresAt;
+        intent.Version = version + versions;
+        intent.UpdatedAt = now;
+        return true;
     }
 
     /// <summary>The intent for a purpose with its attempts, or null when there is none.</summary>
@@ -372,7 +513,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
     }
 
     /// <summary>Calls the provider (never inside a transaction), then records what came of it and throws for refusals.</summary>
-    private async Task CallAsync(PaymentAttempt attempt, Func<Task<ProviderResult>> call)
+    private async Task CallAsync(PaymentAttempt attempt, Func<Task<ProviderResult>> call, bool recorded = true)
     {
         ProviderResult result;
         try
@@ -385,6 +526,12 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             await MarkUnknownAsync(attempt.Id, e.Message);
             throw new PaymentProviderUnavailableException(
                 $"The payment provider did not confirm the {attempt.Operation.ToString().ToLowerInvariant()}; it is being checked. Retry in a moment.", e);
+        }
+        if (!recorded && result.Approved)
+        {
+            // The fast path records an approval itself, with the next attempt, in one transaction.
+            attempt.ProviderReference = result.Reference;
+            return;
         }
         await CompleteAsync(attempt.Id, result, null);
         if (!result.Approved)

@@ -40,6 +40,32 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     }
 
     /// <summary>
+    /// <see cref="BookSaleAsync"/> inside the caller's unit of work: adds the sale and commission lines to
+    /// <paramref name="callerDb"/> without saving, so the caller's next <c>SaveChanges</c> books them in its own
+    /// transaction (the order's Placed → Paid write) with no round trip of their own. Only for a part that cannot have
+    /// been booked yet — a duplicate fails the caller's whole write (the ledger is unique per reference, kind and shop).
+    /// </summary>
+    public void StageSale(DotsDbContext callerDb, string shopId, string orderId, string partId, Money gross, decimal? commissionRate, DateTimeOffset? at = null)
+    {
+        Validate(shopId, orderId, partId, gross);
+        var rate = commissionRate ?? _options.CommissionRate;
+        if (rate is < 0 or > 1)
+        {
+            throw new RequestValidationException("commissionRate", "The commission rate must be between 0 and 1.");
+        }
+        var reference = $"order:{orderId}/part:{partId}";
+        var commission = gross.Times(rate).Rounded();
+        var when = at ?? _clock.GetUtcNow();
+        foreach (var (kind, amount) in new[] { (PayoutLedgerKind.Sale, gross.Amount), (PayoutLedgerKind.Commission, -commission.Amount) })
+        {
+            callerDb.Set<PayoutLedgerEntry>().Add(new PayoutLedgerEntry
+            {
+                Id = Ids.New(), ShopId = shopId, OrderId = orderId, Reference = reference, Kind = kind, Amount = amount, Currency = gross.Currency, At = when,
+            });
+        }
+    }
+
+    /// <summary>
     /// Books a refund of (part of) a shop's part: the refunded amount comes off the shop's balance and the platform
     /// gives back the same share of commission it took on the sale. <paramref name="refundId"/> names the refund, so
     /// the same refund booked twice is booked once.
