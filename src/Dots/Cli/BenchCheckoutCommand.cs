@@ -99,6 +99,15 @@ internal static class BenchCheckoutCommand
 
             using var scope = app.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            // What the orders' events still owe their handlers (notifications, demand, royalties) when the sale ends,
+            // and how long the outbox then takes to catch up: the lag a live dashboard shows after a flash sale.
+            var backlog = await PendingDeliveriesAsync(db, ct);
+            var drain = Stopwatch.StartNew();
+            while (await PendingDeliveriesAsync(db, ct) > 0 && drain.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+            var drained = drain.Elapsed;
             var remaining = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock).FirstAsync(ct);
             var sold = await db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity, ct);
             var oversold = Math.Max(0, sold - o.Stock) + Math.Max(0, -remaining) + Math.Max(0, sold + remaining - o.Stock);
@@ -126,6 +135,7 @@ internal static class BenchCheckoutCommand
                 + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
             var combined = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>().Stats;
             Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back (warm-up included)");
+            Console.WriteLine($"outbox at sale end  {backlog} deliveries pending; drained in {drained.TotalSeconds:F1} s after the sale (Events:Concurrency)");
             Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");
             Console.WriteLine($"ratio               {throughput / baselineTps:P1} of the raw ceiling");
@@ -175,6 +185,9 @@ internal static class BenchCheckoutCommand
         });
         return (variantId, warmupVariantId, tokens);
     }
+
+    private static Task<int> PendingDeliveriesAsync(DotsDbContext db, CancellationToken ct) =>
+        db.Set<Infrastructure.Events.OutboxDelivery>().CountAsync(d => d.Status == Infrastructure.Events.DeliveryStatus.Pending, ct);
 
     private sealed record Login(string AccessToken);
 
