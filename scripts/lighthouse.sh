@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Lighthouse scores of the storefront's main pages (issue 15): home, search, a product page, in English and Korean, with
 # the mobile (default) and desktop presets. Starts nothing itself: point it at a running Dots (a Release build, e.g.
-#   dotnet run -c Release --project src/Dots -- --urls http://127.0.0.1:5090 --Seed:Demo=true --data-dir /tmp/dots-lh
-# ) and it prints one table row per page × language × preset with the four category scores. Not part of ./test.sh.
+#   dotnet run -c Release --no-launch-profile --project src/Dots -- --urls http://127.0.0.1:5090 --Seed:Demo=true \
+#     --data-dir /tmp/dots-lh --ReloadStaticAssetsAtRuntime=false
+# — the last flag serves a build's fingerprinted assets with the immutable caching a published app has; without it, a
+# build (not a publish) answers them with no-cache and Lighthouse counts that against the page) and it prints one table row per page × language × preset with the four category scores. Not part of ./test.sh.
 #
 #   scripts/lighthouse.sh [BASE_URL] [OUT_DIR]        BASE_URL defaults to http://127.0.0.1:5090
 #
