@@ -90,18 +90,27 @@ public static class DemandApi
 
     internal static async Task<IResult> IngestEvents(HttpContext http, DemandIngestion ingestion, DemandWriter writer, IOptions<DemandOptions> options, CancellationToken ct)
     {
-        JsonElement body;
+        var reader = http.Request.BodyReader;
+        System.IO.Pipelines.ReadResult read;
+        while (true)
+        {
+            // The whole body (at most MaxEventsPerRequest events), parsed in place from the pipe's buffers.
+            read = await reader.ReadAsync(ct);
+            if (read.IsCompleted || read.IsCanceled) break;
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+        List<DemandEvent> accepted;
+        List<EventRejection> rejected;
         try
         {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, ct);
-            body = doc.RootElement.Clone();
+            var parsing = ingestion.ParseAsync(read.Buffer, http.User.UserIdOrNull(), http.Request.Headers["X-Session-Id"].FirstOrDefault(), ct);
+            reader.AdvanceTo(read.Buffer.End);
+            (accepted, rejected) = await parsing;
         }
         catch (JsonException)
         {
             throw new RequestValidationException("events", "The body must be JSON: { \"events\": [ … ] }.");
         }
-        var session = http.Request.Headers["X-Session-Id"].FirstOrDefault();
-        var (accepted, rejected) = await ingestion.ParseAsync(body, http.User.UserIdOrNull(), session, ct);
         if (writer.TryEnqueue(accepted, out var durable) == EnqueueResult.Full)
         {
             http.Response.Headers.RetryAfter = "1";

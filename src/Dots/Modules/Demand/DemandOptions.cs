@@ -9,7 +9,7 @@ public sealed class DemandOptions
     [Range(100, 10_000_000)] public int QueueCapacity { get; set; } = 100_000;
 
     /// <summary>Most events written in one database transaction.</summary>
-    [Range(1, 100_000)] public int MaxBatchRows { get; set; } = 5_000;
+    [Range(1, 100_000)] public int MaxBatchRows { get; set; } = 20_000;
 
     /// <summary>Most events in one POST /api/events.</summary>
     [Range(1, 10_000)] public int MaxEventsPerRequest { get; set; } = 500;
