@@ -159,9 +159,19 @@ internal static class DemandCommands
             using var sampling = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
+                var started = Stopwatch.GetTimestamp();
+                var next = TimeSpan.Zero;
                 while (!sampling.IsCancellationRequested)
                 {
                     memory.Add(Process.GetCurrentProcess().WorkingSet64);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    if (elapsed >= next)
+                    {
+                        // A sample every 30 s: the memory-flatness record of long runs.
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"memory at {elapsed.TotalSeconds,4:F0} s      working set {Mb(memory[^1])} MB, GC heap {Mb(GC.GetTotalMemory(false))} MB, writer queue {writer.Queued} events, written {Interlocked.Read(ref writer.WrittenEvents) - writtenBefore}"));
+                        next += TimeSpan.FromSeconds(30);
+                    }
                     try { await Task.Delay(250, sampling.Token); } catch (OperationCanceledException) { }
                 }
             }, CancellationToken.None);

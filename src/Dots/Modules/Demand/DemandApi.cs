@@ -37,6 +37,8 @@ public static class DemandApi
         services.AddHostedService<DemandNotifyBridge>();
         services.AddScoped<DemandIngestion>();
         services.AddScoped<DemandStore>();
+        services.AddScoped<DemandPartitions>();
+        services.AddHostedService<DemandPartitionStartup>();
         services.AddScoped<DemandService>();
         services.AddScoped<DemandForecasting>();
         services.AddScoped(sp => new ServerSignals(sp.GetRequiredService<DemandWriter>(), sp.GetRequiredService<ProductDirectory>(), sp.GetRequiredService<TimeProvider>()));
@@ -48,7 +50,9 @@ public static class DemandApi
         services.AddEventHandler<Dots.Modules.CoCreation.CampaignSettled, CampaignSettledSignal>();
         services.AddDemoSeed<DemandDemoSeed>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<DemandForecastJob>(
-            DemandForecastJob.Name, options.ForecastCron, "Forecasts every active variant's daily demand for the next weeks (one batch, one core)."));
+            DemandForecastJob.Name, options.ForecastCron, "Forecasts every active variant's daily demand for the next weeks (one batch, one core).")
+            .Recurring<DemandPartitionJob>(DemandPartitionJob.Name, options.PartitionCron,
+                "PostgreSQL: creates the raw event table's day partitions ahead, moves days that reached DEFAULT into their own, drops days past the retention (if set)."));
         return services;
     }
 
