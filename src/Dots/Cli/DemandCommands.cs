@@ -150,7 +150,7 @@ internal static class DemandCommands
             Console.Error.WriteLine("Warming up…");
             // Long enough for tiered JIT to reach optimized code on the whole path (a server runs warm).
             await OfferAsync(http, products, Math.Min(o.Rate, 20_000), 3, o.Batch, o.Clients, ct);
-            await Eventually(() => writer.Queued == 0, ct);
+            await Eventually(() => writer.Queued == 0 && writer.ListenersPending == 0, ct);
             writer.Lag.Reset();
             long writtenBefore = Interlocked.Read(ref writer.WrittenEvents);
             GC.Collect();
@@ -180,7 +180,7 @@ internal static class DemandCommands
             var sw = Stopwatch.StartNew();
             var offered = await OfferAsync(http, products, o.Rate, o.Seconds, o.Batch, o.Clients, ct);
             var offerElapsed = sw.Elapsed;
-            await Eventually(() => writer.Queued == 0, ct);
+            await Eventually(() => writer.Queued == 0 && writer.ListenersPending == 0, ct);
             var drainElapsed = sw.Elapsed;
             var cpuAfter = await CpuAsync(app.Services, o.Provider, ct);
             sampling.Cancel();
@@ -206,7 +206,7 @@ internal static class DemandCommands
             Console.WriteLine($"offered               {o.Rate} events/s for {o.Seconds} s ({o.Clients} clients × {o.Batch} per request)");
             Console.WriteLine($"accepted              {offered.Accepted} events ({offered.Requests} requests, {offered.TooMany} answered 429, {offered.Errors} errors)");
             Console.WriteLine(string.Create(c, $"accepted rate         {acceptedRate:F0} events/s"));
-            Console.WriteLine(string.Create(c, $"database rows         {written} rows, {rowsRate:F0} rows/s (until the queue drained, {drainElapsed.TotalSeconds:F1} s)"));
+            Console.WriteLine(string.Create(c, $"database rows         {written} rows, {rowsRate:F0} rows/s (until the queue drained and the signal listeners caught up, {drainElapsed.TotalSeconds:F1} s)"));
             Console.WriteLine(string.Create(c, $"lag p50 / p99         {p50:F1} / {p99:F1} ms accepted → in the roll-ups ({lagCount} batches)"));
             Console.WriteLine(string.Create(c, $"memory (working set)  start {Mb(memory.FirstOrDefault())} MB, peak {Mb(memory.DefaultIfEmpty().Max())} MB, end {Mb(memory.LastOrDefault())} MB"));
             var cpuProcess = (cpuAfter.Process - cpuBefore.Process).TotalMilliseconds * 1000 / Math.Max(1, written);

@@ -76,9 +76,11 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
     /// <summary>Binary COPY of events into the append-only table (used by the writer and as the benchmark's ceiling).</summary>
     public static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<DemandEvent> events, CancellationToken ct)
     {
-        using var copy = new PgBinaryCopy(events.Count * 160);
+        await using var copy = await PgBinaryCopy.BeginAsync(connection,
+            $"COPY \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") FROM STDIN (FORMAT BINARY)", ct);
         foreach (var e in events)
         {
+            if (copy.Full) await copy.FlushAsync(ct);
             copy.StartRow(15);
             copy.Text(e.Type);
             copy.Text(e.ShopId);
@@ -96,8 +98,7 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
             copy.TimestampTz(e.At);
             copy.TimestampTz(e.ReceivedAt);
         }
-        await copy.SendAsync(connection,
-            $"COPY \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") FROM STDIN (FORMAT BINARY)", ct);
+        await copy.CompleteAsync(ct);
     }
 
     public async Task UpsertAsync(RollupAccumulator acc, CancellationToken ct)

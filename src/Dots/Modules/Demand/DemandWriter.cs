@@ -42,6 +42,11 @@ internal sealed class DemandWriter(
     private volatile TaskCompletionSource? _stall;
     private readonly LagRecorder _lag = new();
 
+    private int _listenersPending;
+
+    /// <summary>Committed events the client-signal listeners have not been told yet.</summary>
+    public int ListenersPending => Volatile.Read(ref _listenersPending);
+
     /// <summary>Events accepted and not yet durable.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
@@ -106,6 +111,7 @@ internal sealed class DemandWriter(
             var events = new List<DemandEvent>();
             while (events.Count < 20_000 && reader.TryRead(out var batch)) events.AddRange(batch);
             await NotifyListenersAsync(events);
+            Interlocked.Add(ref _listenersPending, -events.Count);
         }
     }
 
@@ -165,6 +171,7 @@ internal sealed class DemandWriter(
             p.Durable.TrySetResult();
         }
         live.Publish(new DemandChange([.. acc.Shops], acc.Queries.Count > 0, rows));
+        Interlocked.Add(ref _listenersPending, events.Count);
         await _committed.Writer.WriteAsync(events, CancellationToken.None);
     }
 

@@ -345,9 +345,10 @@ public sealed class RecommendationService(
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            using var copy = new PgBinaryCopy();
+            await using var copy = await PgBinaryCopy.BeginAsync(connection, "COPY \"RecProductViews\" (\"Id\", \"UserId\", \"SessionId\", \"ProductId\", \"At\") FROM STDIN (FORMAT BINARY)", ct);
             foreach (var v in views)
             {
+                if (copy.Full) await copy.FlushAsync(ct);
                 copy.StartRow(5);
                 copy.Text(v.Id);
                 copy.Text(v.UserId);
@@ -355,7 +356,7 @@ public sealed class RecommendationService(
                 copy.Text(v.ProductId);
                 copy.TimestampTz(v.At);
             }
-            await copy.SendAsync(connection, "COPY \"RecProductViews\" (\"Id\", \"UserId\", \"SessionId\", \"ProductId\", \"At\") FROM STDIN (FORMAT BINARY)", ct);
+            await copy.CompleteAsync(ct);
         }
         finally
         {
