@@ -148,18 +148,30 @@ internal static class DemandCommands
             var writer = app.Services.GetRequiredService<DemandWriter>();
 
             Console.Error.WriteLine("Warming up…");
-            await OfferAsync(http, products, Math.Min(o.Rate, 1000), 2, o.Batch, o.Clients, ct);
-            await Eventually(() => writer.Queued == 0, ct);
+            // Long enough for tiered JIT to reach optimized code on the whole path (a server runs warm).
+            await OfferAsync(http, products, Math.Min(o.Rate, 20_000), 3, o.Batch, o.Clients, ct);
+            await Eventually(() => writer.Queued == 0 && writer.ListenersPending == 0, ct);
             writer.Lag.Reset();
             long writtenBefore = Interlocked.Read(ref writer.WrittenEvents);
             GC.Collect();
+            var cpuBefore = await CpuAsync(app.Services, o.Provider, ct);
             var memory = new List<long>();
             using var sampling = new CancellationTokenSource();
             var sampler = Task.Run(async () =>
             {
+                var started = Stopwatch.GetTimestamp();
+                var next = TimeSpan.Zero;
                 while (!sampling.IsCancellationRequested)
                 {
                     memory.Add(Process.GetCurrentProcess().WorkingSet64);
+                    var elapsed = Stopwatch.GetElapsedTime(started);
+                    if (elapsed >= next)
+                    {
+                        // A sample every 30 s: the memory-flatness record of long runs.
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"memory at {elapsed.TotalSeconds,4:F0} s      working set {Mb(memory[^1])} MB, GC heap {Mb(GC.GetTotalMemory(false))} MB, writer queue {writer.Queued} events, written {Interlocked.Read(ref writer.WrittenEvents) - writtenBefore}"));
+                        next += TimeSpan.FromSeconds(30);
+                    }
                     try { await Task.Delay(250, sampling.Token); } catch (OperationCanceledException) { }
                 }
             }, CancellationToken.None);
@@ -168,8 +180,9 @@ internal static class DemandCommands
             var sw = Stopwatch.StartNew();
             var offered = await OfferAsync(http, products, o.Rate, o.Seconds, o.Batch, o.Clients, ct);
             var offerElapsed = sw.Elapsed;
-            await Eventually(() => writer.Queued == 0, ct);
+            await Eventually(() => writer.Queued == 0 && writer.ListenersPending == 0, ct);
             var drainElapsed = sw.Elapsed;
+            var cpuAfter = await CpuAsync(app.Services, o.Provider, ct);
             sampling.Cancel();
             await sampler;
             var written = Interlocked.Read(ref writer.WrittenEvents) - writtenBefore;
@@ -178,12 +191,14 @@ internal static class DemandCommands
             Console.Error.WriteLine($"Measuring the raw bulk-insert ceiling for {offered.Accepted} rows…");
             var rows = MakeRows(products, (int)Math.Max(offered.Accepted, 10_000));
             double ceiling;
+            var ceilingCpuBefore = await CpuAsync(app.Services, o.Provider, ct);
             await using (var scope = app.Services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
                 ceiling = o.Provider == "postgres" ? await CopyCeilingAsync(db.Database.GetConnectionString()!, rows, ct) : await SqliteCeilingAsync(db.Database.GetConnectionString()!, rows, ct);
             }
 
+            var ceilingCpuAfter = await CpuAsync(app.Services, o.Provider, ct);
             var acceptedRate = offered.Accepted / offerElapsed.TotalSeconds;
             var rowsRate = written / drainElapsed.TotalSeconds;
             var c = CultureInfo.InvariantCulture;
@@ -191,11 +206,15 @@ internal static class DemandCommands
             Console.WriteLine($"offered               {o.Rate} events/s for {o.Seconds} s ({o.Clients} clients × {o.Batch} per request)");
             Console.WriteLine($"accepted              {offered.Accepted} events ({offered.Requests} requests, {offered.TooMany} answered 429, {offered.Errors} errors)");
             Console.WriteLine(string.Create(c, $"accepted rate         {acceptedRate:F0} events/s"));
-            Console.WriteLine(string.Create(c, $"database rows         {written} rows, {rowsRate:F0} rows/s (until the queue drained, {drainElapsed.TotalSeconds:F1} s)"));
+            Console.WriteLine(string.Create(c, $"database rows         {written} rows, {rowsRate:F0} rows/s (until the queue drained and the signal listeners caught up, {drainElapsed.TotalSeconds:F1} s)"));
             Console.WriteLine(string.Create(c, $"lag p50 / p99         {p50:F1} / {p99:F1} ms accepted → in the roll-ups ({lagCount} batches)"));
             Console.WriteLine(string.Create(c, $"memory (working set)  start {Mb(memory.FirstOrDefault())} MB, peak {Mb(memory.DefaultIfEmpty().Max())} MB, end {Mb(memory.LastOrDefault())} MB"));
-            Console.WriteLine(string.Create(c, $"raw ceiling           {ceiling:F0} rows/s ({(o.Provider == "postgres" ? "binary COPY" : "prepared INSERT, one transaction per 5,000")})"));
+            var cpuProcess = (cpuAfter.Process - cpuBefore.Process).TotalMilliseconds * 1000 / Math.Max(1, written);
+            var cpuDatabase = (cpuAfter.Database - cpuBefore.Database).TotalMilliseconds * 1000 / Math.Max(1, written);
+            Console.WriteLine(string.Create(c, $"CPU per event         {cpuProcess:F1} µs Dots process (clients + server) + {cpuDatabase:F1} µs database backends = {cpuProcess + cpuDatabase:F1} µs"));
+            Console.WriteLine(string.Create(c, $"raw ceiling           {ceiling:F0} rows/s ({(o.Provider == "postgres" ? "binary COPY" : "prepared INSERT, one transaction per 5,000")}), CPU per row {(ceilingCpuAfter.Process - ceilingCpuBefore.Process).TotalMilliseconds * 1000 / rows.Count:F1} µs process + {(ceilingCpuAfter.Database - ceilingCpuBefore.Database).TotalMilliseconds * 1000 / rows.Count:F1} µs database"));
             Console.WriteLine(string.Create(c, $"ratio                 {rowsRate / ceiling:P1} of the raw ceiling (rows/s); accepted {acceptedRate / ceiling:P1}"));
+            Console.WriteLine($"load average          {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             return offered.Errors == 0 ? 0 : 1;
         }
         finally
@@ -203,6 +222,35 @@ internal static class DemandCommands
             await app.StopAsync(CancellationToken.None);
             await BenchSupport.CleanUpAsync(o.Postgres, database, dataDir);
         }
+    }
+
+    /// <summary>
+    /// CPU used so far by this process (bench clients and server) and, on PostgreSQL on this host, by the backends of the
+    /// bench's database (from /proc, as `dots bench checkout` reads them).
+    /// </summary>
+    private static async Task<(TimeSpan Process, TimeSpan Database)> CpuAsync(IServiceProvider services, string provider, CancellationToken ct)
+    {
+        var process = Process.GetCurrentProcess().TotalProcessorTime;
+        var database = TimeSpan.Zero;
+        if (provider == "postgres" && Directory.Exists("/proc"))
+        {
+            using var scope = services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var pids = await db.Database.SqlQueryRaw<int>("SELECT pid AS \"Value\" FROM pg_stat_activity WHERE datname = current_database()").ToListAsync(ct);
+            foreach (var pid in pids)
+            {
+                try
+                {
+                    var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat", ct);
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    database += TimeSpan.FromSeconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+                {
+                }
+            }
+        }
+        return (process, database);
     }
 
     private static string Mb(long bytes) => (bytes / 1024.0 / 1024.0).ToString("F0", CultureInfo.InvariantCulture);
@@ -239,34 +287,34 @@ internal static class DemandCommands
 
     private sealed record Offered(long Accepted, long Requests, long TooMany, long Errors);
 
-    /// <summary>Each client sends batches on a fixed schedule (open loop) so the offered rate does not fall when the server slows.</summary>
+    /// <summary>
+    /// Each client sends batches on a fixed schedule (open loop) so the offered rate does not fall when the server slows.
+    /// The request bodies are serialized before the clock starts (a few distinct random batches per client, sent in turn),
+    /// so the run measures the server's path, not the client's JSON making.
+    /// </summary>
     private static async Task<Offered> OfferAsync(HttpClient http, List<string> products, int rate, int seconds, int batch, int clients, CancellationToken ct)
     {
         long accepted = 0, requests = 0, tooMany = 0, errors = 0;
         var total = (long)rate * seconds;
         var perClient = total / batch / clients + 1;
         var interval = TimeSpan.FromSeconds((double)batch * clients / rate);
+        var bodies = Enumerable.Range(0, clients).Select(c => Payloads(products, batch, new Random(c), 16)).ToArray();
         var start = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
-            var random = new Random(c);
             for (long k = 0; k < perClient && Interlocked.Read(ref requests) * batch < total; k++)
             {
                 var due = interval * k + TimeSpan.FromMilliseconds(c * interval.TotalMilliseconds / clients);
                 var wait = due - Stopwatch.GetElapsedTime(start);
                 if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
-                var events = Enumerable.Range(0, batch).Select(i => (object)(random.Next(10) switch
-                {
-                    0 => new { type = "search", query = "bench query " + random.Next(50), resultCount = random.Next(3), sessionId = "bench-" + random.Next(1000) },
-                    1 => new { type = "cart_add", productId = products[random.Next(products.Count)], sessionId = "bench-" + random.Next(1000) },
-                    _ => (object)new { type = "view", productId = products[random.Next(products.Count)], sessionId = "bench-" + random.Next(1000) },
-                })).ToArray();
                 Interlocked.Increment(ref requests);
                 try
                 {
-                    using var response = await http.PostAsJsonAsync("/api/events", new { events }, ct);
+                    using var content = new ByteArrayContent(bodies[c][(int)(k % bodies[c].Length)]);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    using var response = await http.PostAsync("/api/events", content, ct);
                     if (response.StatusCode == HttpStatusCode.Accepted)
-                        Interlocked.Add(ref accepted, (int)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["accepted"]!);
+                        Interlocked.Add(ref accepted, AcceptedCount(await response.Content.ReadAsByteArrayAsync(ct)));
                     else if (response.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref tooMany);
                     else Interlocked.Increment(ref errors);
                 }
@@ -277,6 +325,57 @@ internal static class DemandCommands
             }
         }));
         return new Offered(accepted, requests, tooMany, errors);
+    }
+
+    /// <summary>Random batches (80% views, 10% cart adds, 10% searches over 50 queries; 1,000 anonymous sessions) as UTF-8 JSON bodies.</summary>
+    private static byte[][] Payloads(List<string> products, int batch, Random random, int count)
+    {
+        var bodies = new byte[count][];
+        for (int b = 0; b < count; b++)
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(batch * 80);
+            using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+            {
+                json.WriteStartObject();
+                json.WriteStartArray("events");
+                for (int i = 0; i < batch; i++)
+                {
+                    json.WriteStartObject();
+                    switch (random.Next(10))
+                    {
+                        case 0:
+                            json.WriteString("type", "search");
+                            json.WriteString("query", "bench query " + random.Next(50));
+                            json.WriteNumber("resultCount", random.Next(3));
+                            break;
+                        case 1:
+                            json.WriteString("type", "cart_add");
+                            json.WriteString("productId", products[random.Next(products.Count)]);
+                            break;
+                        default:
+                            json.WriteString("type", "view");
+                            json.WriteString("productId", products[random.Next(products.Count)]);
+                            break;
+                    }
+                    json.WriteString("sessionId", "bench-" + random.Next(1000));
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            bodies[b] = buffer.WrittenSpan.ToArray();
+        }
+        return bodies;
+    }
+
+    private static int AcceptedCount(byte[] body)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            if (reader.TokenType == System.Text.Json.JsonTokenType.PropertyName && reader.ValueTextEquals("accepted"u8) && reader.Read()) return reader.GetInt32();
+        }
+        return 0;
     }
 
     private static List<DemandEvent> MakeRows(List<string> products, int count)

@@ -37,6 +37,8 @@ public static class DemandApi
         services.AddHostedService<DemandNotifyBridge>();
         services.AddScoped<DemandIngestion>();
         services.AddScoped<DemandStore>();
+        services.AddScoped<DemandPartitions>();
+        services.AddHostedService<DemandPartitionStartup>();
         services.AddScoped<DemandService>();
         services.AddScoped<DemandForecasting>();
         services.AddScoped(sp => new ServerSignals(sp.GetRequiredService<DemandWriter>(), sp.GetRequiredService<ProductDirectory>(), sp.GetRequiredService<TimeProvider>()));
@@ -48,7 +50,9 @@ public static class DemandApi
         services.AddEventHandler<Dots.Modules.CoCreation.CampaignSettled, CampaignSettledSignal>();
         services.AddDemoSeed<DemandDemoSeed>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<DemandForecastJob>(
-            DemandForecastJob.Name, options.ForecastCron, "Forecasts every active variant's daily demand for the next weeks (one batch, one core)."));
+            DemandForecastJob.Name, options.ForecastCron, "Forecasts every active variant's daily demand for the next weeks (one batch, one core).")
+            .Recurring<DemandPartitionJob>(DemandPartitionJob.Name, options.PartitionCron,
+                "PostgreSQL: creates the raw event table's day partitions ahead, moves days that reached DEFAULT into their own, drops days past the retention (if set)."));
         return services;
     }
 
@@ -90,18 +94,27 @@ public static class DemandApi
 
     internal static async Task<IResult> IngestEvents(HttpContext http, DemandIngestion ingestion, DemandWriter writer, IOptions<DemandOptions> options, CancellationToken ct)
     {
-        JsonElement body;
+        var reader = http.Request.BodyReader;
+        System.IO.Pipelines.ReadResult read;
+        while (true)
+        {
+            // The whole body (at most MaxEventsPerRequest events), parsed in place from the pipe's buffers.
+            read = await reader.ReadAsync(ct);
+            if (read.IsCompleted || read.IsCanceled) break;
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+        List<DemandEvent> accepted;
+        List<EventRejection> rejected;
         try
         {
-            using var doc = await JsonDocument.ParseAsync(http.Request.Body, default, ct);
-            body = doc.RootElement.Clone();
+            var parsing = ingestion.ParseAsync(read.Buffer, http.User.UserIdOrNull(), http.Request.Headers["X-Session-Id"].FirstOrDefault(), ct);
+            reader.AdvanceTo(read.Buffer.End);
+            (accepted, rejected) = await parsing;
         }
         catch (JsonException)
         {
             throw new RequestValidationException("events", "The body must be JSON: { \"events\": [ … ] }.");
         }
-        var session = http.Request.Headers["X-Session-Id"].FirstOrDefault();
-        var (accepted, rejected) = await ingestion.ParseAsync(body, http.User.UserIdOrNull(), session, ct);
         if (writer.TryEnqueue(accepted, out var durable) == EnqueueResult.Full)
         {
             http.Response.Headers.RetryAfter = "1";

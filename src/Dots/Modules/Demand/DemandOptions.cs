@@ -9,7 +9,7 @@ public sealed class DemandOptions
     [Range(100, 10_000_000)] public int QueueCapacity { get; set; } = 100_000;
 
     /// <summary>Most events written in one database transaction.</summary>
-    [Range(1, 100_000)] public int MaxBatchRows { get; set; } = 5_000;
+    [Range(1, 100_000)] public int MaxBatchRows { get; set; } = 20_000;
 
     /// <summary>Most events in one POST /api/events.</summary>
     [Range(1, 10_000)] public int MaxEventsPerRequest { get; set; } = 500;
@@ -40,6 +40,19 @@ public sealed class DemandOptions
 
     /// <summary>The resolved <see cref="TimeZone"/> (UTC when it names no zone; the options validation rejects that at start).</summary>
     public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    /// <summary>PostgreSQL: days ahead (beyond today, local days of <see cref="TimeZone"/>) the partition job keeps a day partition of the raw event table ready.</summary>
+    [Range(1, 366)] public int PartitionDaysAhead { get; set; } = 7;
+
+    /// <summary>
+    /// PostgreSQL: local days of raw events kept; older day partitions are detached and dropped by the partition job.
+    /// 0 (the default) keeps every day. Roll-ups are kept either way, but <c>dots demand rebuild</c> can only rebuild
+    /// what the raw events still hold, so set this only with a rebuild window in mind.
+    /// </summary>
+    [Range(0, 36_500)] public int PartitionRetentionDays { get; set; }
+
+    /// <summary>Cron (Quartz, UTC) of the partition job (PostgreSQL): hourly at minute 7.</summary>
+    [Required] public string PartitionCron { get; set; } = "0 7 * * * ?";
 
     /// <summary>Days of history each forecast reads at most.</summary>
     [Range(28, 3650)] public int HistoryDays { get; set; } = 365;

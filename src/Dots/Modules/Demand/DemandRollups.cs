@@ -11,11 +11,27 @@ internal sealed class RollupAccumulator(TimeZoneInfo zone)
 
     private static readonly short[] Spans = [Buckets.Hour, Buckets.Day];
 
+    // The local day of the last minute seen: every zone's offset is a whole number of minutes, so a minute lies in one
+    // local day, and a batch's events mostly share their minute (the zone conversion is the fold's dearest step).
+    private long _minute = long.MinValue;
+    private long _day;
+
+    private long DayOf(DateTimeOffset at)
+    {
+        var minute = at.UtcTicks / TimeSpan.TicksPerMinute;
+        if (minute != _minute)
+        {
+            _day = Buckets.DayOf(at, zone);
+            _minute = minute;
+        }
+        return _day;
+    }
+
     public void Add(DemandEvent e)
     {
         foreach (var span in Spans)
         {
-            var bucket = Buckets.Of(span, e.At, zone);
+            var bucket = span == Buckets.Day ? DayOf(e.At) : Buckets.HourOf(e.At);
             if (e.Type == DemandEventTypes.Search)
             {
                 if (string.IsNullOrEmpty(e.Query)) continue;

@@ -3,7 +3,6 @@ using System.Text;
 using Dots.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Dots.Modules.Demand;
 
@@ -13,7 +12,7 @@ namespace Dots.Modules.Demand;
 /// </summary>
 internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options.IOptions<DemandOptions> options)
 {
-    private const int UpsertChunk = 50;
+    private const int UpsertChunk = 500;
 
     /// <summary>Appends the events (skipping server events already recorded under their dedupe key) and adds them to the roll-ups.</summary>
     public async Task<RollupAccumulator> AppendAsync(IReadOnlyList<DemandEvent> events, CancellationToken ct)
@@ -77,32 +76,30 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
     /// <summary>Binary COPY of events into the append-only table (used by the writer and as the benchmark's ceiling).</summary>
     public static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<DemandEvent> events, CancellationToken ct)
     {
-        await using var import = await connection.BeginBinaryImportAsync(
+        await using var copy = await PgBinaryCopy.BeginAsync(connection,
             $"COPY \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") FROM STDIN (FORMAT BINARY)", ct);
         foreach (var e in events)
         {
-            await import.StartRowAsync(ct);
-            await import.WriteAsync(e.Type, NpgsqlDbType.Text, ct);
-            await WriteNullable(import, e.ShopId, ct);
-            await WriteNullable(import, e.ProductId, ct);
-            await WriteNullable(import, e.VariantId, ct);
-            await WriteNullable(import, e.Category, ct);
-            await WriteNullable(import, e.Query, ct);
-            if (e.ResultCount is { } rc) await import.WriteAsync(rc, NpgsqlDbType.Integer, ct); else await import.WriteNullAsync(ct);
-            await import.WriteAsync(e.Quantity, NpgsqlDbType.Integer, ct);
-            await import.WriteAsync(e.AmountScaled, NpgsqlDbType.Bigint, ct);
-            await WriteNullable(import, e.Currency, ct);
-            await WriteNullable(import, e.SessionId, ct);
-            await WriteNullable(import, e.UserId, ct);
-            await WriteNullable(import, e.DedupeKey, ct);
-            await import.WriteAsync(e.At.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
-            await import.WriteAsync(e.ReceivedAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+            if (copy.Full) await copy.FlushAsync(ct);
+            copy.StartRow(15);
+            copy.Text(e.Type);
+            copy.Text(e.ShopId);
+            copy.Text(e.ProductId);
+            copy.Text(e.VariantId);
+            copy.Text(e.Category);
+            copy.Text(e.Query);
+            copy.Int32(e.ResultCount);
+            copy.Int32(e.Quantity);
+            copy.Int64(e.AmountScaled);
+            copy.Text(e.Currency);
+            copy.Text(e.SessionId);
+            copy.Text(e.UserId);
+            copy.Text(e.DedupeKey);
+            copy.TimestampTz(e.At);
+            copy.TimestampTz(e.ReceivedAt);
         }
-        await import.CompleteAsync(ct);
+        await copy.CompleteAsync(ct);
     }
-
-    private static Task WriteNullable(NpgsqlBinaryImporter import, string? value, CancellationToken ct) =>
-        value is null ? import.WriteNullAsync(ct) : import.WriteAsync(value, NpgsqlDbType.Text, ct);
 
     public async Task UpsertAsync(RollupAccumulator acc, CancellationToken ct)
     {

@@ -29,10 +29,23 @@ internal sealed class DemandWriter(
     private sealed record Pending(IReadOnlyList<DemandEvent> Events, TaskCompletionSource Durable, long EnqueuedTicks);
 
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>
+    /// Committed batches on their way to the client-signal listeners (personalization's views): a second loop tells them,
+    /// so the next database batch does not wait for the listeners. Bounded: when the listeners fall behind, the writer
+    /// waits for room (and so, through the event queue, ingestion pushes back).
+    /// </summary>
+    private readonly Channel<IReadOnlyList<DemandEvent>> _committed = Channel.CreateBounded<IReadOnlyList<DemandEvent>>(
+        new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly object _gate = new();
     private int _queued;
     private volatile TaskCompletionSource? _stall;
     private readonly LagRecorder _lag = new();
+
+    private int _listenersPending;
+
+    /// <summary>Committed events the client-signal listeners have not been told yet.</summary>
+    public int ListenersPending => Volatile.Read(ref _listenersPending);
 
     /// <summary>Events accepted and not yet durable.</summary>
     public int Queued => Volatile.Read(ref _queued);
@@ -77,6 +90,32 @@ internal sealed class DemandWriter(
     internal void Resume() => Interlocked.Exchange(ref _stall, null)?.TrySetResult();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = Task.Run(ListenLoopAsync, CancellationToken.None);
+        try
+        {
+            await WriteLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+            await listening;
+        }
+    }
+
+    private async Task ListenLoopAsync()
+    {
+        var reader = _committed.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None))
+        {
+            var events = new List<DemandEvent>();
+            while (events.Count < 20_000 && reader.TryRead(out var batch)) events.AddRange(batch);
+            await NotifyListenersAsync(events);
+            Interlocked.Add(ref _listenersPending, -events.Count);
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken stoppingToken)
     {
         var reader = _queue.Reader;
         var batch = new List<Pending>();
@@ -132,14 +171,17 @@ internal sealed class DemandWriter(
             p.Durable.TrySetResult();
         }
         live.Publish(new DemandChange([.. acc.Shops], acc.Queries.Count > 0, rows));
-        await NotifyListenersAsync(events);
+        Interlocked.Add(ref _listenersPending, events.Count);
+        await _committed.Writer.WriteAsync(events, CancellationToken.None);
     }
 
     private async Task NotifyListenersAsync(IReadOnlyList<DemandEvent> events)
     {
-        var signals = events.Where(e => DemandEventTypes.Client.Contains(e.Type))
-            .Select(e => new ClientSignal(e.Type, e.ProductId, e.Query, e.ResultCount, e.SessionId, e.UserId, e.At))
-            .ToList();
+        var signals = new List<ClientSignal>(events.Count);
+        foreach (var e in events)
+        {
+            if (DemandEventTypes.Client.Contains(e.Type)) signals.Add(new ClientSignal(e.Type, e.ProductId, e.Query, e.ResultCount, e.SessionId, e.UserId, e.At));
+        }
         if (signals.Count == 0) return;
         try
         {

@@ -318,14 +318,49 @@ public sealed class RecommendationService(
         var users = views.Where(v => v.UserId is not null).Select(v => v.UserId!).Distinct().ToList();
         var off = users.Count == 0 ? [] : (await db.Set<PersonalizationSetting>().AsNoTracking()
             .Where(s => users.Contains(s.UserId) && !s.Enabled).Select(s => s.UserId).ToListAsync(ct)).ToHashSet();
-        foreach (var v in views.Where(v => v.UserId is null || !off.Contains(v.UserId)))
+        var kept = views.Where(v => v.UserId is null || !off.Contains(v.UserId)).Select(v => new ProductView { Id = Ids.New(), UserId = v.UserId, SessionId = Truncate(v.SessionId, 100), ProductId = v.ProductId!, At = v.At });
+        if (db.Provider == DatabaseProvider.Postgres)
         {
-            db.Add(new ProductView { Id = Ids.New(), UserId = v.UserId, SessionId = Truncate(v.SessionId, 100), ProductId = v.ProductId!, At = v.At });
+            // Views arrive in the demand writer's batches (thousands at a time): binary COPY, no change tracking.
+            await CopyViewsAsync(kept, ct);
         }
-        await db.SaveChangesAsync(ct);
+        else
+        {
+            db.AddRange(kept);
+            await db.SaveChangesAsync(ct);
+        }
+        var forgotten = new HashSet<(string?, string?)>();
         foreach (var v in views)
         {
-            profiles.Forget(v.UserId, v.SessionId);
+            if (forgotten.Add((v.UserId, v.SessionId)))
+            {
+                profiles.Forget(v.UserId, v.SessionId);
+            }
+        }
+    }
+
+    private async Task CopyViewsAsync(IEnumerable<ProductView> views, CancellationToken ct)
+    {
+        var connection = (Npgsql.NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var copy = await PgBinaryCopy.BeginAsync(connection, "COPY \"RecProductViews\" (\"Id\", \"UserId\", \"SessionId\", \"ProductId\", \"At\") FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var v in views)
+            {
+                if (copy.Full) await copy.FlushAsync(ct);
+                copy.StartRow(5);
+                copy.Text(v.Id);
+                copy.Text(v.UserId);
+                copy.Text(v.SessionId);
+                copy.Text(v.ProductId);
+                copy.TimestampTz(v.At);
+            }
+            await copy.CompleteAsync(ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
         }
     }
 
