@@ -64,7 +64,7 @@ public sealed class ResumedPaidOrderTests(ResumedPaidOrderTests.Platform platfor
             .Where(e => e.OrderId == orderId && e.Kind == PayoutLedgerKind.Sale).Select(e => e.Reference).ToListAsync());
         Assert.Equal(2, sales.Count);
         Assert.Equal(2, sales.Distinct().Count());
-        var errors = platform.Logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}").ToList();
+        var errors = DatabaseErrors();
         Assert.True(errors.Count == 0, "errors logged during the resume:\n" + string.Join("\n", errors));
 
         // And the retry after that is a plain replay of the same answer.
@@ -77,6 +77,7 @@ public sealed class ResumedPaidOrderTests(ResumedPaidOrderTests.Platform platfor
     {
         var shop = Dots.Infrastructure.Ids.New();
         var order = Dots.Infrastructure.Ids.New();
+        await platform.NewUserAsync(); // the platform is up (its start-up writes its own log lines)
         platform.Logs.Clear();
         async Task<bool> BookAsync()
         {
@@ -93,6 +94,11 @@ public sealed class ResumedPaidOrderTests(ResumedPaidOrderTests.Platform platfor
         Assert.Equal(12_345.5m, lines.Single(l => l.Kind == PayoutLedgerKind.Sale).Amount);
         Assert.Equal(-1_234.55m, lines.Single(l => l.Kind == PayoutLedgerKind.Commission).Amount);
         Assert.True(Math.Abs((lines[0].At - DateTimeOffset.UtcNow).TotalMinutes) < 5);
-        Assert.DoesNotContain(platform.Logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.Empty(DatabaseErrors());
     }
+
+    /// <summary>Errors the database layer logged: a failed command or save (a unique violation raised and caught is one).</summary>
+    private List<string> DatabaseErrors() => platform.Logs.Entries
+        .Where(e => e.Level >= LogLevel.Error && (e.Category.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) || e.Category.StartsWith("Npgsql", StringComparison.Ordinal)))
+        .Select(e => $"{e.Category}: {e.Message}").ToList();
 }
