@@ -60,15 +60,5 @@ public sealed class OrderingTextsTests
         XDocument.Load(Path.Combine(RepoDir(), file)).Root!.Elements("data")
             .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
 
-    private static string RepoDir()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Dots.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Cannot find the repository root.");
-    }
+    private static string RepoDir() => Dots.Tests.Web.LocalizationTests.RepoDir();
 }

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Dots.Modules.Identity;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Dots.Tests.Infrastructure;
@@ -25,7 +23,7 @@ public sealed class RefusedVoidTests(SharedPlatform platform) : IClassFixture<Sh
         var owner = await platform.NewUserAsync();
         var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 5);
         var buyer = await platform.NewUserAsync();
-        var operatorClient = await OperatorAsync();
+        var operatorClient = (await platform.NewOperatorAsync()).Http;
         // The capture is refused (the hold must then be voided), and the provider refuses every void until told otherwise.
         Faults.Inject(SandboxFaultMode.Decline, 1, PaymentOperation.Capture);
         Faults.Inject(SandboxFaultMode.Decline, -1, PaymentOperation.Void);
@@ -86,18 +84,5 @@ public sealed class RefusedVoidTests(SharedPlatform platform) : IClassFixture<Sh
     {
         await using var scope = platform.Services.CreateAsyncScope();
         return (await scope.ServiceProvider.GetRequiredService<PaymentService>().GetAsync(purpose, CancellationToken.None))!;
-    }
-
-    private async Task<HttpClient> OperatorAsync()
-    {
-        var user = await platform.NewUserAsync();
-        await using (var scope = platform.Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().GrantAsync(user.Email, Roles.Operator, CancellationToken.None);
-        }
-        var login = await (await platform.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UserClient.Password })).JsonAsync(HttpStatusCode.OK);
-        var client = platform.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)login["accessToken"]!);
-        return client;
     }
 }
