@@ -125,7 +125,7 @@ internal static class BenchCheckoutCommand
             Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots (server and bench client)"
                 + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
             var combined = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>().Stats;
-            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back (warm-up included)");
+            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner (warm-up included)");
             Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");
             Console.WriteLine($"ratio               {throughput / baselineTps:P1} of the raw ceiling");
