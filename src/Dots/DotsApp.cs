@@ -99,7 +99,13 @@ public static class DotsApp
         app.UseMiddleware<RequestSizeGuard>();
         app.UseStaticFiles();
         var paths = app.Services.GetRequiredService<DataPaths>();
-        app.UseStaticFiles(new StaticFileOptions { RequestPath = "/media", FileProvider = new PhysicalFileProvider(paths.MediaDir) });
+        // Uploaded media never change under a name (each upload gets a new id), so browsers may keep them for a year (ADR 0025).
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            RequestPath = "/media",
+            FileProvider = new PhysicalFileProvider(paths.MediaDir),
+            OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable",
+        });
         app.UseAuthentication();
         app.UseMiddleware<ApiCookieForgeryGuard>();
         app.UseAuthorization();
@@ -127,15 +133,8 @@ public static class DotsApp
     private static void ConfigureRateLimits(RateLimiterOptions o, RateLimitOptions limits)
     {
         o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        o.OnRejected = async (context, ct) =>
-        {
-            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-            {
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            await Results.Problem(statusCode: 429, title: "Too many requests.", detail: "Slow down and retry after the time in the Retry-After header.")
-                .ExecuteAsync(context.HttpContext);
-        };
+        // API clients get a 429 ProblemDetails; a person submitting a page's form gets the page again, saying how long to wait.
+        o.OnRejected = RateLimitedPages.OnRejectedAsync;
         // Partitioned per signed-in user, else per client address — the real one behind a trusted proxy (ForwardedHeaders,
         // ADR 0022). On PostgreSQL every instance counts in one shared store; on SQLite each counts in memory (ADR 0004).
         // Only submissions count: reading the sign-in page is free, posting it (web form or API) is an attempt.

@@ -32,18 +32,28 @@ internal static class BenchCheckoutCommand
         var locking = new Option<string?>("--sqlite-locking") { Description = "BusyTimeout (default), WriteGate or ConnectionGate: how SQLite writers take turns." };
         var combine = new Option<string>("--combine") { Description = "on (default) or off: the per-SKU reservation combiner (Ordering:CombineReservations, ADR 0023).", DefaultValueFactory = _ => "on" };
         combine.AcceptOnlyFromAmong("on", "off");
+        var instances = new Option<int>("--instances")
+        {
+            Description = "Dots instances on the one PostgreSQL database, behind `dots proxy` (YARP) when more than one: this process serves one, the others are `dots serve` child processes.",
+            DefaultValueFactory = _ => 1,
+        };
         var command = new Command("checkout", "Flash sale: N concurrent buyers, one hot SKU with S units, through the real HTTP stack; reports oversold units, throughput, p50/p99 and the ratio to the raw database ceiling.")
         {
-            buyers, stock, provider, postgres, baselineSeconds, locking, combine,
+            buyers, stock, provider, postgres, baselineSeconds, locking, combine, instances,
         };
         command.SetAction(async (parse, ct) =>
         {
             var options = new Options(parse.GetValue(buyers), parse.GetValue(stock), parse.GetValue(provider)!,
                 parse.GetValue(postgres) ?? Environment.GetEnvironmentVariable("DOTS_BENCH_POSTGRES"), parse.GetValue(baselineSeconds), parse.GetValue(locking),
-                parse.GetValue(combine) != "off");
+                parse.GetValue(combine) != "off", parse.GetValue(instances));
             if (options.Buyers < 1 || options.Stock < 1)
             {
                 Console.Error.WriteLine("--buyers and --stock must be at least 1.");
+                return 2;
+            }
+            if (options.Instances is < 1 or > 4 || (options.Instances > 1 && options.Provider != "postgres"))
+            {
+                Console.Error.WriteLine("--instances must be 1 to 4, and more than 1 needs --provider postgres (SQLite serves one instance).");
                 return 2;
             }
             if (options.Provider == "postgres" && string.IsNullOrWhiteSpace(options.Postgres))
@@ -56,7 +66,7 @@ internal static class BenchCheckoutCommand
         return command;
     }
 
-    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds, string? Locking, bool Combine = true);
+    private sealed record Options(int Buyers, int Stock, string Provider, string? Postgres, int BaselineSeconds, string? Locking, bool Combine = true, int Instances = 1);
 
     private static async Task<int> RunAsync(Options o, CancellationToken ct)
     {
@@ -84,8 +94,32 @@ internal static class BenchCheckoutCommand
             await DatabaseSetup.MigrateAsync(scope.ServiceProvider.GetRequiredService<DotsDbContext>(), ct);
         }
         await app.StartAsync(ct);
+        var children = new List<Process>();
+        WebApplication? proxy = null;
         try
         {
+            // Several instances: the others as `dots serve` processes on the same database (migrated above), and the
+            // buyers through a YARP proxy in this process, as docs/deploy.md runs them.
+            var target = port;
+            if (o.Instances > 1)
+            {
+                var backends = new List<string> { $"http://127.0.0.1:{port}" };
+                for (var i = 2; i <= o.Instances; i++)
+                {
+                    var childPort = BenchSupport.FreePort();
+                    var childArgs = args.Select(a => a.StartsWith("--urls=", StringComparison.Ordinal) ? $"--urls=http://127.0.0.1:{childPort}"
+                        : a.StartsWith("--DataDir=", StringComparison.Ordinal) ? $"--DataDir={dataDir}-{i}" : a).ToList();
+                    children.Add(StartInstance(childArgs));
+                    backends.Add($"http://127.0.0.1:{childPort}");
+                }
+                await WaitHealthyAsync(backends.Skip(1), children, ct);
+                target = BenchSupport.FreePort();
+                proxy = ProxyCommand.Build($"http://127.0.0.1:{target}", backends, "/health", TimeSpan.FromSeconds(2), affinity: false, "PowerOfTwoChoices",
+                    ["--Logging:LogLevel:Default=Warning"]);
+                await proxy.StartAsync(ct);
+                Console.Error.WriteLine($"{o.Instances} instances behind dots proxy on 127.0.0.1:{target}");
+            }
+            port = target;
             var (variantId, warmupVariantId, tokens) = await PrepareAsync(app.Services, o, port, ct);
             // A server in production is warm: let the JIT's tiered compilation finish before the clock starts,
             // with the same requests on another SKU.
@@ -93,12 +127,21 @@ internal static class BenchCheckoutCommand
             await FlashSaleAsync(port, warmupVariantId, tokens, maxPerBuyer: 8, "warm", ct);
             await Task.Delay(TimeSpan.FromSeconds(3), ct);
             Console.Error.WriteLine($"Flash sale: {o.Buyers} buyers, {o.Stock} units…");
-            var cpuBefore = await CpuAsync(app.Services, o, ct);
+            var cpuBefore = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
             var sale = await FlashSaleAsync(port, variantId, tokens, maxPerBuyer: int.MaxValue, "sale", ct);
-            var cpuAfter = await CpuAsync(app.Services, o, ct);
+            var cpuAfter = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
 
             using var scope = app.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            // What the orders' events still owe their handlers (notifications, demand, royalties) when the sale ends,
+            // and how long the outbox then takes to catch up: the lag a live dashboard shows after a flash sale.
+            var backlog = await PendingDeliveriesAsync(db, ct);
+            var drain = Stopwatch.StartNew();
+            while (await PendingDeliveriesAsync(db, ct) > 0 && drain.Elapsed < TimeSpan.FromMinutes(5))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            }
+            var drained = drain.Elapsed;
             var remaining = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock).FirstAsync(ct);
             var sold = await db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity, ct);
             var oversold = Math.Max(0, sold - o.Stock) + Math.Max(0, -remaining) + Math.Max(0, sold + remaining - o.Stock);
@@ -111,6 +154,7 @@ internal static class BenchCheckoutCommand
             var throughput = sale.Succeeded / sale.Elapsed.TotalSeconds;
             Console.WriteLine($"provider            {o.Provider}{(o.Provider == "sqlite" ? ", locking " + (o.Locking ?? nameof(SqliteLocking.BusyTimeout)) : "")}");
             Console.WriteLine($"buyers              {o.Buyers}");
+            Console.WriteLine($"instances           {o.Instances}{(o.Instances > 1 ? " behind dots proxy (YARP, PowerOfTwoChoices)" : "")}");
             Console.WriteLine($"stock               {o.Stock}");
             Console.WriteLine($"orders (201)        {sale.Succeeded}");
             Console.WriteLine($"rejected (409)      {sale.Rejected}");
@@ -122,10 +166,11 @@ internal static class BenchCheckoutCommand
             Console.WriteLine($"latency p50         {sale.P50:F1} ms");
             Console.WriteLine($"latency p99         {sale.P99:F1} ms");
             var perOrder = Math.Max(1, sale.Succeeded);
-            Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots (server and bench client)"
+            Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots ({(o.Instances > 1 ? "all instances, proxy" : "server")} and bench client)"
                 + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
             var combined = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>().Stats;
-            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner (warm-up included)");
+            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}{(o.Instances > 1 ? " (this process's instance)" : "")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner (warm-up included)");
+            Console.WriteLine($"outbox at sale end  {backlog} deliveries pending; drained in {drained.TotalSeconds:F1} s after the sale (Events:Concurrency)");
             Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");
             Console.WriteLine($"ratio               {throughput / baselineTps:P1} of the raw ceiling");
@@ -133,8 +178,26 @@ internal static class BenchCheckoutCommand
         }
         finally
         {
+            if (proxy is not null)
+            {
+                await proxy.StopAsync(CancellationToken.None);
+                await proxy.DisposeAsync();
+            }
+            foreach (var child in children)
+            {
+                if (!child.HasExited)
+                {
+                    child.Kill(entireProcessTree: true);
+                }
+                await child.WaitForExitAsync(CancellationToken.None);
+                child.Dispose();
+            }
             await app.StopAsync(CancellationToken.None);
             await BenchSupport.CleanUpAsync(o.Postgres, database, dataDir);
+            for (var i = 2; i <= o.Instances; i++)
+            {
+                await BenchSupport.CleanUpAsync(null, null, $"{dataDir}-{i}");
+            }
         }
     }
 
@@ -175,6 +238,80 @@ internal static class BenchCheckoutCommand
         });
         return (variantId, warmupVariantId, tokens);
     }
+
+    /// <summary>`dots serve` with <paramref name="hostArgs"/>, as this process was started (the apphost, or dotnet and the dll).</summary>
+    private static Process StartInstance(IReadOnlyList<string> hostArgs)
+    {
+        var host = Environment.ProcessPath ?? "dotnet";
+        var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet")
+        {
+            psi.ArgumentList.Add(typeof(DotsApp).Assembly.Location);
+        }
+        psi.ArgumentList.Add("serve");
+        foreach (var a in hostArgs)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        var process = Process.Start(psi)!;
+        // Drain its output so a chatty instance never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitHealthyAsync(IEnumerable<string> urls, IReadOnlyList<Process> children, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = Stopwatch.StartNew();
+        foreach (var url in urls)
+        {
+            while (true)
+            {
+                if (children.FirstOrDefault(c => c.HasExited) is { } dead)
+                {
+                    throw new InvalidOperationException($"An instance exited with code {dead.ExitCode} while starting.");
+                }
+                try
+                {
+                    if ((await http.GetAsync(url + "/health", ct)).IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+                if (deadline.Elapsed > TimeSpan.FromMinutes(3))
+                {
+                    throw new TimeoutException($"{url} did not become healthy within 3 minutes.");
+                }
+                await Task.Delay(250, ct);
+            }
+        }
+    }
+
+    private static (TimeSpan Process, TimeSpan Database) Sum((TimeSpan Process, TimeSpan Database) a, (TimeSpan Process, TimeSpan Database) b) =>
+        (a.Process + b.Process, a.Database + b.Database);
+
+    private static (TimeSpan Process, TimeSpan Database) ChildrenCpu(IEnumerable<Process> children)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var child in children)
+        {
+            child.Refresh();
+            total += child.TotalProcessorTime;
+        }
+        return (total, TimeSpan.Zero);
+    }
+
+    private static Task<int> PendingDeliveriesAsync(DotsDbContext db, CancellationToken ct) =>
+        db.Set<Infrastructure.Events.OutboxDelivery>().CountAsync(d => d.Status == Infrastructure.Events.DeliveryStatus.Pending, ct);
 
     private sealed record Login(string AccessToken);
 

@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using Dots.Modules.Delivery;
 using Dots.Modules.Ordering;
 using Dots.Tests.Infrastructure;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;
@@ -14,7 +16,7 @@ namespace Dots.Tests.Delivery;
 /// The web checkout's path to a slot: the form's address is placed by the gazetteer (or the neighbourhood chosen on the
 /// list or map), and the cart checkout takes the slot in the same checkout step as an API order.
 /// </summary>
-public sealed class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<DeliveryPlatform>
+public sealed partial class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<DeliveryPlatform>
 {
     private static readonly GazetteerPlace Yeoksam = SeoulGazetteer.Find("yeoksamdong")!;
 
@@ -122,4 +124,67 @@ public sealed class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<
         var unknown = await (await client.GetAsync("/api/delivery/promise?address=Springfield")).JsonAsync(HttpStatusCode.OK);
         Assert.False((bool)unknown["available"]!);
     }
+
+    [Fact]
+    public async Task AWebCheckoutWhoseChosenNightFilledUp_SaysTheNightIsFull_AndOffersTheOtherNights_NotSoldOut()
+    {
+        // Issue 15: the page said "Something in your cart just sold out" when the night's slot filled up between page load and submit.
+        var sanggye = SeoulGazetteer.Find("sanggyedong")!;
+        var op = await platform.NewOperatorAsync();
+        await platform.CityAsync(op, sanggye.Latitude, sanggye.Longitude, capacity: 1);
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 10);
+        IReadOnlyList<PromiseDto> nights;
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            nights = await scope.ServiceProvider.GetRequiredService<DeliveryService>().NightsAsync(sanggye.Latitude, sanggye.Longitude, CancellationToken.None);
+        }
+        var chosen = nights.Skip(1).First(n => n.Available);
+
+        var buyer = await platform.NewUserAsync();
+        (await buyer.Http.PutAsJsonAsync($"/api/cart/items/{product.FirstVariantId()}", new { quantity = 1 })).EnsureSuccessStatusCode();
+        var web = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        (await web.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = buyer.Email, password = UserClient.Password })).EnsureSuccessStatusCode();
+        var form = HiddenInput().Matches(await web.GetStringAsync("/checkout"))
+            .ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+
+        // Meanwhile someone else takes the last place of that night.
+        var other = await platform.NewUserAsync();
+        await (await other.PlaceOrderAsync(DeliveryPlatform.OrderTo(product.FirstVariantId(), sanggye.Latitude, sanggye.Longitude, new { slotId = chosen.SlotId }), "other"))
+            .JsonAsync(HttpStatusCode.Created);
+
+        form["_handler"] = "checkout";
+        form["Input.Name"] = "Kim Ji-won";
+        form["Input.Phone"] = "010-1234-5678";
+        form["Input.Line1"] = "서울 노원구 상계동 12";
+        form["Input.City"] = "Seoul";
+        form["Input.PostalCode"] = "01690";
+        form["Input.CardNumber"] = Api.ApprovedCard;
+        form[DeliveryCheckoutForm.Slot] = chosen.SlotId!;
+        var answer = await web.PostAsync("/checkout", new FormUrlEncodedContent(form));
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var page = WebUtility.HtmlDecode(await answer.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("sold out", page);
+        Assert.Contains("The delivery night you chose has just filled up. Choose another night below; you have not been charged.", page);
+        Assert.Contains("data-testid=\"night-full\"", page);
+        // The chosen night is offered as full; another night with room is picked in its place.
+        var radios = Regex.Matches(page, "<input type=\"radio\" name=\"Delivery.Slot\"[^>]*>").Select(m => m.Value).ToList();
+        Assert.Contains(radios, r => r.Contains($"value=\"{chosen.SlotId}\"") && r.Contains("disabled"));
+        Assert.Contains(radios, r => !r.Contains("disabled") && r.Contains("checked"));
+        // Nothing was placed or charged; the cart is as it was.
+        var orders = await (await buyer.Http.GetAsync("/api/orders")).JsonAsync(HttpStatusCode.OK);
+        Assert.Empty(orders["items"]!.AsArray());
+        var cart = await (await buyer.Http.GetAsync("/api/cart")).JsonAsync(HttpStatusCode.OK);
+        Assert.Single(cart["lines"]!.AsArray());
+
+        // The API keeps its 409, now with a code a client can tell from stock.
+        var api = await (await buyer.PlaceOrderAsync(DeliveryPlatform.OrderTo(product.FirstVariantId(), sanggye.Latitude, sanggye.Longitude, new { slotId = chosen.SlotId }), "again"))
+            .JsonAsync(HttpStatusCode.Conflict);
+        Assert.Equal(DeliveryConflicts.SlotFull, (string)api["code"]!);
+        Assert.Equal(chosen.SlotId, (string)api["slotId"]!);
+    }
+
+    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
+    private static partial Regex HiddenInput();
 }

@@ -25,22 +25,28 @@ public sealed class SearchQuerySetTests(DemoPlatform platform) : IClassFixture<D
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
         var lines = (await db.Products.AsNoTracking().Select(p => new { p.Id, p.Title }).ToListAsync())
             .Select(p => (p.Id, Line: BenchSearchCommand.LineOf(p.Title))).Where(p => p.Line is not null).ToLookup(p => p.Line!, p => p.Id);
+        var labelled = lines.SelectMany(g => g).ToHashSet();
         var catalog = scope.ServiceProvider.GetRequiredService<CatalogService>();
         var failures = new List<string>();
         double ndcg = 0;
         var withRelevant = 0;
         foreach (var q in queries)
         {
-            var page = await catalog.SearchAsync(new ProductQuery(q.Query, PageSize: 10), CancellationToken.None);
-            var ids = page.Items.Select(i => i.Id).ToList();
+            var page = await catalog.SearchAsync(new ProductQuery(q.Query, PageSize: 30), CancellationToken.None);
             if (q.Lines.Count == 0)
             {
-                if (ids.Count > 0)
+                if (page.Items.Count > 0)
                 {
                     failures.Add($"{q.Class} '{q.Query}' should find nothing but found {page.Items[0].Title}");
                 }
                 continue;
             }
+            // Judged products only (a condensed list): the labels cover the demo catalog's product lines, while the
+            // demo also grows products the labels cannot know — ideas the community funded ("Stone pot with a wooden
+            // trivet lid" is a fair answer to 항아리) — and whether those are indexed yet, and how well they sell,
+            // depends on when the demo's jobs ran. They are neither right nor wrong here.
+            var judged = page.Items.Where(i => labelled.Contains(i.Id)).Take(10).ToList();
+            var ids = judged.Select(i => i.Id).ToList();
             var relevant = q.Lines.SelectMany(l => lines[l]).ToHashSet();
             Assert.True(relevant.Count > 0, $"'{q.Query}' names lines the demo does not have: {string.Join(", ", q.Lines)}");
             withRelevant++;
@@ -48,7 +54,7 @@ public sealed class SearchQuerySetTests(DemoPlatform platform) : IClassFixture<D
             ndcg += score;
             if (ids.Count == 0 || !relevant.Contains(ids[0]))
             {
-                failures.Add($"{q.Class} '{q.Query}': first result {(ids.Count == 0 ? "none" : page.Items[0].Title)}");
+                failures.Add($"{q.Class} '{q.Query}': first judged result {(ids.Count == 0 ? "none" : judged[0].Title)}");
             }
         }
         Assert.True(failures.Count <= withRelevant / 50, string.Join("\n", failures)); // at most 2% miss their best result

@@ -67,10 +67,12 @@ public static class DatabaseSetup
             .ValidateOnStart();
         services.AddDbContext<SqliteDotsDbContext>((sp, o) =>
             o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<WatchdogCommandInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<WatchdogCommandInterceptor>()),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddDbContext<PostgresDotsDbContext>((sp, o) =>
             o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<WatchdogCommandInterceptor>()));
+                .AddInterceptors(sp.GetRequiredService<WatchdogCommandInterceptor>()),
+            optionsLifetime: ServiceLifetime.Singleton);
         services.AddScoped<DotsDbContext>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresDotsDbContext>()
             : sp.GetRequiredService<SqliteDotsDbContext>());

@@ -26,6 +26,12 @@ public sealed class EventsOptions
     /// <summary>Deliveries claimed per round.</summary>
     public int BatchSize { get; set; } = 50;
 
+    /// <summary>
+    /// Deliveries of one round run side by side, each in its own scope, on PostgreSQL (SQLite has one writer: one at a
+    /// time there). A round's deliveries never share a handler and aggregate, so each aggregate's order holds.
+    /// </summary>
+    public int Concurrency { get; set; } = 4;
+
     internal TimeSpan BackoffAfter(int attempts)
     {
         var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));

@@ -25,6 +25,7 @@ public static class EventsSetup
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.Lease > TimeSpan.Zero && o.Backoff >= TimeSpan.Zero && o.MaxBackoff >= o.Backoff,
                 "Events: PollInterval and Lease must be positive, Backoff not negative and MaxBackoff at least Backoff.")
             .Validate(o => o.MaxAttempts >= 1 && o.BatchSize >= 1 && o.RetainDelivered >= TimeSpan.Zero, "Events: MaxAttempts and BatchSize must be at least 1, RetainDelivered not negative.")
+            .Validate(o => o.Concurrency is >= 1 and <= 64, "Events: Concurrency must be between 1 and 64.")
             .ValidateOnStart();
         services.AddSingleton<EventRegistry>();
         services.AddSingleton<IEventPublisher, Outbox>();

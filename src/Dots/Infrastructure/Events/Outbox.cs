@@ -76,5 +76,6 @@ internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEven
             message.Deliveries.Add(new OutboxDelivery { Handler = handler.Name, AggregateId = domainEvent.AggregateId, Status = DeliveryStatus.Pending, NextAttemptAt = now });
         }
         db.Add(message);
+        OutboxSaveInterceptor.MarkPublished(db);
     }
 }

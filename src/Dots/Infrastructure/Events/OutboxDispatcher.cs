@@ -70,22 +70,31 @@ internal sealed class OutboxDispatcher(
             .Take(settings.BatchSize)
             .Select(d => new { d.MessageSequence, d.Handler, d.Attempts })
             .ToListAsync(ct);
-        var ran = 0;
-        foreach (var candidate in due)
+        // Only the oldest open delivery of a (handler, aggregate) is due, so the round's deliveries are independent:
+        // they run side by side on PostgreSQL, one at a time on SQLite (one writer).
+        var parallel = new ParallelOptions
         {
-            now = clock.GetUtcNow();
+            MaxDegreeOfParallelism = db.Provider == DatabaseProvider.Postgres ? settings.Concurrency : 1,
+            CancellationToken = ct,
+        };
+        var ran = 0;
+        await Parallel.ForEachAsync(due, parallel, async (candidate, token) =>
+        {
+            await using var deliveryScope = scopes.CreateAsyncScope();
+            var deliveryDb = deliveryScope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var now = clock.GetUtcNow();
             var until = now + settings.Lease;
-            var claimed = await deliveries
+            var claimed = await deliveryDb.Set<OutboxDelivery>()
                 .Where(d => d.MessageSequence == candidate.MessageSequence && d.Handler == candidate.Handler && d.Status == DeliveryStatus.Pending
                     && (d.LockedUntil == null || d.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedBy, Instance).SetProperty(d => d.LockedUntil, until).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedBy, Instance).SetProperty(d => d.LockedUntil, until).SetProperty(d => d.Attempts, d => d.Attempts + 1), token);
             if (claimed == 0)
             {
-                continue; // another instance took it first
+                return; // another instance took it first
             }
-            ran++;
-            await RunAsync(db, candidate.MessageSequence, candidate.Handler, candidate.Attempts + 1, settings, ct);
-        }
+            Interlocked.Increment(ref ran);
+            await RunAsync(deliveryDb, candidate.MessageSequence, candidate.Handler, candidate.Attempts + 1, settings, token);
+        });
         return ran;
     }
 

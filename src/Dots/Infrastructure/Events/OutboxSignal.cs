@@ -38,18 +38,6 @@ internal sealed class OutboxSaveInterceptor(OutboxSignal signal) : SaveChangesIn
     internal static readonly ConditionalWeakTable<DbContext, object> Unsignalled = [];
     private static readonly object Marker = new();
 
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Mark(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Mark(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
     public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
         Saved(eventData.Context);
@@ -62,13 +50,13 @@ internal sealed class OutboxSaveInterceptor(OutboxSignal signal) : SaveChangesIn
         return ValueTask.FromResult(result);
     }
 
-    private static void Mark(DbContext? context)
-    {
-        if (context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any(e => e.State == EntityState.Added))
-        {
-            Unsignalled.AddOrUpdate(context, Marker);
-        }
-    }
+    /// <summary>
+    /// Called by <see cref="Outbox.Publish"/> when it adds a message to a context: the context's next save (or commit)
+    /// signals the dispatcher. Marking at publish time spares every save a scan of the change tracker (which would run
+    /// DetectChanges once more per SaveChanges); a save that fails leaves the mark, so a later one signals — a spare
+    /// wake-up at worst.
+    /// </summary>
+    internal static void MarkPublished(DbContext context) => Unsignalled.AddOrUpdate(context, Marker);
 
     private void Saved(DbContext? context)
     {

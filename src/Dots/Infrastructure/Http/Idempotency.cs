@@ -67,7 +67,16 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             case StatusCodes.Status404NotFound:
                 return new NotFoundException(detail);
             default:
-                return new ConflictException(detail);
+                // Kept: the extensions a caller tells conflicts apart by (a delivery night's `code`, …).
+                var extensions = new Dictionary<string, object?>();
+                foreach (var property in problem.RootElement.EnumerateObject())
+                {
+                    if (property.Name is not ("type" or "title" or "status" or "detail" or "instance"))
+                    {
+                        extensions[property.Name] = property.Value.ValueKind == System.Text.Json.JsonValueKind.String ? property.Value.GetString() : property.Value.Clone();
+                    }
+                }
+                return new ConflictException(detail, extensions);
         }
     }
 

@@ -83,3 +83,20 @@ public static class DeliveryCheckoutForm
         };
     }
 }
+
+/// <summary>
+/// The <c>code</c> a 409 from the delivery step carries (ProblemDetails extension), so a caller can tell a night that
+/// filled up from stock that sold out.
+/// </summary>
+public static class DeliveryConflicts
+{
+    /// <summary>The night the buyer chose (<c>slotId</c>) filled up or closed; other nights may have room.</summary>
+    public const string SlotFull = "delivery-slot-full";
+
+    /// <summary>No night in the next days has room in the address's zone.</summary>
+    public const string AllFull = "delivery-full";
+
+    /// <summary>The delivery conflict's code, or null when the conflict is about something else (stock, a campaign).</summary>
+    public static string? CodeOf(Infrastructure.ConflictException e) =>
+        e.Extensions.TryGetValue("code", out var code) && code?.ToString() is SlotFull or AllFull ? code.ToString() : null;
+}

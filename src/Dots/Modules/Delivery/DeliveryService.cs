@@ -187,9 +187,12 @@ public sealed class DeliveryService(DotsDbContext db, TimeProvider clock, IOptio
         }
         if (booked is not { } bookedNight)
         {
-            throw new ConflictException(request?.SlotId is not null
-                ? "That delivery slot is full or closed; choose the next night."
-                : $"Every delivery slot of the next {_options.NightsAhead} nights in {zone.Name} is full.");
+            // `code` tells a night that filled up from stock that sold out (the web checkout says which, and offers the other nights).
+            throw request?.SlotId is { } chosen
+                ? new ConflictException("That delivery slot is full or closed; choose the next night.",
+                    new Dictionary<string, object?> { ["code"] = DeliveryConflicts.SlotFull, ["slotId"] = chosen })
+                : new ConflictException($"Every delivery slot of the next {_options.NightsAhead} nights in {zone.Name} is full.",
+                    new Dictionary<string, object?> { ["code"] = DeliveryConflicts.AllFull });
         }
 
         var productIds = context.Lines.Select(l => l.ProductId).Distinct().ToList();

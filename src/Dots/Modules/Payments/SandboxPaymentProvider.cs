@@ -127,13 +127,17 @@ internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, Sandbo
     /// <summary>Why an authorization cannot be captured (amount given) or voided (amount null) now; null when it can.</summary>
     private static async Task<(string Result, string Message)?> SettleRefusalAsync(DotsDbContext db, string authorizationReference, Money? amount, CancellationToken ct)
     {
-        var ledger = db.Set<SandboxLedgerEntry>().AsNoTracking();
-        var authorization = await ledger.FirstOrDefaultAsync(e => e.Reference == authorizationReference && e.Operation == PaymentOperation.Authorize && e.Approved, ct);
+        // The authorization and whatever settled it, in one round trip (at most two rows).
+        var slot = SettleSlot(authorizationReference);
+        var rows = await db.Set<SandboxLedgerEntry>().AsNoTracking()
+            .Where(e => (e.Reference == authorizationReference && e.Operation == PaymentOperation.Authorize && e.Approved) || e.SettlementSlot == slot)
+            .ToListAsync(ct);
+        var authorization = rows.FirstOrDefault(e => e.Reference == authorizationReference && e.Operation == PaymentOperation.Authorize && e.Approved);
         if (authorization is null)
         {
             return (ProviderResults.UnknownAuthorization, "No approved authorization with this reference.");
         }
-        var settled = await ledger.FirstOrDefaultAsync(e => e.SettlementSlot == SettleSlot(authorizationReference), ct);
+        var settled = rows.FirstOrDefault(e => e.SettlementSlot == slot);
         if (settled is not null)
         {
             return settled.Operation == PaymentOperation.Capture

@@ -74,7 +74,9 @@
   }, true);
   addEventListener('pagehide', send);
   document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') send(); });
-  const start = () => { scan(); new MutationObserver(() => scan()).observe(document.body, { childList: true, subtree: true }); };
+  // The first scan waits for an idle moment: signals are never in the way of the page becoming usable (Lighthouse's TBT).
+  const begin = () => { scan(); new MutationObserver(() => scan()).observe(document.body, { childList: true, subtree: true }); };
+  const start = () => ('requestIdleCallback' in window ? requestIdleCallback(begin, { timeout: 2000 }) : setTimeout(begin, 200));
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
   // Blazor's enhanced navigation swaps the page without a load: scan again after each.
   document.addEventListener('enhancedload', scan);
