@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Dots.Tests.Platform;
 using Microsoft.Playwright;
 using Npgsql;
 using static Microsoft.Playwright.Assertions;
@@ -37,23 +36,28 @@ public sealed class ProxyIslandTests(AppFixture app)
         var database = "dots_proxyui_" + Guid.NewGuid().ToString("N")[..12];
         var connection = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("DOTS_TEST_POSTGRES")!) { Database = database }.ToString();
         var dataDir = Directory.CreateTempSubdirectory("dots-proxyui-").FullName;
-        var processes = new List<Process>();
+        var processes = new List<DotsProcess>();
         try
         {
-            var instances = new List<Uri>();
             for (var i = 0; i < 2; i++)
             {
-                var url = new Uri($"http://127.0.0.1:{FreePort()}");
-                instances.Add(url);
-                processes.Add(Start(dataDir, "serve", "--data-dir", dataDir, "--urls", url.ToString().TrimEnd('/'),
+                processes.Add(DotsProcess.Start($"instance {i + 1}", dataDir, url =>
+                [
+                    "serve", "--data-dir", dataDir, "--urls", url.ToString().TrimEnd('/'),
                     "--Database:Provider=Postgres", $"--ConnectionStrings:Postgres={connection}", "--ForwardedHeaders:KnownProxies:0=127.0.0.1",
-                    "--RateLimits:AuthPerMinute=10000", "--Logging:LogLevel:Default=Warning"));
+                    "--RateLimits:AuthPerMinute=10000", "--Logging:LogLevel:Default=Warning",
+                ]));
             }
-            await Task.WhenAll(instances.Select(u => WaitHealthyAsync(u, processes)));
-            var proxy = new Uri($"http://127.0.0.1:{FreePort()}");
-            processes.Add(Start(dataDir, "proxy", "--listen", proxy.ToString().TrimEnd('/'), "--backend", instances[0].ToString().TrimEnd('/'),
-                "--backend", instances[1].ToString().TrimEnd('/'), "--health-interval", "1"));
-            await WaitHealthyAsync(proxy, processes);
+            await Task.WhenAll(processes.Select(p => p.WaitHealthyAsync()));
+            var instances = processes.Select(p => p.BaseAddress).ToList();
+            var proxyProcess = DotsProcess.Start("proxy", dataDir, url =>
+            [
+                "proxy", "--listen", url.ToString().TrimEnd('/'), "--backend", instances[0].ToString().TrimEnd('/'),
+                "--backend", instances[1].ToString().TrimEnd('/'), "--health-interval", "1",
+            ]);
+            processes.Add(proxyProcess);
+            await proxyProcess.WaitHealthyAsync();
+            var proxy = proxyProcess.BaseAddress;
 
             var productId = await CreateTwoVariantProductAsync(proxy);
             var page = await app.NewPageAsync();
@@ -66,8 +70,7 @@ public sealed class ProxyIslandTests(AppFixture app)
             await AppFixture.ScreenshotAsync(page, "desktop-product-through-proxy");
 
             // Kill one instance; whichever one held this browser, a reload goes live (on the other if it was the dead one).
-            processes[0].Kill(entireProcessTree: true);
-            await processes[0].WaitForExitAsync();
+            processes[0].Kill();
             // Active health checks (every second, two failures) take the dead instance out of rotation within a few seconds.
             await page.WaitForTimeoutAsync(5000);
             await page.ReloadAsync();
@@ -76,17 +79,7 @@ public sealed class ProxyIslandTests(AppFixture app)
         }
         finally
         {
-            foreach (var process in processes)
-            {
-                try
-                {
-                    process.Kill(entireProcessTree: true);
-                    process.WaitForExit(30_000);
-                }
-                catch (InvalidOperationException)
-                {
-                }
-            }
+            processes.ForEach(p => p.Dispose());
             NpgsqlConnection.ClearAllPools();
             try
             {
@@ -144,52 +137,5 @@ public sealed class ProxyIslandTests(AppFixture app)
         var text = await product.Content.ReadAsStringAsync();
         Assert.True(product.StatusCode == HttpStatusCode.Created, text);
         return (string)JsonNode.Parse(text)!["id"]!;
-    }
-
-    private static Process Start(string workingDir, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDir };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "dots.dll"));
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-        psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(Uri url, List<Process> processes)
-    {
-        using var probe = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(10) };
-        var until = DateTime.UtcNow + TimeSpan.FromMinutes(4);
-        while (DateTime.UtcNow < until)
-        {
-            Assert.DoesNotContain(processes, p => p.HasExited);
-            try
-            {
-                if ((await probe.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"{url} did not become healthy");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -47,19 +47,6 @@ public sealed class CoCreationPlatform : DotsFactory
     internal async Task<int> ApprovedCapturesAsync(string pledgeId) =>
         (await SandboxEntriesAsync(CampaignService.PaymentPurpose(pledgeId))).Count(e => e.Operation == PaymentOperation.Capture && e.Approved);
 
-    public async Task<UserClient> NewOperatorAsync()
-    {
-        var user = await NewUserAsync();
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().GrantAsync(user.Email, Roles.Operator, CancellationToken.None);
-        }
-        var login = await (await CreateClient().PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UserClient.Password })).JsonAsync(HttpStatusCode.OK);
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)login["accessToken"]!);
-        return user with { Http = client };
-    }
-
     /// <summary>An idea with a maker's accepted proposal: the campaign is open.</summary>
     public async Task<Loop> OpenCampaignAsync(int goalUnits = 3, decimal unitPrice = 20000, DateTimeOffset? deadline = null)
     {

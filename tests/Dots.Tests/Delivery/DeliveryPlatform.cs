@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Delivery;
-using Dots.Modules.Identity;
 using Dots.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,21 +17,6 @@ public class DeliveryPlatform : DotsFactory
         ["Delivery:PlanningBudget"] = "00:00:02",
         ["Delivery:ReplanBudget"] = "00:00:01",
     };
-
-    public async Task<UserClient> NewOperatorAsync()
-    {
-        var user = await NewUserAsync();
-        await using (var scope = Services.CreateAsyncScope())
-        {
-            await scope.ServiceProvider.GetRequiredService<UserAdministration>().GrantAsync(user.Email, Roles.Operator, CancellationToken.None);
-        }
-        // A fresh token carries the new role.
-        var again = CreateClient();
-        var login = await again.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UserClient.Password });
-        var token = (await login.JsonAsync(HttpStatusCode.OK))["accessToken"]!.GetValue<string>();
-        again.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return new UserClient(user.Email, again);
-    }
 
     /// <summary>A square zone around (lat, lon) ± 0.05° served by a centre at its middle, with vans.</summary>
     public async Task<(string CentreId, string ZoneId)> CityAsync(UserClient op, double lat, double lon, int capacity = 100, int vans = 4,

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Dots.Infrastructure.Database;
@@ -92,6 +93,22 @@ public class DotsFactory : WebApplicationFactory<Program>
         var client = CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.AccessToken);
         return new UserClient(email, client);
+    }
+
+    /// <summary>A new account with the Operator role, signed in again so its token carries the role.</summary>
+    public async Task<UserClient> NewOperatorAsync()
+    {
+        var user = await NewUserAsync();
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Dots.Modules.Identity.UserAdministration>().GrantAsync(user.Email, Dots.Modules.Identity.Roles.Operator, CancellationToken.None);
+        }
+        // A fresh token carries the new role.
+        var again = CreateClient();
+        var login = await again.PostAsJsonAsync("/api/auth/login", new { email = user.Email, password = UserClient.Password });
+        var token = (await login.JsonAsync(HttpStatusCode.OK))["accessToken"]!.GetValue<string>();
+        again.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return new UserClient(user.Email, again);
     }
 
     protected override void Dispose(bool disposing)

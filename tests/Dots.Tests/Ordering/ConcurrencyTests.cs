@@ -168,7 +168,7 @@ public sealed class ReservationCombinerTests(ReservationCombinerTests.Platform p
         Assert.All(orders, o => Assert.Equal((OrderStatus.Paid, 1), (o.Status, o.Captures)));
         // Sold out or nearly: a 409 only when fewer units were left than asked for.
         Assert.True(left < 3, $"{left} units left although buyers were refused");
-        // (Batches whose total exceeds the shelf fall back to single orders, so here sharing is not guaranteed.)
+        // (Near the sell-out a batch commits only its prefix that fits — ADR 0026 — so here sharing is not guaranteed.)
         Assert.True(combiner.Stats.Orders + combiner.Stats.FellBack > before.Orders + before.FellBack, "the combiner was not used");
     }
 

@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Dots.Tests.Infrastructure;
+using Dots.Tests.Platform;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -35,10 +33,10 @@ public sealed class KillDuringFlashSaleTests
         var database = "dots_crash_" + Guid.NewGuid().ToString("N")[..12];
         var connection = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("DOTS_TEST_POSTGRES")!) { Database = database }.ToString();
         var dataDir = Directory.CreateTempSubdirectory("dots-crash-").FullName;
-        var server = await ServerProcess.StartAsync(connection, dataDir);
+        var server = await StartAsync(connection, dataDir);
         try
         {
-            var http = server.Client();
+            using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
             var seller = await SignUpAsync(http);
             var shop = (string)(await (await seller.PostAsJsonAsync("/api/shops", new { name = "Flash", description = "Flash sale" })).JsonAsync(HttpStatusCode.Created))["id"]!;
             var product = await (await seller.PostAsJsonAsync($"/api/shops/{shop}/products", new
@@ -53,7 +51,7 @@ public sealed class KillDuringFlashSaleTests
                 buyers.Add(await SignUpAsync(http));
             }
             // Every buyer's requests, each with its own key; a few use the declined card.
-            var requests = buyers.SelectMany((b, i) => Enumerable.Range(0, OrdersPerBuyer).Select(j => new Purchase(
+            var requests = buyers.SelectMany((b, i) => Enumerable.Range(0, OrdersPerBuyer).Select(j => new KeyedOrder(
                 b, Guid.NewGuid().ToString("N"), Api.OrderBody(variantId, 1 + (i + j) % 3, (i * OrdersPerBuyer + j) % 7 == 0 ? Api.DeclinedCard : Api.ApprovedCard)))).ToList();
 
             var sale = Task.WhenAll(buyers.Select((b, i) => Task.Run(async () =>
@@ -67,22 +65,15 @@ public sealed class KillDuringFlashSaleTests
             server.Kill();
             await sale;
 
-            server = await ServerProcess.StartAsync(connection, dataDir);
+            server.Dispose();
+            server = await StartAsync(connection, dataDir);
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
             foreach (var purchase in requests.Where(p => p.Final is null))
             {
-                while (purchase.Final is null && DateTime.UtcNow < deadline)
-                {
-                    if (!await purchase.TryAsync(server.BaseAddress))
-                    {
-                        await Task.Delay(250);
-                    }
-                }
+                await purchase.RetryUntilAnsweredAsync(server.BaseAddress, deadline);
             }
 
-            var unanswered = requests.Where(p => p.Final is null).Select(p => p.LastAnswer).ToList();
-            Assert.True(unanswered.Count == 0, $"{unanswered.Count} requests never got a final answer: {string.Join(" | ", unanswered.Take(5))}");
-            Assert.All(requests, p => Assert.Contains(p.Final!.Value, new[] { HttpStatusCode.Created, HttpStatusCode.PaymentRequired, HttpStatusCode.Conflict }));
+            KeyedOrder.AssertAllAnswered(requests, server.Tail);
 
             await using var db = new PostgresDotsDbContext(new DbContextOptionsBuilder<PostgresDotsDbContext>().UseNpgsql(connection).Options);
             var stock = await db.Variants.Where(v => v.Id == variantId).Select(v => v.Stock).SingleAsync();
@@ -111,7 +102,7 @@ public sealed class KillDuringFlashSaleTests
         }
         finally
         {
-            server.Kill();
+            server.Dispose();
             NpgsqlConnection.ClearAllPools();
             try
             {
@@ -143,119 +134,26 @@ public sealed class KillDuringFlashSaleTests
         return client;
     }
 
-    private sealed class Purchase(HttpClient buyer, string key, object body)
-    {
-        public HttpClient Buyer { get; } = buyer;
-        public HttpStatusCode? Final { get; private set; }
-        public string? OrderId { get; private set; }
-        public string? LastAnswer { get; private set; }
-
-        /// <summary>Sends the request once; true when it got a final answer.</summary>
-        public async Task<bool> TryAsync(Uri server)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/orders")) { Content = JsonContent.Create(body) };
-            request.Headers.Add("Idempotency-Key", key);
-            try
-            {
-                using var response = await Buyer.SendAsync(request);
-                var text = await response.Content.ReadAsStringAsync();
-                LastAnswer = $"{(int)response.StatusCode} {text[..Math.Min(200, text.Length)]}";
-                var inProgress = response.StatusCode == HttpStatusCode.Conflict && text.Contains("\"inProgress\"", StringComparison.Ordinal);
-                if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.PaymentRequired || response.StatusCode == HttpStatusCode.Conflict && !inProgress)
-                {
-                    Final = response.StatusCode;
-                    OrderId = response.StatusCode == HttpStatusCode.Created ? (string?)JsonNode.Parse(text)!["id"] : null;
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-            {
-                LastAnswer = e.GetType().Name + ": " + e.Message;
-            }
-            return false;
-        }
-    }
-
     /// <summary>`dots serve` as a separate process, with a sandbox provider slow enough that a kill lands mid-payment.</summary>
-    private sealed class ServerProcess
+    private static async Task<DotsProcess> StartAsync(string connection, string dataDir)
     {
-        private readonly Process _process;
-
-        private ServerProcess(Process process, Uri baseAddress)
+        var server = DotsProcess.Start("dots serve", dataDir, url =>
+        [
+            "serve", "--data-dir", dataDir, "--urls", url.ToString().TrimEnd('/'),
+            "--Database:Provider=Postgres", $"--ConnectionStrings:Postgres={connection}",
+            "--RateLimits:AuthPerMinute=100000", "--RateLimits:OrdersPerMinute=100000", "--RateLimits:OrdersBurst=100000",
+            "--Idempotency:Lease=00:00:02", "--Logging:LogLevel:Default=Warning",
+            "--Payments:Sandbox:Faults:0:Mode=Latency", "--Payments:Sandbox:Faults:0:Count=-1", "--Payments:Sandbox:Faults:0:Latency=00:00:00.150",
+        ]);
+        try
         {
-            _process = process;
-            BaseAddress = baseAddress;
+            await server.WaitHealthyAsync(timeout: TimeSpan.FromMinutes(3));
         }
-
-        public Uri BaseAddress { get; }
-
-        public HttpClient Client() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
-
-        public static async Task<ServerProcess> StartAsync(string connection, string dataDir)
+        catch
         {
-            var port = FreePort();
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = dataDir };
-            foreach (var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "dots.dll"), "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}",
-                "--Database:Provider=Postgres", $"--ConnectionStrings:Postgres={connection}",
-                "--RateLimits:AuthPerMinute=100000", "--RateLimits:OrdersPerMinute=100000", "--RateLimits:OrdersBurst=100000",
-                "--Idempotency:Lease=00:00:02", "--Logging:LogLevel:Default=Warning",
-                "--Payments:Sandbox:Faults:0:Mode=Latency", "--Payments:Sandbox:Faults:0:Count=-1", "--Payments:Sandbox:Faults:0:Latency=00:00:00.150",
-            })
-            {
-                psi.ArgumentList.Add(arg);
-            }
-            psi.Environment["DOTNET_ENVIRONMENT"] = "Production";
-            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-            var process = Process.Start(psi)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
-            using var probe = server.Client();
-            var until = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-            while (DateTime.UtcNow < until)
-            {
-                Assert.False(process.HasExited, $"dots serve exited with {(process.HasExited ? process.ExitCode : 0)}");
-                try
-                {
-                    if ((await probe.GetAsync("/health")).IsSuccessStatusCode)
-                    {
-                        return server;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                await Task.Delay(250);
-            }
-            server.Kill();
-            throw new TimeoutException("dots serve did not become healthy");
+            server.Dispose();
+            throw;
         }
-
-        /// <summary>SIGKILL: no shutdown, no flushing — what a crash or an OOM kill leaves.</summary>
-        public void Kill()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    _process.WaitForExit(30_000);
-                }
-            }
-            catch (InvalidOperationException)
-            {
-            }
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        return server;
     }
 }

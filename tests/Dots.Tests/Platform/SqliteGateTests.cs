@@ -135,31 +135,13 @@ public sealed class SqliteGateTests : IAsyncLifetime
         await AssertGateFreeAsync();
     }
 
-    [Fact(Skip = "Known hang, open: twenty threads misusing one context under the non-default ConnectionGate mode hang about one run in three on a loaded CI machine even with the atomic claim; components no longer share contexts (ADR 0009) and the default BusyTimeout mode has no gate, so the product is unaffected — see the closing note of 2026-11-30.")]
-    public async Task TwoOperationsOnOneContextAtOnce_FailCleanlyAndLeaveTheGateFree()
-    {
-        // The original freeze: a page and its layout querying one context together.
-        await using var db = Context(SqliteLocking.ConnectionGate);
-        var attempts = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                await using var tx = await db.Database.BeginTransactionAsync();
-                await db.Categories.CountAsync();
-                await tx.CommitAsync();
-            }
-            catch (Exception)
-            {
-                // Using one context from many threads is undefined: EF usually refuses the second operation
-                // (InvalidOperationException), SQLite may see a transaction inside a transaction, and EF's internals can
-                // fail in other ways under the race. What this test holds the gate to is that nothing hangs (the
-                // WaitAsync below) and that the gate is free afterwards.
-            }
-        }));
-        await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromSeconds(60));
-        await db.DisposeAsync();
-        await AssertGateFreeAsync();
-    }
+    // (Deleted: "two operations on one context at once fail cleanly and leave the gate free" under the non-default
+    // ConnectionGate mode. It drove twenty threads through ONE DbContext, which EF Core documents as unsupported: what
+    // happens is undefined — EF usually refuses the second operation, but its internals can also be left waiting — so
+    // the test hung about one run in three on a loaded machine and stayed skipped. What it guarded is covered without
+    // undefined behaviour: the gate is given back on every end of a taking (the tests above), a connection that already
+    // holds the gate never waits on itself (the atomic claim in SqliteWriteGate), and components no longer share a
+    // context (ADR 0009, ComponentDataAccessTests). Branch `hardening`, issue 15 item 6.)
 
     [Fact]
     public async Task ConnectionThatFailsToOpen_GivesTheGateBack()

@@ -102,7 +102,7 @@ public sealed class TwoInstancesBehindProxyTests
             {
                 intentsBefore = [.. await db.Set<PaymentIntent>().Select(i => i.Id).ToListAsync()];
             }
-            var requests = buyers.SelectMany((b, i) => Enumerable.Range(0, OrdersPerBuyer).Select(j => new Purchase(
+            var requests = buyers.SelectMany((b, i) => Enumerable.Range(0, OrdersPerBuyer).Select(j => new KeyedOrder(
                 b, Guid.NewGuid().ToString("N"), Api.OrderBody(variantId, 1 + (i + j) % 3, (i * OrdersPerBuyer + j) % 7 == 0 ? Api.DeclinedCard : Api.ApprovedCard)))).ToList();
             var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             var sale = Task.WhenAll(buyers.Select(b => Task.Run(async () =>
@@ -110,10 +110,7 @@ public sealed class TwoInstancesBehindProxyTests
                 foreach (var purchase in requests.Where(p => p.Buyer == b))
                 {
                     // A client retries an unanswered request (a 502 from the proxy, a dropped connection, "in progress") with its key.
-                    while (!await purchase.TryAsync(viaProxy) && DateTime.UtcNow < deadline)
-                    {
-                        await Task.Delay(250);
-                    }
+                    await purchase.RetryUntilAnsweredAsync(viaProxy, deadline);
                 }
             })));
             await Eventually.UntilAsync(() => requests.Count(p => p.Final is not null) >= 8 || sale.IsCompleted, "the sale under way", TimeSpan.FromMinutes(2));
@@ -121,9 +118,7 @@ public sealed class TwoInstancesBehindProxyTests
             instances[0].Kill();
             await sale;
 
-            var unanswered = requests.Where(p => p.Final is null).Select(p => p.LastAnswer).ToList();
-            Assert.True(unanswered.Count == 0, $"{unanswered.Count} requests never got a final answer: {string.Join(" | ", unanswered.Take(5))}\n{instances[1].Tail}");
-            Assert.All(requests, p => Assert.Contains(p.Final!.Value, new[] { HttpStatusCode.Created, HttpStatusCode.PaymentRequired, HttpStatusCode.Conflict }));
+            KeyedOrder.AssertAllAnswered(requests, instances[1].Tail);
             Assert.True(requests.Count(p => p.AnsweredAt > killedAt) > 0, "the surviving instance kept serving after the kill");
             Assert.False(instances[1].HasExited, "the other instance is still up");
             // Demand (about 120 units) exceeds the stock: the sale sells out, so oversell would show.
@@ -274,40 +269,5 @@ public sealed class TwoInstancesBehindProxyTests
         var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = viaProxy, Timeout = TimeSpan.FromSeconds(60) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
-    }
-
-    private sealed class Purchase(HttpClient buyer, string key, object body)
-    {
-        public HttpClient Buyer { get; } = buyer;
-        public HttpStatusCode? Final { get; private set; }
-        public DateTime AnsweredAt { get; private set; }
-        public string? OrderId { get; private set; }
-        public string? LastAnswer { get; private set; }
-
-        /// <summary>Sends the request once; true when it got a final answer.</summary>
-        public async Task<bool> TryAsync(Uri server)
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, new Uri(server, "/api/orders")) { Content = JsonContent.Create(body) };
-            request.Headers.Add("Idempotency-Key", key);
-            try
-            {
-                using var response = await Buyer.SendAsync(request);
-                var text = await response.Content.ReadAsStringAsync();
-                LastAnswer = $"{(int)response.StatusCode} {text[..Math.Min(200, text.Length)]}";
-                var inProgress = response.StatusCode == HttpStatusCode.Conflict && text.Contains("\"inProgress\"", StringComparison.Ordinal);
-                if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.PaymentRequired || response.StatusCode == HttpStatusCode.Conflict && !inProgress)
-                {
-                    Final = response.StatusCode;
-                    AnsweredAt = DateTime.UtcNow;
-                    OrderId = response.StatusCode == HttpStatusCode.Created ? (string?)JsonNode.Parse(text)!["id"] : null;
-                    return true;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
-            {
-                LastAnswer = e.GetType().Name + ": " + e.Message;
-            }
-            return false;
-        }
     }
 }

@@ -105,6 +105,30 @@ public sealed class TransferTests(StoresPlatform platform) : IClassFixture<Store
     }
 
     [Fact]
+    public async Task RacingSendsFromTheOnlineCentre_NeverTakeMoreThanItHolds_SoNoLocationGoesNegative()
+    {
+        // The centre holds 10 - 4 = 6 of 10; eight sends of 2 race for them: exactly three can be served.
+        var s = await SetupAsync(total: 10, atA: 4);
+        using var start = new SemaphoreSlim(0);
+        var running = Enumerable.Range(0, 8).Select(async i =>
+        {
+            await start.WaitAsync();
+            return await SendAsync(s.Owner, s.Shop, i % 2 == 0 ? s.A : s.B, s.Variant, 2);
+        }).ToList();
+        start.Release(running.Count);
+        var sends = await Task.WhenAll(running);
+
+        Assert.Equal(3, sends.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.All(sends.Where(r => r.StatusCode != HttpStatusCode.Created), r => Assert.Equal(HttpStatusCode.Conflict, r.StatusCode));
+        // Sellable: A's 4; in transit: 6; the centre: 0, not below.
+        Assert.Equal(4, await s.Owner.Http.StockAsync(s.ProductId));
+        Assert.Equal(4, await AtAsync(s.Owner, s.A, s.Variant));
+        Assert.Equal(HttpStatusCode.Conflict, (await SendAsync(s.Owner, s.Shop, s.B, s.Variant, 1)).StatusCode);
+        var transfers = await (await s.Owner.Http.GetAsync($"/api/locations/{s.Shop}/transfers")).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(6, (int)transfers["unitsInTransitOut"]!);
+    }
+
+    [Fact]
     public async Task OnlyTheEndsStaffMayAct_OthersAre403Or404_AndBadRequestsAre400()
     {
         var s = await SetupAsync();

@@ -54,7 +54,8 @@ public sealed partial class LocalizationTests
         XDocument.Load(Path.Combine(RepoDir(), "src", "Dots", "Web", "Localization", file)).Root!.Elements("data")
             .ToDictionary(d => (string)d.Attribute("name")!, d => (string?)d.Element("value") ?? "", StringComparer.Ordinal);
 
-    private static string RepoDir()
+    /// <summary>The repository root (where Dots.slnx is), for tests that read its sources.</summary>
+    internal static string RepoDir()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

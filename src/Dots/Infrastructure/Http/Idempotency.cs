@@ -122,15 +122,11 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
         {
             UserId = userId, Scope = scope, Key = key, RequestHash = hash, CreatedAt = now, LeaseUntil = now + options.Value.Lease, Attempts = 1,
         };
-        db.IdempotencyRecords.Add(record);
         string? resumeFrom = null;
-        try
+        // The claim: an insert that the unique (user, scope, key) turns into "nothing" for every retry — without a
+        // unique violation, so no retry makes the database (or EF's log) report an error.
+        if (await db.InsertOrIgnoreAsync([record], ct) == 0)
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            db.ChangeTracker.Clear();
             var first = await db.IdempotencyRecords.AsNoTracking().FirstAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, ct);
             if (first.RequestHash != hash)
             {

@@ -60,7 +60,7 @@ public sealed class CheckoutService(
 
         var order = BuildOrder(buyerId, items, variants, address, currencies[0]);
         var context = ContextOf(order, request.ShippingAddress, request.Extensions);
-        await ReserveAsync(order, items, context, ct);
+        await ReserveAsync(order, items, variants, context, ct);
         return await PayAndConfirmAsync(order, context, card);
     }
 
@@ -276,7 +276,7 @@ public sealed class CheckoutService(
     /// Writes the order, runs the steps other modules added (a delivery slot, a pickup location), then Catalog takes
     /// the stock and commits all of it; a short variant or a refusing step rolls everything back (409).
     /// </summary>
-    private async Task ReserveAsync(Order order, List<Item> items, CheckoutContext context, CancellationToken ct)
+    private async Task ReserveAsync(Order order, List<Item> items, IReadOnlyDictionary<string, SellableVariant> variants, CheckoutContext context, CancellationToken ct)
     {
         if (combiner.Enabled && items.Count == 1 && db.Database.CurrentTransaction is null)
         {
@@ -287,7 +287,7 @@ public sealed class CheckoutService(
                 batch.Orders.Add(order);
                 events.Publish(batch, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
                 idempotency.StageAttach(batch, order.Id);
-            });
+            }, left => StockService.OutOfStock(variants[items[0].VariantId] with { Stock = left }, items[0].VariantId));
             if (await combiner.ReserveAsync(items[0].VariantId, entry))
             {
                 return;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Catalog;
 using Microsoft.Extensions.Options;
@@ -9,12 +10,16 @@ namespace Dots.Modules.Ordering;
 /// Per-SKU reservation combiner (ADR 0023). Concurrent checkouts of the same variant hand their order write to a lane;
 /// the lane's drainer writes every waiting buyer's order (rows, <c>OrderPlaced</c>, the claim's attach), runs the
 /// checkout steps for each, and takes all their units from the hot row in ONE statement that commits them together.
-/// Each buyer then pays and is answered on its own. A batch that fails for any reason — a variant short of the
-/// batch's total, a step refusing one buyer, a database error — changed nothing, and every buyer in it falls back to
-/// its own transaction (which answers 409 to the ones the shelf cannot serve). A buyer alone in its lane is a batch of
-/// one: the same rows and statements as without the combiner, on the lane's context instead of the request's.
-/// State is only the in-memory queue of this process: the database stays the truth, and a second instance runs its
-/// own lanes against the same rows (their batches simply queue on the row lock like single orders do).
+/// Each buyer then pays and is answered on its own. A batch the shelf cannot serve whole (near a sell-out) changed
+/// nothing; the refusal tells how many units are left, and the batch is committed again with its longest prefix (in
+/// arrival order) that fits — those buyers are served together — while the rest are answered 409 at once (or, when a
+/// later, smaller order would still fit, sent to their own transaction). A batch that fails for any other reason — a
+/// step refusing one buyer, a database error — changed nothing, and every buyer in it falls back to its own
+/// transaction. A buyer alone in its lane is a batch of one: the same rows and statements as without the combiner, on
+/// the lane's context instead of the request's. A lane with nothing queued and nothing running is dropped, so memory
+/// follows the SKUs being sold now, not every SKU ever sold. State is only the in-memory queues of this process: the
+/// database stays the truth, and a second instance runs its own lanes against the same rows (their batches simply
+/// queue on the row lock like single orders do).
 /// </summary>
 public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<OrderingOptions> options, ILogger<ReservationCombiner> logger)
 {
@@ -24,22 +29,32 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
     private long _orders;
     private long _sharedOrders;
     private long _fellBack;
+    private long _refused;
 
     public bool Enabled => options.Value.CombineReservations;
 
     /// <summary>
-    /// Committed batches, the orders in them, how many of those shared their batch with another buyer, and how many
-    /// buyers were handed back to their own transaction because their batch refused.
+    /// Committed batches, the orders in them, how many of those shared their batch with another buyer, how many
+    /// buyers were handed back to their own transaction because their batch refused, and how many were answered
+    /// "sold out" by the combiner itself (they did not fit in what their batch's refusal said was left).
     /// </summary>
-    public (long Batches, long Orders, long SharedOrders, long FellBack) Stats =>
-        (Interlocked.Read(ref _batches), Interlocked.Read(ref _orders), Interlocked.Read(ref _sharedOrders), Interlocked.Read(ref _fellBack));
+    public (long Batches, long Orders, long SharedOrders, long FellBack, long Refused) Stats =>
+        (Interlocked.Read(ref _batches), Interlocked.Read(ref _orders), Interlocked.Read(ref _sharedOrders), Interlocked.Read(ref _fellBack),
+            Interlocked.Read(ref _refused));
 
-    /// <summary>One buyer's part of a batch: its units, its checkout context, and how to write its order rows into a context.</summary>
-    internal sealed class Entry(int quantity, CheckoutContext context, Action<DotsDbContext> write)
+    /// <summary>The lanes held now: one per variant with buyers queued or a batch running (idle lanes are dropped).</summary>
+    public int LaneCount => _lanes.Count;
+
+    /// <summary>
+    /// One buyer's part of a batch: its units, its checkout context, how to write its order rows into a context, and
+    /// its "sold out" answer given the units left.
+    /// </summary>
+    internal sealed class Entry(int quantity, CheckoutContext context, Action<DotsDbContext> write, Func<int, Exception> soldOut)
     {
         public int Quantity => quantity;
         public CheckoutContext Context => context;
         public Action<DotsDbContext> Write => write;
+        public Func<int, Exception> SoldOut => soldOut;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
@@ -47,6 +62,15 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
     {
         public readonly List<Entry> Queue = [];
         public int Running;
+
+        /// <summary>Set (under the lane's lock) when the lane is dropped from the map; an enqueuer finding it set looks the lane up again.</summary>
+        public bool Retired;
+    }
+
+    /// <summary>The shelf was short of a batch's total: nothing was committed, and this many units were left right after.</summary>
+    private sealed class ShelfShortException(int available, Exception refusal) : Exception("The shelf was short of the batch's total.", refusal)
+    {
+        public int Available => available;
     }
 
     /// <summary>
@@ -55,22 +79,29 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
     /// </summary>
     internal Task<bool> ReserveAsync(string variantId, Entry entry)
     {
-        var lane = _lanes.GetOrAdd(variantId, _ => new Lane());
-        bool start;
-        lock (lane)
+        while (true)
         {
-            lane.Queue.Add(entry);
-            start = lane.Running < options.Value.CombinerLanesPerSku;
+            var lane = _lanes.GetOrAdd(variantId, _ => new Lane());
+            bool start;
+            lock (lane)
+            {
+                if (lane.Retired)
+                {
+                    continue; // dropped between the lookup and the lock: it is out of the map now, so look again
+                }
+                lane.Queue.Add(entry);
+                start = lane.Running < options.Value.CombinerLanesPerSku;
+                if (start)
+                {
+                    lane.Running++;
+                }
+            }
             if (start)
             {
-                lane.Running++;
+                _ = Task.Run(() => DrainAsync(variantId, lane));
             }
+            return entry.Done.Task;
         }
-        if (start)
-        {
-            _ = Task.Run(() => DrainAsync(variantId, lane));
-        }
-        return entry.Done.Task;
     }
 
     private async Task DrainAsync(string variantId, Lane lane)
@@ -88,6 +119,13 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 if (lane.Queue.Count == 0)
                 {
                     lane.Running--;
+                    if (lane.Running == 0)
+                    {
+                        // Idle: drop it. Enqueuers take the same lock, so none can have added to it meanwhile, and one
+                        // that looked it up before the removal sees Retired and gets a fresh lane.
+                        lane.Retired = true;
+                        _lanes.TryRemove(KeyValuePair.Create(variantId, lane));
+                    }
                     return;
                 }
                 var n = Math.Min(lane.Queue.Count, options.Value.CombinerMaxBatch);
@@ -96,35 +134,80 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
             }
             // A batch of one is committed here too: while it commits, the buyers arriving meanwhile queue up for the
             // next batch (that wait is the batching window; there is no timer).
-            bool committed;
+            await CommitOrSplitAsync(variantId, batch);
+        }
+    }
+
+    /// <summary>
+    /// Commits the batch; when the shelf is short of its total, commits its longest prefix that fits what the refusal
+    /// said was left (a few times at most, as another lane or instance may take units meanwhile) and answers the rest:
+    /// 409 to a buyer asking more than is left after the prefix, its own transaction to one that might still fit.
+    /// Any other failure sends every buyer not yet answered to its own transaction, as before.
+    /// </summary>
+    private async Task CommitOrSplitAsync(string variantId, List<Entry> batch)
+    {
+        const int attempts = 3;
+        var pending = batch;
+        for (var attempt = 1; pending.Count > 0; attempt++)
+        {
             try
             {
-                await CommitAsync(variantId, batch);
-                committed = true;
+                await CommitAsync(variantId, pending);
                 Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _orders, batch.Count);
-                if (batch.Count > 1)
+                Interlocked.Add(ref _orders, pending.Count);
+                if (pending.Count > 1)
                 {
-                    Interlocked.Add(ref _sharedOrders, batch.Count);
+                    Interlocked.Add(ref _sharedOrders, pending.Count);
                 }
+                pending.ForEach(e => e.Done.TrySetResult(true));
+                return;
+            }
+            catch (ShelfShortException shortfall) when (attempt < attempts)
+            {
+                pending.ForEach(Forget);
+                var left = shortfall.Available;
+                var fit = 0;
+                while (fit < pending.Count && pending[fit].Quantity <= left)
+                {
+                    left -= pending[fit].Quantity;
+                    fit++;
+                }
+                logger.LogDebug("A batch of {Count} reservations of {VariantId} was short; {Fit} fit in the {Available} units left",
+                    pending.Count, variantId, fit, shortfall.Available);
+                foreach (var rest in pending.Skip(fit))
+                {
+                    if (rest.Quantity > left)
+                    {
+                        Interlocked.Increment(ref _refused);
+                        rest.Done.TrySetException(rest.SoldOut(left));
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _fellBack);
+                        rest.Done.TrySetResult(false);
+                    }
+                }
+                pending = pending.GetRange(0, fit);
             }
             catch (Exception e)
             {
-                logger.LogDebug(e, "A batch of {Count} reservations of {VariantId} fell back to single orders", batch.Count, variantId);
-                committed = false;
-                Interlocked.Add(ref _fellBack, batch.Count);
-            }
-            foreach (var entry in batch)
-            {
-                if (!committed)
+                logger.LogDebug(e, "A batch of {Count} reservations of {VariantId} fell back to single orders", pending.Count, variantId);
+                Interlocked.Add(ref _fellBack, pending.Count);
+                foreach (var entry in pending)
                 {
-                    // Whatever a step noted for its own release belongs to the batch that rolled back.
-                    entry.Context.Items.Clear();
-                    entry.Context.ResponseFields.Clear();
+                    Forget(entry);
+                    entry.Done.TrySetResult(false);
                 }
-                entry.Done.TrySetResult(committed);
+                return;
             }
         }
+    }
+
+    /// <summary>Whatever a step noted for its own release belongs to the batch that rolled back.</summary>
+    private static void Forget(Entry entry)
+    {
+        entry.Context.Items.Clear();
+        entry.Context.ResponseFields.Clear();
     }
 
     /// <summary>
@@ -132,7 +215,7 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
     /// (run in this scope, so they write in this transaction), then Catalog takes the batch's total from the variant
     /// in one statement and commits. Throws, with nothing committed, when anything refuses.
     /// </summary>
-    private async Task CommitAsync(string variantId, List<Entry> batch)
+    private async Task CommitAsync(string variantId, IReadOnlyList<Entry> batch)
     {
         var ct = CancellationToken.None; // the batch is many buyers': one client hanging up does not abandon it
         await using var scope = scopes.CreateAsyncScope();
@@ -163,7 +246,15 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 throw;
             }
             // Commits (or rolls back and throws 409 when the shelf is short of the batch's total); either way it ends tx.
-            await stock.TakeAndCommitAsync([new StockLine(variantId, batch.Sum(e => e.Quantity))], ct);
+            try
+            {
+                await stock.TakeAndCommitAsync([new StockLine(variantId, batch.Sum(e => e.Quantity))], ct);
+            }
+            catch (ConflictException refused) when (refused.Extensions.TryGetValue("available", out var available) && available is int units)
+            {
+                // Read by Catalog right after the rollback: what is left for a prefix of this batch to take.
+                throw new ShelfShortException(units, refused);
+            }
         }
     }
 }

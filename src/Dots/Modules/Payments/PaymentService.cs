@@ -144,8 +144,26 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         {
             // Only a refusal by the provider releases the hold; a race with another call for this purpose does not.
             _logger.LogWarning("Capture of {Purpose} refused ({Reason}); releasing the hold", purpose, e.Message);
-            await VoidAsync(purpose, CancellationToken.None);
+            await ReleaseAfterRefusedCaptureAsync(purpose);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Voids the hold of a payment whose capture the provider refused. The caller's answer stays the capture's refusal:
+    /// a void the provider refuses too is recorded, retried through the outbox (<see cref="PaymentReleaseRefused"/>)
+    /// and listed for operators until released, so it is not the buyer's problem. A void that got no answer still
+    /// throws (503: the caller's retry resumes and reconciles it).
+    /// </summary>
+    private async Task ReleaseAfterRefusedCaptureAsync(string purpose)
+    {
+        try
+        {
+            await VoidAsync(purpose, CancellationToken.None);
+        }
+        catch (Exception e) when (e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult"))
+        {
+            _logger.LogWarning("The provider refused to release the hold of {Purpose} ({Reason}); its release is retried through the outbox", purpose, e.Message);
         }
     }
 
@@ -210,7 +228,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         {
             // As in PayAsync: a capture the provider refused releases the hold.
             _logger.LogWarning("Capture of {Purpose} refused ({Reason}); releasing the hold", purpose, e.Message);
-            await VoidAsync(purpose, CancellationToken.None);
+            await ReleaseAfterRefusedCaptureAsync(purpose);
             throw;
         }
         if (!await RecordAsync(intent, capture, i => i with { Status = PaymentIntentStatus.Captured, CapturedAmount = amount.Amount, HoldExpiresAt = null }, versions: 1, next: null))
@@ -376,6 +394,56 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             }
         }
         return count;
+    }
+
+    /// <summary>The label of the voids that retry a hold the provider refused to release.</summary>
+    internal const string ReleaseRetryLabel = "release-retry";
+
+    /// <summary>
+    /// Tries again to release a hold the provider refused to void (<see cref="PaymentReleaseRefused"/>): true when the
+    /// hold is gone (voided, expired, or it was captured meanwhile — then it is the payer's purpose to refund, not a
+    /// hold); throws while the provider still refuses or does not answer, so the outbox retries it with backoff.
+    /// </summary>
+    internal async Task<bool> RetryReleaseAsync(string purpose, CancellationToken ct)
+    {
+        var intent = await FindAsync(purpose, ct);
+        intent = await ResolveOpenAsync(intent, PaymentOperation.Void, ReleaseRetryLabel, ct);
+        if (intent.Status != PaymentIntentStatus.Authorized)
+        {
+            return true;
+        }
+        var result = await VoidAsync(purpose, ReleaseRetryLabel, ct);
+        return result.Status != nameof(PaymentIntentStatus.Authorized);
+    }
+
+    /// <summary>
+    /// For operators: money the provider refused to move back — holds still placed after a refused void, captures whose
+    /// refund was refused and has not succeeded since — oldest first. Each stays listed until it is settled (the outbox
+    /// and the hold-expiry job keep retrying the voids; a refused refund is retried by its owner's handler).
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentAttentionDto>> NeedingAttentionAsync(CancellationToken ct)
+    {
+        var refused = await Attempts.Where(a => a.Status == PaymentAttemptStatus.Declined
+                && (a.Operation == PaymentOperation.Void || a.Operation == PaymentOperation.Refund))
+            .Join(Intents.Where(i => i.Status == PaymentIntentStatus.Authorized || i.Status == PaymentIntentStatus.Captured
+                || i.Status == PaymentIntentStatus.PartiallyRefunded), a => a.IntentId, i => i.Id, (a, i) => new { Attempt = a, Intent = i })
+            .ToListAsync(ct);
+        var ids = refused.Select(r => r.Intent.Id).Distinct().ToList();
+        var refunded = (await Attempts.Where(a => ids.Contains(a.IntentId) && a.Operation == PaymentOperation.Refund && a.Status == PaymentAttemptStatus.Succeeded)
+            .Select(a => new { a.IntentId, a.Label }).ToListAsync(ct)).Select(a => (a.IntentId, a.Label)).ToHashSet();
+        return refused
+            .Where(r => r.Attempt.Operation == PaymentOperation.Void
+                ? r.Intent.Status == PaymentIntentStatus.Authorized
+                : !refunded.Contains((r.Intent.Id, r.Attempt.Label)))
+            .GroupBy(r => (r.Intent.Id, r.Attempt.Operation))
+            .Select(g =>
+            {
+                var first = g.MinBy(r => r.Attempt.StartedAt)!;
+                var last = g.MaxBy(r => r.Attempt.StartedAt)!;
+                return new PaymentAttentionDto(first.Intent.Id, first.Intent.Purpose, first.Intent.Status.ToString(), Kind(g.Key.Operation),
+                    MoneyDto.Of(first.Intent.Amount, first.Intent.Currency), g.Count(), last.Attempt.Error, first.Attempt.StartedAt, last.Attempt.StartedAt);
+            })
+            .OrderBy(a => a.Since).ToList();
     }
 
     private async Task<PaymentIntentDto> VoidAsync(string purpose, string? label, CancellationToken ct)
@@ -587,6 +655,15 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             {
                 await tx.RollbackAsync(ct);
                 return; // someone else recorded it
+            }
+            if (result is { Approved: false } && attempt.Operation == PaymentOperation.Void && attempt.Label is null)
+            {
+                // The provider refused to release a hold (the first plain void only: the retries and the expiry job's
+                // voids carry labels, so a refusal starts one retry chain, not one per retry). Written with the record,
+                // so the retry through the outbox (RefusedReleaseRetry) cannot be lost to a crash.
+                _events.Publish(_db, new PaymentReleaseRefused(intent.Id, intent.Purpose, intent.PayerId, MoneyDto.Of(intent.Amount, intent.Currency),
+                    Truncate(error) ?? result.Result, now));
+                await _db.SaveChangesAsync(ct);
             }
             if (result is { Approved: true } && attempt.Operation == PaymentOperation.Refund)
             {

@@ -51,3 +51,11 @@ public sealed record RunPayoutsRequest(DateTimeOffset? AsOf);
 /// </summary>
 public sealed class PaymentProviderUnavailableException(string message, Exception? inner = null)
     : ServiceUnavailableException(message, TimeSpan.FromSeconds(2), inner);
+
+/// <summary>
+/// Money the provider refused to move back, for operators: <see cref="Operation"/> is <c>void</c> (a hold still placed)
+/// or <c>refund</c>; <see cref="Refusals"/> counts the refused tries from <see cref="Since"/> to <see cref="LastTriedAt"/>.
+/// </summary>
+public sealed record PaymentAttentionDto(
+    string IntentId, string Purpose, string Status, string Operation, MoneyDto Amount, int Refusals, string? LastError,
+    DateTimeOffset Since, DateTimeOffset LastTriedAt);

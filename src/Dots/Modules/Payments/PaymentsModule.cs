@@ -22,6 +22,7 @@ public static class PaymentsModule
         services.AddSingleton<SandboxFaults>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
         services.AddDomainEvent<PaymentRefunded>();
+        services.AddEventHandler<PaymentReleaseRefused, RefusedReleaseRetry>();
         services.AddScoped<PaymentService>();
         services.AddScoped<PayoutLedger>();
         var payoutDay = configuration.GetValue("Payments:PayoutDay", DayOfWeek.Monday);
@@ -50,6 +51,10 @@ public static class PaymentsModule
             .ProducesValidationProblem();
         ops.MapGet("/runs", RecentRuns)
             .WithName("RecentPayoutRuns").WithSummary("The latest payout runs, newest first (operators only).");
+        app.MapGet("/api/ops/payments/attention", PaymentsNeedingAttention).WithTags("Operations").RequireAuthorization(p => p.RequireRole(Roles.Operator))
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden)
+            .WithName("PaymentsNeedingAttention")
+            .WithSummary("Holds the provider refused to release and refunds it refused, until they are settled, oldest first (operators only).");
         return app;
     }
 
@@ -68,6 +73,9 @@ public static class PaymentsModule
             ?? throw new InvalidOperationException("A run without a period always runs.");
         return TypedResults.Created($"/api/ops/payouts/runs/{run.Id}", run);
     }
+
+    private static async Task<Ok<IReadOnlyList<PaymentAttentionDto>>> PaymentsNeedingAttention(PaymentService payments, CancellationToken ct) =>
+        TypedResults.Ok(await payments.NeedingAttentionAsync(ct));
 
     private static async Task<Ok<IReadOnlyList<PayoutRunDto>>> RecentRuns(PayoutLedger ledger, CancellationToken ct) =>
         TypedResults.Ok(await ledger.RecentRunsAsync(20, ct));

@@ -247,6 +247,12 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     private static bool IsSettled(PayoutLedgerEntry e, DateTimeOffset settledBefore) =>
         e.Kind is PayoutLedgerKind.Refund or PayoutLedgerKind.CommissionReversal || e.At <= settledBefore;
 
+    /// <summary>
+    /// Books the two lines of one reference, idempotent by design: one <c>INSERT … ON CONFLICT DO NOTHING</c> on the
+    /// ledger's unique (reference, kind, shop), so a second booking — a resumed checkout of an order already paid and
+    /// booked, a retried prepaid order, a racing call — inserts nothing and raises (and logs) no database error.
+    /// True when this call booked them.
+    /// </summary>
     private async Task<bool> BookAsync(
         string shopId, string orderId, string reference, DateTimeOffset? at,
         (PayoutLedgerKind Kind, decimal Amount, string Currency) first, (PayoutLedgerKind Kind, decimal Amount, string Currency) second, CancellationToken ct)
@@ -256,25 +262,9 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
         {
             Id = Ids.New(), ShopId = shopId, OrderId = orderId, Reference = reference, Kind = x.Kind, Amount = x.Amount, Currency = x.Currency, At = when,
         }).ToList();
-        var entries = rows.Select(r => _db.Set<PayoutLedgerEntry>().Add(r)).ToList();
-        try
-        {
-            await _db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateException)
-        {
-            entries.ForEach(e => e.State = EntityState.Detached);
-            if (await Entries.AnyAsync(e => e.Reference == reference && e.ShopId == shopId && e.Kind == first.Kind, CancellationToken.None))
-            {
-                return false; // booked before (or by a racing call)
-            }
-            throw;
-        }
-        finally
-        {
-            entries.ForEach(e => e.State = EntityState.Detached);
-        }
+        var inserted = await _db.InsertOrIgnoreAsync(rows, ct);
+        // Both lines or neither: they go in one statement, and a line of this reference exists only with its pair.
+        return inserted > 0;
     }
 
     private async Task<bool> TryInsertAsync<T>(T entity, CancellationToken ct)

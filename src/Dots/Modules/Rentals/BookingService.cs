@@ -105,7 +105,7 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
                 }
                 return await HoldAndConfirmAsync(await rentals.LoadAsync(booking.ItemId, CancellationToken.None), booking, customerId, digits);
             case BookingStatus.Failed:
-                throw new PaymentDeclinedException("The card was declined; nothing is held.");
+                throw Declined();
             default:
                 return await GetAsync(bookingId, customerId, CancellationToken.None);
         }
@@ -124,15 +124,60 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
                 await payments.AuthorizeAsync(DepositPurpose(booking.Id), customerId, new Money(booking.Deposit, booking.Currency), card, holdFor, CancellationToken.None);
             }
         }
+        catch (ConflictException e) when (!e.Extensions.ContainsKey("providerResult"))
+        {
+            // Another call is placing this booking's holds right now (a concurrent resume, or the first try still
+            // running): Payments let it, not us, move the money. It decides the booking; wait for its outcome.
+            logger.LogInformation("Holds for booking {BookingId} are being placed by another call ({Reason}); waiting for its outcome", booking.Id, e.Message);
+            return await OutcomeAsync(booking.Id, customerId);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogInformation("Holds for booking {BookingId} failed ({Reason}); releasing its claim", booking.Id, e.Message);
-            await ReleaseAfterFailureAsync(booking.Id);
+            if (!await ReleaseAfterFailureAsync(booking.Id))
+            {
+                return await GetAsync(booking.Id, customerId, CancellationToken.None); // confirmed meanwhile by another call
+            }
             throw;
         }
-        await db.Set<RentalBooking>().Where(b => b.Id == booking.Id && b.Status == BookingStatus.Pending)
+        var confirmed = await db.Set<RentalBooking>().Where(b => b.Id == booking.Id && b.Status == BookingStatus.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Confirmed).SetProperty(b => b.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
+        if (confirmed == 0 && await Bookings.AsNoTracking().AnyAsync(b => b.Id == booking.Id && b.Status == BookingStatus.Failed))
+        {
+            // Another call failed the booking (compare-and-set) while these holds were placed: they belong to nothing.
+            await ReleaseAfterFailureAsync(booking.Id);
+            throw Declined();
+        }
         return await GetAsync(booking.Id, customerId, CancellationToken.None);
+    }
+
+    private static PaymentDeclinedException Declined() => new("The card was declined; nothing is held.");
+
+    /// <summary>
+    /// The outcome another call is deciding for a Pending booking: the booking once it is confirmed (or further), 402 once
+    /// it failed. A booking still Pending after a while (the other call died) is a 503: the client's retry takes the claim
+    /// over and resumes it.
+    /// </summary>
+    private async Task<BookingDto> OutcomeAsync(string bookingId, string customerId)
+    {
+        var until = clock.GetUtcNow() + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var status = await Bookings.AsNoTracking().Where(b => b.Id == bookingId).Select(b => b.Status).FirstAsync(CancellationToken.None);
+            if (status == BookingStatus.Failed)
+            {
+                throw Declined();
+            }
+            if (status != BookingStatus.Pending)
+            {
+                return await GetAsync(bookingId, customerId, CancellationToken.None);
+            }
+            if (clock.GetUtcNow() > until)
+            {
+                throw new ServiceUnavailableException("The booking's payment is still being placed; retry in a moment.", TimeSpan.FromSeconds(2));
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock);
+        }
     }
 
     /// <summary>
@@ -203,8 +248,16 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
             new Dictionary<string, object?> { ["from"] = from.ToString("yyyy-MM-dd"), ["to"] = to.ToString("yyyy-MM-dd") });
     }
 
-    private async Task ReleaseAfterFailureAsync(string bookingId)
+    private async Task<bool> ReleaseAfterFailureAsync(string bookingId)
     {
+        // Compare-and-set first: a booking another call confirmed meanwhile keeps its unit and its holds. Once Failed,
+        // every release (this one, a racing one) only finishes the same work: voids are idempotent, the days' delete too.
+        await db.Set<RentalBooking>().Where(b => b.Id == bookingId && b.Status == BookingStatus.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Failed).SetProperty(b => b.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
+        if (!await Bookings.AsNoTracking().AnyAsync(b => b.Id == bookingId && b.Status == BookingStatus.Failed, CancellationToken.None))
+        {
+            return false;
+        }
         foreach (var purpose in new[] { RentPurpose(bookingId), DepositPurpose(bookingId) })
         {
             try
@@ -214,15 +267,14 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
                     await payments.VoidAsync(purpose, CancellationToken.None);
                 }
             }
-            catch (Exception e) when (e is ConflictException or NotFoundException or PaymentProviderUnavailableException)
+            catch (Exception e) when (e is ConflictException or NotFoundException or PaymentProviderUnavailableException or PaymentDeclinedException)
             {
-                // One left open expires with its hold.
+                // One left open expires with its hold (a refused void is also retried through Payments' outbox).
                 logger.LogWarning("Releasing {Purpose} of failed booking {BookingId}: {Reason}", purpose, bookingId, e.Message);
             }
         }
         await db.Set<RentalUnitDay>().Where(d => d.BookingId == bookingId).ExecuteDeleteAsync(CancellationToken.None);
-        await db.Set<RentalBooking>().Where(b => b.Id == bookingId && b.Status == BookingStatus.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Failed).SetProperty(b => b.UpdatedAt, clock.GetUtcNow()), CancellationToken.None);
+        return true;
     }
 
     /// <summary>The booking for its customer, or for the shop's staff; 404 for anyone else.</summary>

@@ -135,20 +135,17 @@ public sealed class TransferService(DotsDbContext db, StoreService stores, Stock
         return await GetAsync(transferId, ct);
     }
 
-    /// <summary>Takes units out of a location for the road: a store's row (never below zero) and Catalog's total; the online centre's share is the total minus the stores'.</summary>
+    /// <summary>
+    /// Takes units out of a location for the road: a store's row (never below zero) and Catalog's total. The online
+    /// centre's share is the total minus the stores', so its take is conditional in two parts within this transaction:
+    /// Catalog's conditional decrement first — which also holds the variant's row lock (on SQLite, the write gate) until
+    /// the commit, so racing takes queue — and then the centre's share is read again under that lock; a share gone
+    /// below zero refuses the send and the rollback puts the total back. No interleaving of sends can leave the centre
+    /// negative.
+    /// </summary>
     private async Task TakeAsync(StoreLocation from, string variantId, int quantity, CancellationToken ct)
     {
-        if (from.IsOnlineCentre)
-        {
-            var inStores = await db.Set<LocationStock>().Where(s => s.VariantId == variantId).SumAsync(s => (int?)s.Stock, ct) ?? 0;
-            var total = (await stock.GetVariantsAsync([variantId], ct))[variantId].Stock;
-            if (total - inStores < quantity)
-            {
-                throw new ConflictException($"Only {Math.Max(0, total - inStores)} of that item at {from.Name}.",
-                    new Dictionary<string, object?> { ["available"] = Math.Max(0, total - inStores) });
-            }
-        }
-        else
+        if (!from.IsOnlineCentre)
         {
             var taken = await db.Set<LocationStock>().Where(s => s.LocationId == from.Id && s.VariantId == variantId && s.Stock >= quantity)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock - quantity).SetProperty(x => x.UpdatedAt, clock.GetUtcNow()), ct);
@@ -160,8 +157,31 @@ public sealed class TransferService(DotsDbContext db, StoreService stores, Stock
         }
         if (!await stock.AdjustAsync(variantId, -quantity, ct))
         {
+            if (from.IsOnlineCentre)
+            {
+                throw await CentreShortAsync(from, variantId, 0, ct);
+            }
             throw new ConflictException("Units of this variant are being sold right now; try again.");
         }
+        if (from.IsOnlineCentre)
+        {
+            // Read after the decrement, under its row lock: what the centre holds now that these units left.
+            var inStores = await db.Set<LocationStock>().Where(s => s.VariantId == variantId).SumAsync(s => (int?)s.Stock, ct) ?? 0;
+            var total = (await stock.GetVariantsAsync([variantId], ct))[variantId].Stock;
+            if (total - inStores < 0)
+            {
+                throw await CentreShortAsync(from, variantId, quantity, ct);
+            }
+        }
+    }
+
+    /// <summary>The centre's 409: what it holds (<paramref name="takenHere"/> units this transaction took are not its to lose).</summary>
+    private async Task<ConflictException> CentreShortAsync(StoreLocation from, string variantId, int takenHere, CancellationToken ct)
+    {
+        var inStores = await db.Set<LocationStock>().Where(s => s.VariantId == variantId).SumAsync(s => (int?)s.Stock, ct) ?? 0;
+        var total = (await stock.GetVariantsAsync([variantId], ct))[variantId].Stock + takenHere;
+        var available = Math.Max(0, total - inStores);
+        return new ConflictException($"Only {available} of that item at {from.Name}.", new Dictionary<string, object?> { ["available"] = available });
     }
 
     /// <summary>Puts units into a location: a store's row (created when missing) and Catalog's total.</summary>
