@@ -309,7 +309,7 @@ public sealed class CampaignSettlement(
     public async Task<int> RunDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var due = await Campaigns.Where(c => c.Status == CampaignStatus.Open && c.Deadline <= now).Select(c => c.Id).Take(100).ToListAsync(ct);
+        var due = await Campaigns.Where(c => c.Status == CampaignStatus.Open && c.Deadline <= now).OrderBy(c => c.Id).Select(c => c.Id).Take(100).ToListAsync(ct);
         foreach (var id in due)
         {
             await ClaimAsync(id, deadlineOnly: true, ct);

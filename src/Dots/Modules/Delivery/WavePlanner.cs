@@ -67,7 +67,7 @@ public sealed class WavePlanner(IServiceScopeFactory scopes, TimeProvider clock,
                 // Nothing queued here: take over waves that wait for a planner (another instance's queue, a crash).
                 var now = clock.GetUtcNow();
                 var waiting = await scopes.RunAsync((DotsDbContext db) => db.Set<DeliveryWave>()
-                    .Where(w => w.Status == WaveStatus.Planning && (w.LeaseUntil == null || w.LeaseUntil < now)).Select(w => w.Id).Take(5).ToListAsync(stoppingToken));
+                    .Where(w => w.Status == WaveStatus.Planning && (w.LeaseUntil == null || w.LeaseUntil < now)).OrderBy(w => w.Id).Select(w => w.Id).Take(5).ToListAsync(stoppingToken));
                 foreach (var id in waiting)
                 {
                     await scopes.RunAsync((WaveRouting r) => r.PlanAsync(id, stoppingToken));

@@ -28,7 +28,7 @@ public sealed class StaleOrderSweeper(IServiceScopeFactory scopes, TimeProvider 
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
         var cutoff = clock.GetUtcNow() - StaleAfter;
-        var stale = await db.Orders.Where(o => o.Status == OrderStatus.Placed && o.PlacedAt < cutoff).Select(o => o.Id).Take(100).ToListAsync(ct);
+        var stale = await db.Orders.Where(o => o.Status == OrderStatus.Placed && o.PlacedAt < cutoff).OrderBy(o => o.Id).Select(o => o.Id).Take(100).ToListAsync(ct);
         var released = 0;
         var orders = scope.ServiceProvider.GetRequiredService<OrderService>();
         foreach (var orderId in stale)
