@@ -125,9 +125,21 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
         string? resumeFrom = null;
         // The claim: an insert that the unique (user, scope, key) turns into "nothing" for every retry — without a
         // unique violation, so no retry makes the database (or EF's log) report an error.
-        if (await db.InsertOrIgnoreAsync([record], ct) == 0)
+        // A claim that was there for the insert can be gone for the read (its request failed before anything moved
+        // and released it): then claim again, a few times at most.
+        IdempotencyRecord? first = null;
+        for (var round = 0; round < 3 && first is null; round++)
         {
-            var first = await db.IdempotencyRecords.AsNoTracking().FirstAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, ct);
+            if (await db.InsertOrIgnoreAsync([record], ct) > 0)
+            {
+                break;
+            }
+            first = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.UserId == userId && r.Scope == scope && r.Key == key, ct)
+                ?? (round < 2 ? null : throw new ConflictException($"A request with this {Header} is still being processed; retry in a moment.",
+                    new Dictionary<string, object?> { [InProgress] = true }));
+        }
+        if (first is not null)
+        {
             if (first.RequestHash != hash)
             {
                 throw new ConflictException($"This {Header} was already used with a different request body.");
