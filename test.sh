@@ -63,6 +63,14 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
     if not m: continue
     c = dict(re.findall(r'(\w+)="(\d+)"', m.group(0)))
     p += int(c.get("passed", 0)); f += int(c.get("failed", 0)) + int(c.get("error", 0)); s += int(c.get("notExecuted", 0))
+    # A failure's own words, so a CI log says why, not only which.
+    for r in re.finditer(r'<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?</UnitTestResult>', text, re.S):
+        msg = re.search(r'<Message>(.*?)</Message>', r.group(0), re.S)
+        st = re.search(r'<StackTrace>(.*?)</StackTrace>', r.group(0), re.S)
+        unesc = lambda t: t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+        print(f"\nFAILED {unesc(r.group(1))}")
+        if msg: print("  " + "\n  ".join(unesc(msg.group(1)).strip().splitlines()[:40]))
+        if st: print("  " + "\n  ".join(unesc(st.group(1)).strip().splitlines()[:15]))
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 rm -rf "$RESULTS"
