@@ -542,6 +542,17 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
     {
         var name = operation.ToString().ToLowerInvariant();
         var previous = await Attempts.Where(a => a.IntentId == intent.Id && a.Operation == operation).ToListAsync(ct);
+        // This very step still open means another call is at the provider with it right now (it opened after this
+        // call's ResolveOpenAsync looked), or its outcome is still unknown: a second step now could move the money twice.
+        if (previous.Any(a => a.Label == label && a.Status == PaymentAttemptStatus.Unknown))
+        {
+            throw new PaymentProviderUnavailableException(
+                $"The payment provider has not confirmed the last {name} for {intent.Purpose}; it is being checked. Retry in a moment.", null);
+        }
+        if (previous.Any(a => a.Label == label && a.Status == PaymentAttemptStatus.Pending))
+        {
+            throw new ConflictException($"The payment for {intent.Purpose} is being changed by another request; retry in a moment.");
+        }
         var retry = previous.Where(a => a.Label == label && a.Status == PaymentAttemptStatus.Failed).OrderByDescending(a => a.Id).FirstOrDefault();
         var now = _clock.GetUtcNow();
         await using var tx = await _db.Database.BeginTransactionAsync(ct);
