@@ -122,6 +122,30 @@ public sealed class PersonalizationTests(AppFixture app)
     }
 
     [Fact]
+    public async Task AViewOnAPageLeftBeforeItWasIdle_StillCounts()
+    {
+        await ModelReadyAsync();
+        var page = await app.NewPageAsync(phone: true);
+        await page.GotoAsync("/");
+        var popular = await RowAsync(page, "for-you");
+        Assert.NotEmpty(popular);
+        // A busy phone: the idle moment the signals script waits for never comes before the customer moves on.
+        await page.AddInitScriptAsync("window.requestIdleCallback = () => 0;");
+        await page.GotoAsync("/products/" + popular[0]);
+        await page.GotoAsync("/");
+
+        string[] recent = [];
+        for (var attempt = 0; attempt < 30 && recent.Length == 0; attempt++)
+        {
+            await page.WaitForTimeoutAsync(500);
+            await page.ReloadAsync();
+            recent = await RowAsync(page, "recently-viewed");
+        }
+        Assert.Equal([popular[0]], recent);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task TheDemoCustomer_SeesPersonalRowsInKorean_AndCanSwitchThemOff()
     {
         await ModelReadyAsync();

@@ -72,10 +72,18 @@
       send();
     }
   }, true);
-  addEventListener('pagehide', send);
-  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') send(); });
   // The first scan waits for an idle moment: signals are never in the way of the page becoming usable (Lighthouse's TBT).
-  const begin = () => { scan(); new MutationObserver(() => scan()).observe(document.body, { childList: true, subtree: true }); };
+  // A page left before that moment (a quick click through, a busy phone) is scanned as it goes, so its view still counts.
+  let begun = false;
+  const begin = () => {
+    if (begun || !document.body) return;
+    begun = true;
+    scan();
+    new MutationObserver(() => scan()).observe(document.body, { childList: true, subtree: true });
+  };
+  const leave = () => { begin(); send(); };
+  addEventListener('pagehide', leave);
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'hidden') leave(); });
   const start = () => ('requestIdleCallback' in window ? requestIdleCallback(begin, { timeout: 2000 }) : setTimeout(begin, 200));
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
   // Blazor's enhanced navigation swaps the page without a load: scan again after each.
