@@ -35,7 +35,17 @@ public sealed class DeliveryTests(AppFixture app)
         }
         await ops.Context.ClearCookiesAsync();
         await Journeys.SignInAsync(ops, operatorEmail, Journeys.Password);
+        // The night to plan is the one the demo customer's order is booked on: after the 23:00 cut-off new orders
+        // book the next night while the page's last wave is tonight's, so the date is set as an operator would.
+        string night;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var demoId = await db.Users.Where(u => u.Email == DemoSeeder.DemoCustomerEmail).Select(u => u.Id).FirstAsync();
+            night = await db.Set<DeliveryBooking>().AsNoTracking().Where(b => b.BuyerId == demoId).OrderByDescending(b => b.BookedAt).Select(b => b.Date).FirstAsync();
+        }
         await ops.GotoAsync("/ops/delivery");
+        await ops.Locator("#wave-date").FillAsync(night);
         await ops.GetByTestId("run-wave").ClickAsync(new() { Timeout = 60_000 });
         await Expect(ops.GetByTestId("route-map")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(ops.GetByTestId("routes").Locator("tbody tr")).Not.ToHaveCountAsync(0);
