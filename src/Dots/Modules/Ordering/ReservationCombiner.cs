@@ -140,32 +140,29 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
 
     /// <summary>
     /// Commits the batch; when the shelf is short of its total, commits its longest prefix that fits what the refusal
-    /// said was left (a few times at most, as another lane or instance may take units meanwhile) and answers the rest:
-    /// 409 to a buyer asking more than is left after the prefix, its own transaction to one that might still fit.
+    /// said was left (a few times at most, as another lane or instance may take units meanwhile) and, once the prefix is
+    /// committed, answers the rest: 409 to a buyer asking more than is left after the prefix, its own transaction to one
+    /// that might still fit. (Answered earlier, a refusal would count on units a prefix short again never took.)
     /// Any other failure sends every buyer not yet answered to its own transaction, as before.
     /// </summary>
     private async Task CommitOrSplitAsync(string variantId, List<Entry> batch)
     {
         const int attempts = 3;
         var pending = batch;
+        // Buyers after the prefix, in arrival order, answered only once the prefix is decided: a refusal counts on the
+        // prefix's units being taken, which is true only after its commit (a prefix short again re-splits them all).
+        var deferred = new List<Entry>();
+        var left = 0;
         for (var attempt = 1; pending.Count > 0; attempt++)
         {
             try
             {
                 await CommitAsync(variantId, pending);
-                Interlocked.Increment(ref _batches);
-                Interlocked.Add(ref _orders, pending.Count);
-                if (pending.Count > 1)
-                {
-                    Interlocked.Add(ref _sharedOrders, pending.Count);
-                }
-                pending.ForEach(e => e.Done.TrySetResult(true));
-                return;
             }
             catch (ShelfShortException shortfall) when (attempt < attempts)
             {
                 pending.ForEach(Forget);
-                var left = shortfall.Available;
+                left = shortfall.Available;
                 var fit = 0;
                 while (fit < pending.Count && pending[fit].Quantity <= left)
                 {
@@ -174,31 +171,43 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 }
                 logger.LogDebug("A batch of {Count} reservations of {VariantId} was short; {Fit} fit in the {Available} units left",
                     pending.Count, variantId, fit, shortfall.Available);
-                foreach (var rest in pending.Skip(fit))
-                {
-                    if (rest.Quantity > left)
-                    {
-                        Interlocked.Increment(ref _refused);
-                        rest.Done.TrySetException(rest.SoldOut(left));
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref _fellBack);
-                        rest.Done.TrySetResult(false);
-                    }
-                }
+                deferred = [.. pending.Skip(fit), .. deferred];
                 pending = pending.GetRange(0, fit);
+                continue;
             }
             catch (Exception e)
             {
-                logger.LogDebug(e, "A batch of {Count} reservations of {VariantId} fell back to single orders", pending.Count, variantId);
-                Interlocked.Add(ref _fellBack, pending.Count);
-                foreach (var entry in pending)
+                logger.LogDebug(e, "A batch of {Count} reservations of {VariantId} fell back to single orders", pending.Count + deferred.Count, variantId);
+                Interlocked.Add(ref _fellBack, pending.Count + deferred.Count);
+                foreach (var entry in pending.Concat(deferred))
                 {
                     Forget(entry);
                     entry.Done.TrySetResult(false);
                 }
                 return;
+            }
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _orders, pending.Count);
+            if (pending.Count > 1)
+            {
+                Interlocked.Add(ref _sharedOrders, pending.Count);
+            }
+            pending.ForEach(e => e.Done.TrySetResult(true));
+            break;
+        }
+        // At most `left` units are on the shelf now (what the last refusal read, less the prefix just committed; other
+        // buyers may have taken more): a buyer asking more is sold out; one that might still fit tries on its own.
+        foreach (var rest in deferred)
+        {
+            if (rest.Quantity > left)
+            {
+                Interlocked.Increment(ref _refused);
+                rest.Done.TrySetException(rest.SoldOut(left));
+            }
+            else
+            {
+                Interlocked.Increment(ref _fellBack);
+                rest.Done.TrySetResult(false);
             }
         }
     }
