@@ -55,6 +55,8 @@ public static class PaymentsModule
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden)
             .WithName("PaymentsNeedingAttention")
             .WithSummary("Holds the provider refused to release and refunds it refused, until they are settled, oldest first (operators only).");
+        // The operators' page's button (/ops/payments): a plain form post answered with a redirect (ADR 0008).
+        app.MapPost("/ops/payments/payouts", RunPayoutsFromPage).ExcludeFromDescription();
         return app;
     }
 
@@ -72,6 +74,16 @@ public static class PaymentsModule
         var run = await ledger.RunPayoutsAsync(request?.AsOf ?? clock.GetUtcNow(), ct, "operator")
             ?? throw new InvalidOperationException("A run without a period always runs.");
         return TypedResults.Created($"/api/ops/payouts/runs/{run.Id}", run);
+    }
+
+    private static async Task<IResult> RunPayoutsFromPage(HttpContext http, PayoutLedger ledger, TimeProvider clock, CancellationToken ct)
+    {
+        if (!http.User.IsInRole(Roles.Operator))
+        {
+            return Results.LocalRedirect("/account/login?ReturnUrl=%2Fops%2Fpayments");
+        }
+        await ledger.RunPayoutsAsync(clock.GetUtcNow(), ct, "operator");
+        return Results.LocalRedirect("/ops/payments?toast=payouts-ran");
     }
 
     private static async Task<Ok<IReadOnlyList<PaymentAttentionDto>>> PaymentsNeedingAttention(PaymentService payments, CancellationToken ct) =>

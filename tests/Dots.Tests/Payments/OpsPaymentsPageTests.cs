@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Dots.Infrastructure;
+using Dots.Modules.Payments;
+using Dots.Tests.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dots.Tests.Payments;
+
+/// <summary>
+/// The operators' payments page (<c>/ops/payments</c>, signed in with the site's cookie): a hold the provider refuses to
+/// release is listed with what is waiting, its amount and refusals, in English and Korean, until the provider releases
+/// it; the payout button pays; a customer gets no page and strangers are sent to sign in.
+/// </summary>
+public sealed class OpsPaymentsPageTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    [Fact]
+    public async Task AHoldTheProviderRefusesToRelease_IsListedForOperators_UntilItIsReleased()
+    {
+        var web = await SignedInWebAsync((await platform.NewOperatorAsync()).Email);
+        var faults = platform.Services.GetRequiredService<SandboxFaults>();
+        var purpose = "test:ops-page:" + Guid.NewGuid().ToString("N")[..8];
+        faults.Inject(SandboxFaultMode.Decline, -1, PaymentOperation.Void);
+        try
+        {
+            await using (var scope = platform.Services.CreateAsyncScope())
+            {
+                var payments = scope.ServiceProvider.GetRequiredService<PaymentService>();
+                await payments.AuthorizeAsync(purpose, "payer-1", new Money(12_500m, "KRW"), new PaymentCard(Api.ApprovedCard), null, CancellationToken.None);
+                await Assert.ThrowsAnyAsync<Exception>(() => payments.VoidAsync(purpose, CancellationToken.None));
+            }
+
+            var row = Row(await PageAsync(web), purpose);
+            Assert.NotNull(row);
+            Assert.Contains("A hold still placed", row);
+            Assert.Contains("12,500", row);
+
+            Assert.Equal(HttpStatusCode.Redirect, (await web.GetAsync("/culture?c=ko&returnUrl=/ops/payments")).StatusCode);
+            Assert.Contains("아직 걸려 있는 승인 보류", Row(await PageAsync(web), purpose));
+            await web.GetAsync("/culture?c=en&returnUrl=/ops/payments");
+        }
+        finally
+        {
+            faults.Clear();
+        }
+
+        // The provider agrees again: the outbox's retry (or this call) releases the hold, and it leaves the list.
+        await Eventually.UntilAsync(async () =>
+        {
+            await using var scope = platform.Services.CreateAsyncScope();
+            try
+            {
+                return (await scope.ServiceProvider.GetRequiredService<PaymentService>().VoidAsync(purpose, CancellationToken.None)).Status == "Voided";
+            }
+            catch (ConflictException)
+            {
+                return false; // the outbox's retry is releasing it right now
+            }
+        }, "the hold to be released once the provider agrees");
+        Assert.Null(Row(await PageAsync(web), purpose));
+    }
+
+    [Fact]
+    public async Task ThePayoutButton_RunsPayouts_AndThePageSaysSo()
+    {
+        var web = await SignedInWebAsync((await platform.NewOperatorAsync()).Email);
+        var page = await PageAsync(web);
+
+        var ran = await web.PostAsync("/ops/payments/payouts", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token(page) }));
+
+        Assert.Equal(HttpStatusCode.Redirect, ran.StatusCode);
+        Assert.Equal("/ops/payments?toast=payouts-ran", ran.Headers.Location!.ToString());
+        var after = await PageAsync(web, "/ops/payments?toast=payouts-ran");
+        Assert.Contains("data-testid=\"payouts-ran\"", after);
+        Assert.Contains("data-testid=\"payout-runs\"", after);
+        Assert.Contains(">An operator<", after);
+    }
+
+    [Fact]
+    public async Task ACustomer_GetsNoPaymentsPage_AndAStrangerIsSentToSignIn()
+    {
+        var customer = await SignedInWebAsync((await platform.NewUserAsync()).Email);
+        Assert.NotEqual(HttpStatusCode.OK, (await customer.GetAsync("/ops/payments")).StatusCode);
+
+        var stranger = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await stranger.GetAsync("/ops/payments");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Contains("/account/login", response.Headers.Location!.ToString());
+    }
+
+    private static async Task<string> PageAsync(HttpClient web, string path = "/ops/payments")
+    {
+        var response = await web.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The attention table's row naming <paramref name="purpose"/>, as text; null when it is not listed.</summary>
+    private static string? Row(string html, string purpose) =>
+        Regex.Matches(html, "<tr>(.*?)</tr>", RegexOptions.Singleline).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).FirstOrDefault(r => r.Contains(purpose));
+
+    private static string Token(string html) =>
+        Regex.Match(html, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } token ? token
+            : throw new InvalidOperationException("The page carries no antiforgery token.");
+
+    /// <summary>A client signed in through the web sign-in form, holding the site's cookie (the ops pages take no bearer token).</summary>
+    private async Task<HttpClient> SignedInWebAsync(string email)
+    {
+        var web = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var form = await web.GetStringAsync("/account/login");
+        var signIn = await web.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "login", ["__RequestVerificationToken"] = Token(form), ["ReturnUrl"] = "/account",
+            ["Input.Email"] = email, ["Input.Password"] = UserClient.Password,
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        return web;
+    }
+}
