@@ -19,12 +19,14 @@ public sealed class DemandForecastTests(DemandPlatform platform) : IClassFixture
         var fresh = await owner.CreateProductAsync(shopId, title: "Brand new", category: category, stock: 3);
         var sellerVariant = seller.FirstVariantId();
 
-        // Sixty days of weekly-seasonal purchases for the best seller.
-        var today = DateTimeOffset.UtcNow.Date;
+        // Sixty days of weekly-seasonal purchases for the best seller, at noon of each of the shop's (Seoul's) last
+        // sixty days: the forecast learns from whole local days up to yesterday, whatever the hour in UTC.
+        var seoul = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+        var today = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, seoul).Date;
         var events = new List<DemandEvent>();
         for (int d = 60; d >= 1; d--)
         {
-            var at = new DateTimeOffset(today.AddDays(-d).AddHours(12), TimeSpan.Zero);
+            var at = new DateTimeOffset(today.AddDays(-d).AddHours(12), seoul.BaseUtcOffset);
             var units = at.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 6 : 2;
             events.Add(new DemandEvent { Type = "purchase", ShopId = shopId, ProductId = (string)seller["id"]!, VariantId = sellerVariant, Quantity = units, AmountScaled = units * 12900 * 10_000L, Currency = "KRW", At = at, ReceivedAt = at });
         }
