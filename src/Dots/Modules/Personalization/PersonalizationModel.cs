@@ -14,8 +14,11 @@ internal sealed class ProductViewConfiguration : IEntityTypeConfiguration<Produc
         e.Property(v => v.UserId).HasMaxLength(450);
         e.Property(v => v.SessionId).HasMaxLength(100);
         e.Property(v => v.ProductId).HasMaxLength(32);
-        e.HasIndex(v => new { v.UserId, v.At });
-        e.HasIndex(v => new { v.SessionId, v.At });
+        // Each view is in one of the two: a customer's by user, a guest's by session (the only ways they are read:
+        // a profile's recent views, the sign-in merge, training on customers' views). Partial indexes keep every row
+        // out of the index it is never looked up in — one index insert per view instead of two on the ingest path.
+        e.HasIndex(v => new { v.UserId, v.At }).HasFilter("\"UserId\" IS NOT NULL");
+        e.HasIndex(v => new { v.SessionId, v.At }).HasFilter("\"UserId\" IS NULL");
     }
 }
 

@@ -3008,9 +3008,11 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("SessionId", "At");
+                    b.HasIndex("SessionId", "At")
+                        .HasFilter("\"UserId\" IS NULL");
 
-                    b.HasIndex("UserId", "At");
+                    b.HasIndex("UserId", "At")
+                        .HasFilter("\"UserId\" IS NOT NULL");
 
                     b.ToTable("RecProductViews", (string)null);
                 });
