@@ -1,4 +1,5 @@
 using System.Net;
+using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Payments;
 using Dots.Modules.Rentals;
@@ -63,5 +64,37 @@ public sealed class BookingResumeRaceTests(RentalsPlatform platform) : IClassFix
                 Assert.DoesNotContain(await platform.SandboxEntriesAsync(intent.Id), e => e.Approved && e.Operation == PaymentOperation.Void);
             }
         }
+    }
+
+    [Fact]
+    public async Task AResumeWhosePaymentCanNeverBePlaced_FailsTheBookingAtOnce_FreesTheUnit_AndHoldsNothing()
+    {
+        var owner = await platform.NewUserAsync();
+        var shop = await RentalsApi.OpenShopAsync(owner);
+        var rental = (string)(await RentalsApi.CreateRentalAsync(owner, shop, units: 1, bufferDays: 0))["id"]!;
+        var customer = await platform.NewUserAsync();
+        var userId = await RentalsPlatform.UserIdAsync(customer);
+        var request = new CreateBookingRequest(null, null,
+            new BookingAddressDto("Kim Ji-won", "152 Teheran-ro", null, "Seoul", "06236", "010-1234-5678", null, null),
+            new BookingPaymentDto("card", Api.ApprovedCard));
+        var from = Today.AddDays(20);
+        var id = (string)(await (await RentalsApi.BookAsync(customer, rental, from, from.AddDays(1))).JsonAsync(HttpStatusCode.Created))["id"]!;
+        // The booking is Pending again (its first try "died" before confirming), and its rent hold was released meanwhile:
+        // a voided payment is never placed again, so waiting for it would only end in a 503 after half a minute.
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<PaymentService>().VoidAsync(BookingService.RentPurpose(id), CancellationToken.None);
+        }
+        await platform.WithDbAsync(db => db.Set<RentalBooking>().Where(b => b.Id == id).ExecuteUpdateAsync(s => s.SetProperty(b => b.Status, BookingStatus.Pending)));
+
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            // A 409 now (not a 503 after waiting for an outcome no call is deciding).
+            await Assert.ThrowsAsync<ConflictException>(() => scope.ServiceProvider.GetRequiredService<BookingService>().ResumeAsync(id, userId, request));
+        }
+
+        Assert.Equal("Failed", await platform.WithDbAsync(db => db.Set<RentalBooking>().Where(b => b.Id == id).Select(b => b.Status.ToString()).FirstAsync()));
+        Assert.Equal(new[] { 1, 1 }, await RentalsApi.FreeAsync(platform.CreateClient(), rental, from, from.AddDays(1)));
+        Assert.NotEqual("Authorized", (await platform.IntentAsync(BookingService.DepositPurpose(id)))!.Status);
     }
 }

@@ -462,6 +462,15 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         return await GetRequiredAsync(purpose, ct);
     }
 
+    /// <summary>
+    /// The extension a 409 carries when another call is moving this payment right now (a race, not a refusal): the
+    /// caller may wait for that call's outcome or retry in a moment; any other 409 will not change by waiting.
+    /// </summary>
+    public const string BusyKey = "paymentBusy";
+
+    private static ConflictException Busy(string purpose) => new(
+        $"The payment for {purpose} is being changed by another request; retry in a moment.", new Dictionary<string, object?> { [BusyKey] = true });
+
     private async Task<PaymentIntent> EnsureIntentAsync(string purpose, string payerId, Money amount, CancellationToken ct)
     {
         var intent = await Intents.FirstOrDefaultAsync(i => i.Purpose == purpose, ct);
@@ -551,7 +560,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         }
         if (previous.Any(a => a.Label == label && a.Status == PaymentAttemptStatus.Pending))
         {
-            throw new ConflictException($"The payment for {intent.Purpose} is being changed by another request; retry in a moment.");
+            throw Busy(intent.Purpose);
         }
         var retry = previous.Where(a => a.Label == label && a.Status == PaymentAttemptStatus.Failed).OrderByDescending(a => a.Id).FirstOrDefault();
         var now = _clock.GetUtcNow();
@@ -565,7 +574,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             }, ct);
         if (claimed == 0)
         {
-            throw new ConflictException($"The payment for {intent.Purpose} is being changed by another request; retry in a moment.");
+            throw Busy(intent.Purpose);
         }
         PaymentAttempt attempt;
         if (retry is not null && retry.Amount == amount.Amount)
@@ -584,7 +593,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             };
             if (!await TryInsertAsync(attempt, ct))
             {
-                throw new ConflictException($"The payment for {intent.Purpose} is being changed by another request; retry in a moment.");
+                throw Busy(intent.Purpose);
             }
         }
         await tx.CommitAsync(ct);
@@ -690,7 +699,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
             }
             return;
         }
-        throw new ConflictException("The payment changed too often while its result was recorded; reconcile it.");
+        throw new ConflictException("The payment changed too often while its result was recorded; reconcile it.", new Dictionary<string, object?> { [BusyKey] = true });
     }
 
     private sealed record IntentState(PaymentIntentStatus Status, decimal CapturedAmount, decimal RefundedAmount, string? AuthorizationReference, DateTimeOffset? HoldExpiresAt);

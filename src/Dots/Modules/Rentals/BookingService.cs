@@ -124,10 +124,11 @@ public sealed class BookingService(DotsDbContext db, RentalService rentals, Dots
                 await payments.AuthorizeAsync(DepositPurpose(booking.Id), customerId, new Money(booking.Deposit, booking.Currency), card, holdFor, CancellationToken.None);
             }
         }
-        catch (ConflictException e) when (!e.Extensions.ContainsKey("providerResult"))
+        catch (ConflictException e) when (e.Extensions.ContainsKey(PaymentService.BusyKey))
         {
             // Another call is placing this booking's holds right now (a concurrent resume, or the first try still
-            // running): Payments let it, not us, move the money. It decides the booking; wait for its outcome.
+            // running): Payments let it, not us, move the money. It decides the booking; wait for its outcome. (Any
+            // other 409 — a voided hold, another amount — will not change by waiting: the booking fails below.)
             logger.LogInformation("Holds for booking {BookingId} are being placed by another call ({Reason}); waiting for its outcome", booking.Id, e.Message);
             return await OutcomeAsync(booking.Id, customerId);
         }
