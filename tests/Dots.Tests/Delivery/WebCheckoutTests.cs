@@ -16,7 +16,7 @@ namespace Dots.Tests.Delivery;
 /// The web checkout's path to a slot: the form's address is placed by the gazetteer (or the neighbourhood chosen on the
 /// list or map), and the cart checkout takes the slot in the same checkout step as an API order.
 /// </summary>
-public sealed partial class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<DeliveryPlatform>
+public sealed class WebCheckoutTests(DeliveryPlatform platform) : IClassFixture<DeliveryPlatform>
 {
     private static readonly GazetteerPlace Yeoksam = SeoulGazetteer.Find("yeoksamdong")!;
 
@@ -143,10 +143,8 @@ public sealed partial class WebCheckoutTests(DeliveryPlatform platform) : IClass
 
         var buyer = await platform.NewUserAsync();
         (await buyer.Http.PutAsJsonAsync($"/api/cart/items/{product.FirstVariantId()}", new { quantity = 1 })).EnsureSuccessStatusCode();
-        var web = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        (await web.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = buyer.Email, password = UserClient.Password })).EnsureSuccessStatusCode();
-        var form = HiddenInput().Matches(await web.GetStringAsync("/checkout"))
-            .ToDictionary(m => WebUtility.HtmlDecode(m.Groups[1].Value), m => WebUtility.HtmlDecode(m.Groups[2].Value));
+        var web = await platform.CookieClientAsync(buyer.Email);
+        var form = WebForms.Hidden(await web.GetStringAsync("/checkout"));
 
         // Meanwhile someone else takes the last place of that night.
         var other = await platform.NewUserAsync();
@@ -184,7 +182,4 @@ public sealed partial class WebCheckoutTests(DeliveryPlatform platform) : IClass
         Assert.Equal(DeliveryConflicts.SlotFull, (string)api["code"]!);
         Assert.Equal(chosen.SlotId, (string)api["slotId"]!);
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }

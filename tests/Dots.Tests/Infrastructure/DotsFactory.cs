@@ -95,6 +95,17 @@ public class DotsFactory : WebApplicationFactory<Program>
         return new UserClient(email, client);
     }
 
+    /// <summary>
+    /// A client signed in as <paramref name="email"/> with the site's cookie, as a browser is (the web pages take no
+    /// bearer token); redirects are left for the test to read.
+    /// </summary>
+    public async Task<HttpClient> CookieClientAsync(string email)
+    {
+        var web = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        (await web.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email, password = UserClient.Password })).EnsureSuccessStatusCode();
+        return web;
+    }
+
     /// <summary>A new account with the Operator role, signed in again so its token carries the role.</summary>
     public async Task<UserClient> NewOperatorAsync()
     {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Dots.Infrastructure.Database;
 using Dots.Modules.Ordering;
 using Dots.Tests.Infrastructure;
@@ -14,7 +13,7 @@ namespace Dots.Tests.Ordering;
 /// whole cart. A cart is in one currency (a second is refused with a message saying what to do); a cart that holds
 /// two anyway shows a subtotal per currency; "Buy now" buys only the picked item and leaves the cart alone.
 /// </summary>
-public sealed partial class CartCurrencyAndBuyNowTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+public sealed class CartCurrencyAndBuyNowTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
 {
     [Fact]
     public async Task ALineInASecondCurrency_IsRefusedWithAClearMessage_AndTheTotalKeepsEveryLine()
@@ -66,10 +65,9 @@ public sealed partial class CartCurrencyAndBuyNowTests(SharedPlatform platform) 
         var buyer = await platform.NewUserAsync();
         (await buyer.Http.PutAsJsonAsync($"/api/cart/items/{inCart.FirstVariantId()}", new { quantity = 1 })).EnsureSuccessStatusCode();
 
-        var web = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        (await web.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = buyer.Email, password = UserClient.Password })).EnsureSuccessStatusCode();
+        var web = await platform.CookieClientAsync(buyer.Email);
         var productPage = await web.GetStringAsync($"/products/{bought["id"]}");
-        var token = Hidden(productPage)["__RequestVerificationToken"];
+        var token = WebForms.Hidden(productPage)["__RequestVerificationToken"];
         var buyNow = await web.PostAsync("/cart/add", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token, ["productId"] = (string)bought["id"]!, ["variantId"] = bought.FirstVariantId(), ["quantity"] = "2", ["next"] = "checkout",
@@ -80,7 +78,7 @@ public sealed partial class CartCurrencyAndBuyNowTests(SharedPlatform platform) 
         Assert.Equal([inCart.FirstVariantId()], cartMeanwhile["lines"]!.AsArray().Select(l => (string)l!["variantId"]!).ToArray());
 
         var page = await web.GetStringAsync(checkoutUrl);
-        var form = Hidden(page);
+        var form = WebForms.Hidden(page);
         form["_handler"] = "checkout";
         form["Input.Name"] = "Kim Ji-won";
         form["Input.Phone"] = "010-1234-5678";
@@ -117,11 +115,4 @@ public sealed partial class CartCurrencyAndBuyNowTests(SharedPlatform platform) 
         })).JsonAsync(HttpStatusCode.Created);
         return (krw.FirstVariantId(), usd.FirstVariantId());
     }
-
-    private static Dictionary<string, string> Hidden(string html) =>
-        HiddenInput().Matches(html).GroupBy(m => WebUtility.HtmlDecode(m.Groups[1].Value))
-            .ToDictionary(g => g.Key, g => WebUtility.HtmlDecode(g.Last().Groups[2].Value));
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\"")]
-    private static partial Regex HiddenInput();
 }

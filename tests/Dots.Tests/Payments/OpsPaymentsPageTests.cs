@@ -18,7 +18,7 @@ public sealed class OpsPaymentsPageTests(SharedPlatform platform) : IClassFixtur
     [Fact]
     public async Task AHoldTheProviderRefusesToRelease_IsListedForOperators_UntilItIsReleased()
     {
-        var web = await SignedInWebAsync((await platform.NewOperatorAsync()).Email);
+        var web = await platform.CookieClientAsync((await platform.NewOperatorAsync()).Email);
         var faults = platform.Services.GetRequiredService<SandboxFaults>();
         var purpose = "test:ops-page:" + Guid.NewGuid().ToString("N")[..8];
         faults.Inject(SandboxFaultMode.Decline, -1, PaymentOperation.Void);
@@ -64,10 +64,10 @@ public sealed class OpsPaymentsPageTests(SharedPlatform platform) : IClassFixtur
     [Fact]
     public async Task ThePayoutButton_RunsPayouts_AndThePageSaysSo()
     {
-        var web = await SignedInWebAsync((await platform.NewOperatorAsync()).Email);
+        var web = await platform.CookieClientAsync((await platform.NewOperatorAsync()).Email);
         var page = await PageAsync(web);
 
-        var ran = await web.PostAsync("/ops/payments/payouts", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = Token(page) }));
+        var ran = await web.PostAsync("/ops/payments/payouts", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebForms.Hidden(page)["__RequestVerificationToken"] }));
 
         Assert.Equal(HttpStatusCode.Redirect, ran.StatusCode);
         Assert.Equal("/ops/payments?toast=payouts-ran", ran.Headers.Location!.ToString());
@@ -80,7 +80,7 @@ public sealed class OpsPaymentsPageTests(SharedPlatform platform) : IClassFixtur
     [Fact]
     public async Task ACustomer_GetsNoPaymentsPage_AndAStrangerIsSentToSignIn()
     {
-        var customer = await SignedInWebAsync((await platform.NewUserAsync()).Email);
+        var customer = await platform.CookieClientAsync((await platform.NewUserAsync()).Email);
         Assert.NotEqual(HttpStatusCode.OK, (await customer.GetAsync("/ops/payments")).StatusCode);
 
         var stranger = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
@@ -99,22 +99,4 @@ public sealed class OpsPaymentsPageTests(SharedPlatform platform) : IClassFixtur
     /// <summary>The attention table's row naming <paramref name="purpose"/>, as text; null when it is not listed.</summary>
     private static string? Row(string html, string purpose) =>
         Regex.Matches(html, "<tr>(.*?)</tr>", RegexOptions.Singleline).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).FirstOrDefault(r => r.Contains(purpose));
-
-    private static string Token(string html) =>
-        Regex.Match(html, "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } token ? token
-            : throw new InvalidOperationException("The page carries no antiforgery token.");
-
-    /// <summary>A client signed in through the web sign-in form, holding the site's cookie (the ops pages take no bearer token).</summary>
-    private async Task<HttpClient> SignedInWebAsync(string email)
-    {
-        var web = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        var form = await web.GetStringAsync("/account/login");
-        var signIn = await web.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "login", ["__RequestVerificationToken"] = Token(form), ["ReturnUrl"] = "/account",
-            ["Input.Email"] = email, ["Input.Password"] = UserClient.Password,
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
-        return web;
-    }
 }

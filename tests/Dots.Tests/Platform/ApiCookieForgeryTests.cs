@@ -61,10 +61,7 @@ public sealed partial class ApiCookieForgeryTests(SharedPlatform platform) : ICl
     private async Task<(UserClient Owner, HttpClient Cookie)> OwnerWithCookieAsync()
     {
         var owner = await platform.NewUserAsync();
-        var cookie = platform.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var login = await cookie.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = owner.Email, password = UserClient.Password });
-        login.EnsureSuccessStatusCode();
-        return (owner, cookie);
+        return (owner, await platform.CookieClientAsync(owner.Email));
     }
 
     [GeneratedRegex("<meta name=\"request-verification-token\" content=\"([^\"]+)\"")]
