@@ -144,9 +144,9 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     /// <summary>The most recent runs, newest first.</summary>
     public async Task<IReadOnlyList<PayoutRunDto>> RecentRunsAsync(int limit, CancellationToken ct)
     {
-        var runs = await _db.Set<PayoutRun>().AsNoTracking().Include(r => r.Payouts).ToListAsync(ct);
-        return runs.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).Take(limit)
-            .Select(r => ToDto(r, r.Payouts, r.FinishedAt)).ToList();
+        // Ids are time-ordered (made when the run starts): the newest runs are the highest ids, taken in the database.
+        var runs = await _db.Set<PayoutRun>().AsNoTracking().OrderByDescending(r => r.Id).Take(limit).Include(r => r.Payouts).ToListAsync(ct);
+        return runs.OrderByDescending(r => r.StartedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal).Select(r => ToDto(r, r.Payouts, r.FinishedAt)).ToList();
     }
 
     /// <summary>One shop's payouts, newest first.</summary>
