@@ -20,20 +20,16 @@ public static class InsertOrIgnore
         {
             return 0;
         }
-        var entityType = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not mapped.");
-        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var columns = entityType.GetProperties().Where(p => p.GetColumnName(table) is not null).ToList();
-        var sql = new System.Text.StringBuilder();
-        sql.Append("INSERT INTO ").Append(Quote(table.Name)).Append(" (")
-            .AppendJoin(", ", columns.Select(p => Quote(p.GetColumnName(table)!))).Append(") VALUES ");
-        var parameters = new List<object>(rows.Count * columns.Count);
+        var (prefix, columns) = ShapeOf(db.Model, typeof(T));
+        var sql = new System.Text.StringBuilder(prefix, prefix.Length + rows.Count * columns.Length * 10 + 32);
+        var parameters = new List<object>(rows.Count * columns.Length);
         // Parameters are made by each column's own type mapping, so value converters (SQLite's scaled decimals and
         // tick instants, enums as numbers) apply exactly as in SaveChanges.
         await using var factory = db.Database.GetDbConnection().CreateCommand();
         for (var r = 0; r < rows.Count; r++)
         {
             sql.Append(r == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Count; c++)
+            for (var c = 0; c < columns.Length; c++)
             {
                 var name = $"@ioi{parameters.Count}";
                 var value = columns[c].GetGetter().GetClrValue(rows[r]);
@@ -45,6 +41,20 @@ public static class InsertOrIgnore
         sql.Append(" ON CONFLICT DO NOTHING");
         return await db.Database.ExecuteSqlRawAsync(sql.ToString(), parameters, ct);
     }
+
+    // The statement's head and columns depend only on the model and the type: worked out once per model (every
+    // idempotency claim and payout line comes through here), forgotten with the model.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IModel, System.Collections.Concurrent.ConcurrentDictionary<Type, (string Prefix, IProperty[] Columns)>> Shapes = new();
+
+    private static (string Prefix, IProperty[] Columns) ShapeOf(IModel model, Type type) =>
+        Shapes.GetOrCreateValue(model).GetOrAdd(type, t =>
+        {
+            var entityType = model.FindEntityType(t) ?? throw new InvalidOperationException($"{t.Name} is not mapped.");
+            var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+            var columns = entityType.GetProperties().Where(p => p.GetColumnName(table) is not null).ToArray();
+            var prefix = $"INSERT INTO {Quote(table.Name)} ({string.Join(", ", columns.Select(p => Quote(p.GetColumnName(table)!)))}) VALUES ";
+            return (prefix, columns);
+        });
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
