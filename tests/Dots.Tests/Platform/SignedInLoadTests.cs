@@ -148,11 +148,17 @@ public sealed class HealthWatchdogTests : IDisposable
         {
             await using var scope = _platform.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Database.DotsDbContext>();
-            var sql = DotsFactory.Provider == Dots.Infrastructure.Database.DatabaseProvider.Postgres
-                ? "SELECT pg_sleep(1.5)"
-                // A recursive count that keeps SQLite busy for a while.
-                : "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 10000000) SELECT count(*) FROM n";
-            await db.Database.ExecuteSqlRawAsync(sql);
+            if (DotsFactory.Provider == Dots.Infrastructure.Database.DatabaseProvider.Postgres)
+            {
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_sleep(1.5)");
+                return;
+            }
+            // SQLite has no sleep; a function on this connection gives it one, so the query runs
+            // past the threshold however fast the machine is (a busy loop in SQL finished early on CI).
+            await db.Database.OpenConnectionAsync();
+            var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+            connection.CreateFunction("test_sleep", (long ms) => { Thread.Sleep((int)ms); return ms; });
+            await db.Database.ExecuteSqlRawAsync("SELECT test_sleep(1500)");
         });
         string? seen = null;
         while (!slow.IsCompleted && seen != "Degraded")
