@@ -1,9 +1,11 @@
 namespace Dots.Modules.Personalization;
 
-/// <summary>One product view of a signed-in customer or an anonymous session (from the client signals).</summary>
+/// <summary>
+/// One product view of a signed-in customer or an anonymous session (from the client signals). An append-only log with
+/// no key: it is only ever read by customer or session (the partial indexes) and written thousands of rows at a time.
+/// </summary>
 internal sealed class ProductView
 {
-    public required string Id { get; init; }
     public string? UserId { get; set; }
     public string? SessionId { get; init; }
     public required string ProductId { get; init; }

@@ -69,10 +69,10 @@ public sealed class ProfileStore(DotsDbContext db, OrderService orders, IMemoryC
 
     private static async Task<IReadOnlyList<string>> RecentViewsAsync(IQueryable<ProductView> views, CancellationToken ct)
     {
-        // Ids are time-ordered (UUIDv7): the newest 200 rows are enough for 20 distinct products in practice.
-        var rows = await views.AsNoTracking().OrderByDescending(v => v.Id).Take(200).Select(v => new { v.ProductId, v.At, v.Id }).ToListAsync(ct);
-        // Newest last, each product once (at its latest view).
-        return [.. rows.OrderByDescending(v => v.At).ThenByDescending(v => v.Id, StringComparer.Ordinal).Select(v => v.ProductId).Distinct()
-            .Take(MaxRecentViews).Reverse()];
+        // The newest 200 rows (read backwards along the customer's or session's (…, At) index) are enough for 20
+        // distinct products in practice.
+        var rows = await views.AsNoTracking().OrderByDescending(v => v.At).Take(200).Select(v => new { v.ProductId, v.At }).ToListAsync(ct);
+        // Newest last, each product once (at its latest view); equal times keep the database's order.
+        return [.. rows.Select(v => v.ProductId).Distinct().Take(MaxRecentViews).Reverse()];
     }
 }

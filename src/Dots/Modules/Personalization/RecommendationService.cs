@@ -6,6 +6,7 @@ using Dots.Recommend.Models;
 using Dots.Recommend.Serving;
 using Dots.Web;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 
@@ -318,16 +319,16 @@ public sealed class RecommendationService(
         var users = views.Where(v => v.UserId is not null).Select(v => v.UserId!).Distinct().ToList();
         var off = users.Count == 0 ? [] : (await db.Set<PersonalizationSetting>().AsNoTracking()
             .Where(s => users.Contains(s.UserId) && !s.Enabled).Select(s => s.UserId).ToListAsync(ct)).ToHashSet();
-        var kept = views.Where(v => v.UserId is null || !off.Contains(v.UserId)).Select(v => new ProductView { Id = Ids.New(), UserId = v.UserId, SessionId = Truncate(v.SessionId, 100), ProductId = v.ProductId!, At = v.At });
+        var kept = views.Where(v => v.UserId is null || !off.Contains(v.UserId)).Select(v => new ProductView { UserId = v.UserId, SessionId = Truncate(v.SessionId, 100), ProductId = v.ProductId!, At = v.At });
+        // Views arrive in the demand writer's batches (thousands at a time): binary COPY on PostgreSQL, one prepared
+        // INSERT in one transaction on SQLite; no change tracking (the log has no key).
         if (db.Provider == DatabaseProvider.Postgres)
         {
-            // Views arrive in the demand writer's batches (thousands at a time): binary COPY, no change tracking.
             await CopyViewsAsync(kept, ct);
         }
         else
         {
-            db.AddRange(kept);
-            await db.SaveChangesAsync(ct);
+            await InsertViewsAsync(kept, ct);
         }
         var forgotten = new HashSet<(string?, string?)>();
         foreach (var v in views)
@@ -345,12 +346,11 @@ public sealed class RecommendationService(
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await using var copy = await PgBinaryCopy.BeginAsync(connection, "COPY \"RecProductViews\" (\"Id\", \"UserId\", \"SessionId\", \"ProductId\", \"At\") FROM STDIN (FORMAT BINARY)", ct);
+            await using var copy = await PgBinaryCopy.BeginAsync(connection, "COPY \"RecProductViews\" (\"UserId\", \"SessionId\", \"ProductId\", \"At\") FROM STDIN (FORMAT BINARY)", ct);
             foreach (var v in views)
             {
                 if (copy.Full) await copy.FlushAsync(ct);
-                copy.StartRow(5);
-                copy.Text(v.Id);
+                copy.StartRow(4);
                 copy.Text(v.UserId);
                 copy.Text(v.SessionId);
                 copy.Text(v.ProductId);
@@ -362,6 +362,31 @@ public sealed class RecommendationService(
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter StoredInstant = new();
+
+    /// <summary>SQLite: one prepared INSERT for every row, in one transaction taken through the write gate (instants stored as EF stores them).</summary>
+    private async Task InsertViewsAsync(IEnumerable<ProductView> views, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)tx.GetDbTransaction();
+        insert.CommandText = "INSERT INTO \"RecProductViews\" (\"UserId\", \"SessionId\", \"ProductId\", \"At\") VALUES ($u, $s, $p, $at)";
+        var user = insert.Parameters.Add("$u", Microsoft.Data.Sqlite.SqliteType.Text);
+        var session = insert.Parameters.Add("$s", Microsoft.Data.Sqlite.SqliteType.Text);
+        var product = insert.Parameters.Add("$p", Microsoft.Data.Sqlite.SqliteType.Text);
+        var at = insert.Parameters.Add("$at", Microsoft.Data.Sqlite.SqliteType.Integer);
+        foreach (var v in views)
+        {
+            user.Value = (object?)v.UserId ?? DBNull.Value;
+            session.Value = (object?)v.SessionId ?? DBNull.Value;
+            product.Value = v.ProductId;
+            at.Value = StoredInstant.ConvertToProvider(v.At);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Signing in: the session's anonymous views become the customer's.</summary>

@@ -2986,10 +2986,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
 
             modelBuilder.Entity("Dots.Modules.Personalization.ProductView", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("character varying(32)");
-
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("timestamp with time zone");
 
@@ -3005,8 +3001,6 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
-
-                    b.HasKey("Id");
 
                     b.HasIndex("SessionId", "At")
                         .HasFilter("\"UserId\" IS NULL");

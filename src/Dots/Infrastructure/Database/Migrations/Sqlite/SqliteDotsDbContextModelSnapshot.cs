@@ -2977,10 +2977,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
 
             modelBuilder.Entity("Dots.Modules.Personalization.ProductView", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
@@ -2996,8 +2992,6 @@ namespace Dots.Infrastructure.Database.Migrations.Sqlite
                     b.Property<string>("UserId")
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
 
                     b.HasIndex("SessionId", "At")
                         .HasFilter("\"UserId\" IS NULL");
