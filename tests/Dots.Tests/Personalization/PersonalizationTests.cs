@@ -208,6 +208,27 @@ public sealed class PersonalizationTests(PersonalizationPlatform platform) : ICl
     }
 
     [Fact]
+    public async Task ViewsOlderThanTheRetention_ArePruned_AndTheRecentOnesStay()
+    {
+        var w = await platform.WorldAsync();
+        var session = "prune-" + Guid.NewGuid().ToString("N");
+        var anon = platform.CreateClient();
+        var now = DateTimeOffset.UtcNow;
+        var retention = platform.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PersonalizationOptions>>().Value.ViewRetentionDays;
+        await Listen(
+            new ClientSignal("view", w.A.Products[2], null, null, session, null, now.AddDays(-retention - 1)),
+            new ClientSignal("view", w.C.Products[2], null, null, session, null, now.AddDays(-retention + 1)));
+
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var pruned = await scope.ServiceProvider.GetRequiredService<RecommendationService>().PruneViewsAsync(CancellationToken.None);
+            Assert.True(pruned >= 1, $"pruned {pruned}");
+        }
+
+        Assert.Equal([w.C.Products[2]], (await anon.GetListAsync("/api/recommendations/recently-viewed", session: session)).Ids());
+    }
+
+    [Fact]
     public async Task AModelSwapUnderLoad_ServesNoError_AndNeverMixesVersionsInOneResponse()
     {
         var w = await platform.WorldAsync();

@@ -165,11 +165,15 @@ public sealed class ModelTrainer(DotsDbContext db, IServiceProvider services, IO
 
     private async Task<List<(string UserId, string ProductId, DateTimeOffset At)>> TrainingViewsAsync(HashSet<string> optedOut, int minViews, CancellationToken ct)
     {
-        var rows = await db.Set<ProductView>().AsNoTracking().Where(v => v.UserId != null)
-            .Select(v => new { v.UserId, v.ProductId, v.At }).ToListAsync(ct);
-        return [.. rows.Where(r => !optedOut.Contains(r.UserId!))
-            .GroupBy(r => (r.UserId, r.ProductId)).Where(g => g.Count() >= minViews)
-            .Select(g => (g.Key.UserId!, g.Key.ProductId, g.Max(x => x.At)))];
+        // Customers' views within the retention (older ones are pruned nightly), counted in the database: one row per
+        // customer and product seen often enough, not every view in memory.
+        var since = clock.GetUtcNow().AddDays(-options.Value.ViewRetentionDays);
+        var rows = await db.Set<ProductView>().AsNoTracking().Where(v => v.UserId != null && v.At >= since)
+            .GroupBy(v => new { v.UserId, v.ProductId })
+            .Where(g => g.Count() >= minViews)
+            .Select(g => new { g.Key.UserId, g.Key.ProductId, At = g.Max(v => v.At) })
+            .ToListAsync(ct);
+        return [.. rows.Where(r => !optedOut.Contains(r.UserId!)).Select(r => (r.UserId!, r.ProductId, r.At))];
     }
 
     /// <summary>Purchases as one basket per order, views as one basket per customer and day, before <paramref name="before"/>.</summary>
@@ -200,6 +204,15 @@ public sealed class ModelTrainer(DotsDbContext db, IServiceProvider services, IO
 public sealed record ReplayStep(DateTimeOffset Cutoff, int TrainingRows, int Orders, double Recall, double HitRate, double PopularityRecall, double PopularityHitRate);
 
 public sealed record ReplayResult(IReadOnlyList<ReplayStep> Steps, int Orders, double Recall, double HitRate, double PopularityRecall, double PopularityHitRate);
+
+/// <summary>Deletes product views older than <see cref="PersonalizationOptions.ViewRetentionDays"/> (daily, one instance at a time).</summary>
+[DisallowConcurrentExecution]
+internal sealed class ViewPruneJob(RecommendationService recommendations) : IJob
+{
+    public const string Name = "personalization.prune-views";
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await recommendations.PruneViewsAsync(cancellationToken);
+}
 
 /// <summary>The nightly retraining on the scheduler (one instance of the cluster at a time).</summary>
 [DisallowConcurrentExecution]

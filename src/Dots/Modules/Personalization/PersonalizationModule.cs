@@ -20,6 +20,7 @@ public static class PersonalizationModule
             .Validate(o => o.PollInterval > TimeSpan.Zero && o.CatalogRefresh > TimeSpan.Zero, "Personalization:PollInterval and CatalogRefresh must be positive.")
             .Validate(o => o.ProfileCacheLife >= TimeSpan.Zero, "Personalization:ProfileCacheLife must not be negative.")
             .Validate(o => !string.IsNullOrWhiteSpace(o.TrainCron), "Personalization:TrainCron must be a Quartz cron expression.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ViewPruneCron), "Personalization:ViewPruneCron must be a Quartz cron expression.")
             .ValidateOnStart();
         services.AddMemoryCache();
         services.AddSingleton<CatalogView>();
@@ -34,8 +35,12 @@ public static class PersonalizationModule
         services.AddScoped<ISearchPersonalizer, ModelSearchPersonalizer>();
         services.AddEventHandler<OrderPaid, OrderPaidForgetsProfile>();
         var cron = configuration["Personalization:TrainCron"] ?? new PersonalizationOptions().TrainCron;
-        services.AddDotsJobs(configuration, jobs => jobs.Recurring<RetrainJob>(RetrainJob.Name, cron,
-            "Trains a new recommendation model version, validates it on recent orders and promotes it when it is not worse."));
+        var pruneCron = configuration["Personalization:ViewPruneCron"] ?? new PersonalizationOptions().ViewPruneCron;
+        services.AddDotsJobs(configuration, jobs => jobs
+            .Recurring<RetrainJob>(RetrainJob.Name, cron,
+                "Trains a new recommendation model version, validates it on recent orders and promotes it when it is not worse.")
+            .Recurring<ViewPruneJob>(ViewPruneJob.Name, pruneCron,
+                "Deletes product views older than Personalization:ViewRetentionDays."));
         // Signing in (the storefront's cookie) merges the anonymous session's views into the customer's.
         services.PostConfigure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, o =>
         {

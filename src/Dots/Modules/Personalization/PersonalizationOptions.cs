@@ -36,6 +36,16 @@ public sealed class PersonalizationOptions
     [Range(1, 100)]
     public int MinViewsForTraining { get; set; } = 2;
 
+    /// <summary>
+    /// Product views are kept this many days (then deleted by the daily prune job); training and "recently viewed"
+    /// see only these.
+    /// </summary>
+    [Range(1, 3650)]
+    public int ViewRetentionDays { get; set; } = 180;
+
+    /// <summary>When the view log is pruned (Quartz cron, the scheduler's time zone).</summary>
+    public string ViewPruneCron { get; set; } = "0 10 4 * * ?";
+
     /// <summary>A product bought within this many days is not pushed in "for you" unless the customer buys it repeatedly.</summary>
     [Range(0, 365)]
     public int JustBoughtDays { get; set; } = 30;

@@ -389,6 +389,13 @@ public sealed class RecommendationService(
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>Deletes views older than the retention; returns how many went.</summary>
+    public async Task<int> PruneViewsAsync(CancellationToken ct)
+    {
+        var before = clock.GetUtcNow().AddDays(-options.Value.ViewRetentionDays);
+        return await db.Set<ProductView>().Where(v => v.At < before).ExecuteDeleteAsync(ct);
+    }
+
     /// <summary>Signing in: the session's anonymous views become the customer's.</summary>
     public async Task MergeSessionAsync(string sessionId, string userId, CancellationToken ct)
     {
