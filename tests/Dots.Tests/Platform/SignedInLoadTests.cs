@@ -128,7 +128,7 @@ public sealed class HealthWatchdogTests : IDisposable
     {
         var watchdog = _platform.Services.GetRequiredService<Dots.Infrastructure.Database.DatabaseWatchdog>();
         var client = _platform.CreateClient();
-        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+        await HealthyAsync(client);
 
         using (watchdog.Waiting("sqlite gate"))
         {
@@ -137,39 +137,68 @@ public sealed class HealthWatchdogTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, degraded.StatusCode);
             Assert.Equal("Degraded", await degraded.Content.ReadAsStringAsync());
         }
-        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+        await HealthyAsync(client);
     }
 
     [Fact]
     public async Task Health_ReportsDegradedWhileARealQueryRunsPastTheThreshold()
     {
         var client = _platform.CreateClient();
+        // The query blocks in the database until the test has looked (or 30 s): on PostgreSQL on an advisory lock the
+        // test holds, on SQLite in a function registered on its connection. However fast or loaded the machine, it is
+        // still running when /health is asked, and it ends when the test lets it.
+        using var release = new ManualResetEventSlim();
+        await using var holder = DotsFactory.Provider == Dots.Infrastructure.Database.DatabaseProvider.Postgres ? await HoldLockAsync() : null;
         var slow = Task.Run(async () =>
         {
             await using var scope = _platform.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Database.DotsDbContext>();
-            if (DotsFactory.Provider == Dots.Infrastructure.Database.DatabaseProvider.Postgres)
+            if (holder is not null)
             {
-                await db.Database.ExecuteSqlRawAsync("SELECT pg_sleep(1.5)");
+                await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(4242001)");
                 return;
             }
-            // SQLite has no sleep; a function on this connection gives it one, so the query runs
-            // past the threshold however fast the machine is (a busy loop in SQL finished early on CI).
             await db.Database.OpenConnectionAsync();
             var connection = (Microsoft.Data.Sqlite.SqliteConnection)db.Database.GetDbConnection();
-            connection.CreateFunction("test_sleep", (long ms) => { Thread.Sleep((int)ms); return ms; });
-            await db.Database.ExecuteSqlRawAsync("SELECT test_sleep(1500)");
+            connection.CreateFunction("test_wait", (long seconds) => release.Wait(TimeSpan.FromSeconds(seconds)) ? 1L : 0L);
+            await db.Database.ExecuteSqlRawAsync("SELECT test_wait(30)");
         });
         string? seen = null;
-        while (!slow.IsCompleted && seen != "Degraded")
+        var deadline = DateTime.UtcNow.AddSeconds(25);
+        while (!slow.IsCompleted && seen != "Degraded" && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
             seen = await client.GetStringAsync("/health");
         }
+        release.Set();
+        if (holder is not null)
+        {
+            await using var unlock = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock(4242001)", holder);
+            await unlock.ExecuteScalarAsync();
+        }
         await slow;
         Assert.Equal("Degraded", seen);
-        Assert.Equal("Healthy", await client.GetStringAsync("/health"));
+        await HealthyAsync(client);
     }
+
+    /// <summary>A session on its own connection (not pooled) holding the advisory lock the slow query waits for.</summary>
+    private async Task<Npgsql.NpgsqlConnection> HoldLockAsync()
+    {
+        await using var scope = _platform.Services.CreateAsyncScope();
+        var cs = scope.ServiceProvider.GetRequiredService<Dots.Infrastructure.Database.DotsDbContext>().Database.GetConnectionString();
+        var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(cs) { Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(4242001)", connection);
+        await command.ExecuteScalarAsync();
+        return connection;
+    }
+
+    /// <summary>
+    /// Healthy once nothing is stuck: the platform's own background work (outbox, jobs) may briefly pass the test's
+    /// 200 ms threshold on a loaded machine, so "afterwards" is "within a few seconds", not "at this instant".
+    /// </summary>
+    private static Task HealthyAsync(HttpClient client) =>
+        Eventually.UntilAsync(async () => await client.GetStringAsync("/health") == "Healthy", "/health says Healthy", TimeSpan.FromSeconds(15));
 
     public void Dispose() => _platform.Dispose();
 
