@@ -78,6 +78,34 @@ public sealed class OpsPaymentsPageTests(SharedPlatform platform) : IClassFixtur
     }
 
     [Fact]
+    public async Task RunningPayouts_WithoutThePagesToken_OrAsACustomer_IsRefused_AndRunsNothing()
+    {
+        var runsBefore = await RunCountAsync();
+        var op = await platform.CookieClientAsync((await platform.NewOperatorAsync()).Email);
+        await PageAsync(op);
+
+        // A post from elsewhere (no antiforgery token) carries the operator's cookie but is refused.
+        var forged = await op.PostAsync("/ops/payments/payouts", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Contains("did not come from this site", await forged.Content.ReadAsStringAsync());
+
+        // A signed-in customer with a valid token of their own page is told it is for operators.
+        var customer = await platform.CookieClientAsync((await platform.NewUserAsync()).Email);
+        var account = await (await customer.GetAsync("/account")).Content.ReadAsStringAsync();
+        var refused = await customer.PostAsync("/ops/payments/payouts", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebForms.Hidden(account)["__RequestVerificationToken"] }));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("Only operators can run payouts", await refused.Content.ReadAsStringAsync());
+
+        Assert.Equal(runsBefore, await RunCountAsync());
+    }
+
+    private async Task<int> RunCountAsync()
+    {
+        await using var scope = platform.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<PayoutLedger>().RecentRunsAsync(1000, CancellationToken.None)).Count;
+    }
+
+    [Fact]
     public async Task ACustomer_GetsNoPaymentsPage_AndAStrangerIsSentToSignIn()
     {
         var customer = await platform.CookieClientAsync((await platform.NewUserAsync()).Email);

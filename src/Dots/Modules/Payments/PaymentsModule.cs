@@ -56,7 +56,8 @@ public static class PaymentsModule
             .WithName("PaymentsNeedingAttention")
             .WithSummary("Holds the provider refused to release and refunds it refused, until they are settled, oldest first (operators only).");
         // The operators' page's button (/ops/payments): a plain form post answered with a redirect (ADR 0008).
-        app.MapPost("/ops/payments/payouts", RunPayoutsFromPage).ExcludeFromDescription();
+        // It reads no form, so the antiforgery check is asked for explicitly (as for the other body-less web actions).
+        app.MapPost("/ops/payments/payouts", RunPayoutsFromPage).ExcludeFromDescription().RequireAntiforgeryToken();
         return app;
     }
 
@@ -78,9 +79,14 @@ public static class PaymentsModule
 
     private static async Task<IResult> RunPayoutsFromPage(HttpContext http, PayoutLedger ledger, TimeProvider clock, CancellationToken ct)
     {
-        if (!http.User.IsInRole(Roles.Operator))
+        if (http.User.Identity?.IsAuthenticated != true)
         {
             return Results.LocalRedirect("/account/login?ReturnUrl=%2Fops%2Fpayments");
+        }
+        if (!http.User.IsInRole(Roles.Operator))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only operators can run payouts.",
+                detail: "Payouts to shops are run by the platform's operators (and by the weekly job).");
         }
         await ledger.RunPayoutsAsync(clock.GetUtcNow(), ct, "operator");
         return Results.LocalRedirect("/ops/payments?toast=payouts-ran");
