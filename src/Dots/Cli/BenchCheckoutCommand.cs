@@ -168,8 +168,9 @@ internal static class BenchCheckoutCommand
             var perOrder = Math.Max(1, sale.Succeeded);
             Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots ({(o.Instances > 1 ? "all instances, proxy" : "server")} and bench client)"
                 + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
-            var combined = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>().Stats;
-            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}{(o.Instances > 1 ? " (this process's instance)" : "")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner (warm-up included)");
+            var combiner = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>();
+            var combined = combiner.Stats;
+            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}{(o.Instances > 1 ? " (this process's instance)" : "")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner, {combiner.PaidTogether} paid and confirmed with their batch (warm-up included)");
             Console.WriteLine($"outbox at sale end  {backlog} deliveries pending; drained in {drained.TotalSeconds:F1} s after the sale (Events:Concurrency)");
             Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");

@@ -1,5 +1,6 @@
 using System.Net;
 using Dots.Modules.Ordering;
+using Dots.Modules.Payments;
 using Dots.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -195,5 +196,50 @@ public sealed class ReservationCombinerTests(ReservationCombinerTests.Platform p
         var sold = await platform.WithDbAsync(db => db.OrderLines.Where(l => l.VariantId == variantId).SumAsync(l => l.Quantity));
         Assert.Equal(stock, sold + await platform.CreateClient().StockAsync((string)product["id"]!));
         Assert.True(combiner.Stats.SharedOrders > before.SharedOrders, "no two orders shared a batch");
+    }
+
+    /// <summary>
+    /// A batch is paid together (one provider batch per step, ADR 0023's payment stage): every order is paid with one
+    /// authorization and one capture in the provider's books, and a declined card in the batch fails only its own
+    /// buyer — 402, its order gone and its units back on the shelf — while the others are served.
+    /// </summary>
+    [Fact]
+    public async Task ABatchIsPaidTogether_AndADeclinedCardInIt_FailsOnlyItsBuyer()
+    {
+        const int stock = 100;
+        var combiner = platform.Services.GetRequiredService<ReservationCombiner>();
+        var paidBefore = combiner.PaidTogether;
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: stock);
+        var variantId = product.FirstVariantId();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => platform.NewUserAsync()));
+        using var start = new SemaphoreSlim(0);
+        var running = buyers.Select(async (b, i) =>
+        {
+            await start.WaitAsync();
+            return (Declined: i % 4 == 0, Response: await b.PlaceOrderAsync(Api.OrderBody(variantId, 2, i % 4 == 0 ? Api.DeclinedCard : Api.ApprovedCard), "pay-together"));
+        }).ToList();
+        start.Release(running.Count);
+        var responses = await Task.WhenAll(running);
+
+        Assert.All(responses, r => Assert.Equal(r.Declined ? HttpStatusCode.PaymentRequired : HttpStatusCode.Created, r.Response.StatusCode));
+        var served = responses.Count(r => !r.Declined);
+        Assert.Equal(stock - 2 * served, await platform.CreateClient().StockAsync((string)product["id"]!));
+        var orders = await platform.WithDbAsync(db => db.Orders.Where(o => db.OrderLines.Any(l => l.OrderId == o.Id && l.VariantId == variantId))
+            .Select(o => new { o.Id, o.Status }).ToListAsync());
+        Assert.Equal(served, orders.Count);
+        Assert.All(orders, o => Assert.Equal(OrderStatus.Paid, o.Status));
+        foreach (var order in orders)
+        {
+            using var scope = platform.Services.CreateScope();
+            var intent = await scope.ServiceProvider.GetRequiredService<PaymentService>().GetAsync(CheckoutService.PaymentPurpose(order.Id), CancellationToken.None);
+            Assert.Equal("Captured", intent!.Status);
+            var approved = await platform.WithDbAsync(db => db.Set<SandboxLedgerEntry>().Where(e => e.Key.StartsWith(intent.Id) && e.Approved)
+                .Select(e => e.Operation).ToListAsync());
+            Assert.Equal(2, approved.Count);
+            Assert.Single(approved, op => op == PaymentOperation.Authorize);
+            Assert.Single(approved, op => op == PaymentOperation.Capture);
+        }
+        Assert.True(combiner.PaidTogether > paidBefore, "no order was paid with its batch");
     }
 }

@@ -60,8 +60,117 @@ public sealed class CheckoutService(
 
         var order = BuildOrder(buyerId, items, variants, address, currencies[0]);
         var context = ContextOf(order, request.ShippingAddress, request.Extensions);
-        await ReserveAsync(order, items, variants, context, ct);
+        var combined = await ReserveAsync(order, items, variants, context, card, ct);
+        if (combined is not null && await combined.Paid.Task is { } confirmed)
+        {
+            // Paid and confirmed with the rest of its batch (PayAndConfirmManyAsync).
+            return confirmed with { Extensions = context.ResponseFields.Count == 0 ? null : context.ResponseFields };
+        }
         return await PayAndConfirmAsync(order, context, card);
+    }
+
+    /// <summary>
+    /// Pays for a batch of orders the combiner reserved together and confirms them, each step for the whole batch
+    /// (Payments' <see cref="PaymentService.PayManyNewAsync"/>, then one Placed → Paid commit), and answers each buyer
+    /// through its entry: the confirmed order, the error paying it alone would have given (a decline releases its
+    /// reservation first, as <see cref="PayAndConfirmAsync"/> does), or null — then the buyer's own request finishes
+    /// it with <see cref="PayAndConfirmAsync"/>, which resumes from whatever the batch recorded.
+    /// Runs on a scope of its own, never with a request's token.
+    /// </summary>
+    internal async Task PayAndConfirmManyAsync(IReadOnlyList<ReservationCombiner.Entry> entries)
+    {
+        var outcomes = await payments.PayManyNewAsync(entries.Select(e =>
+            new PaymentOrder(PaymentPurpose(e.Order!.Id), e.Order.BuyerId, new Money(e.Order.Total, e.Order.Currency), new PaymentCard(e.Card!.Number))).ToList());
+        var captured = new List<(ReservationCombiner.Entry Entry, PaymentIntentDto Paid)>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            switch (outcomes[i])
+            {
+                case { Paid: { } paid }:
+                    captured.Add((entry, paid));
+                    break;
+                case { Error: { } e }:
+                    if (e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult"))
+                    {
+                        try
+                        {
+                            await ReleaseAsync(entry.Order!, entry.Context, "Payment declined", CancellationToken.None);
+                        }
+                        catch (Exception release)
+                        {
+                            logger.LogWarning(release, "Releasing order {OrderId} after its declined payment failed; its own request retries", entry.Order!.Id);
+                            entry.Paid.TrySetResult(null);
+                            break;
+                        }
+                    }
+                    entry.Paid.TrySetException(e);
+                    break;
+                default:
+                    entry.Paid.TrySetResult(null);
+                    break;
+            }
+        }
+        if (captured.Count == 0)
+        {
+            return;
+        }
+        var confirmed = false;
+        try
+        {
+            confirmed = await MarkManyPaidAsync(captured);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Confirming a batch of {Count} paid orders failed; each is confirmed on its own", captured.Count);
+        }
+        foreach (var (entry, _) in captured)
+        {
+            entry.Paid.TrySetResult(confirmed ? OrderMapper.ToDto(entry.Order!) : null);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MarkPaidAsync"/> for a batch, in one commit: every order Placed → Paid in one compare-and-set
+    /// statement, their parts, payment rows, events and the shops' sales in one batch. False, with nothing written,
+    /// when any order is no longer Placed (the sweep cancelled it): each then goes through <see cref="MarkPaidAsync"/>.
+    /// </summary>
+    private async Task<bool> MarkManyPaidAsync(IReadOnlyList<(ReservationCombiner.Entry Entry, PaymentIntentDto Paid)> paid)
+    {
+        var ct = CancellationToken.None;
+        var now = clock.GetUtcNow();
+        var ids = paid.Select(p => p.Entry.Order!.Id).ToList();
+        db.ChangeTracker.Clear();
+        var staged = new List<(Order Order, List<PaymentTransaction> Rows, OrderEvent Event)>();
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var flipped = await db.Orders.Where(o => ids.Contains(o.Id) && o.Status == OrderStatus.Placed)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OrderStatus.Paid).SetProperty(o => o.UpdatedAt, now), ct);
+            if (flipped != ids.Count)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
+            foreach (var (entry, intent) in paid)
+            {
+                var (rows, paidEvent) = StagePaid(entry.Order!, intent, now);
+                staged.Add((entry.Order!, rows, paidEvent));
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+        foreach (var (order, rows, paidEvent) in staged)
+        {
+            ApplyPaid(order, rows, paidEvent, now);
+        }
+        return true;
     }
 
     /// <summary>
@@ -276,21 +385,27 @@ public sealed class CheckoutService(
     /// Writes the order, runs the steps other modules added (a delivery slot, a pickup location), then Catalog takes
     /// the stock and commits all of it; a short variant or a refusing step rolls everything back (409).
     /// </summary>
-    private async Task ReserveAsync(Order order, List<Item> items, IReadOnlyDictionary<string, SellableVariant> variants, CheckoutContext context, CancellationToken ct)
+    private async Task<ReservationCombiner.Entry?> ReserveAsync(Order order, List<Item> items, IReadOnlyDictionary<string, SellableVariant> variants, CheckoutContext context,
+        CardDetails? card, CancellationToken ct)
     {
         if (combiner.Enabled && items.Count == 1 && db.Database.CurrentTransaction is null)
         {
             // Many buyers of one variant at once: write this order with theirs and take all their units in one
-            // statement (ADR 0023); the same rows, steps and claim attach as below, only in a shared commit.
+            // statement (ADR 0023); the same rows, steps and claim attach as below, only in a shared commit. With a
+            // card, the batch is also paid and confirmed together (PayAndConfirmManyAsync).
             var entry = new ReservationCombiner.Entry(items[0].Quantity, context, batch =>
             {
                 batch.Orders.Add(order);
                 events.Publish(batch, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
                 idempotency.StageAttach(batch, order.Id);
-            }, left => StockService.OutOfStock(variants[items[0].VariantId] with { Stock = left }, items[0].VariantId));
+            }, left => StockService.OutOfStock(variants[items[0].VariantId] with { Stock = left }, items[0].VariantId))
+            {
+                Order = order,
+                Card = card,
+            };
             if (await combiner.ReserveAsync(items[0].VariantId, entry))
             {
-                return;
+                return card is null ? null : entry;
             }
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -313,6 +428,7 @@ public sealed class CheckoutService(
             throw;
         }
         await stock.TakeAndCommitAsync(items.Select(i => new StockLine(i.VariantId, i.Quantity)).ToList(), ct);
+        return null;
     }
 
     /// <summary>
@@ -363,6 +479,17 @@ public sealed class CheckoutService(
         // The parts, the payment rows, the event, the outbox message and each shop's sale in Payments' ledger all go in
         // one batch: the order's row lock (the compare-and-set above) makes this writer the only one, and nothing can
         // have flipped or booked a part of an order that was Placed until now.
+        var (rows, paidEvent) = StagePaid(order, paid, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        db.ChangeTracker.Clear();
+        ApplyPaid(order, rows, paidEvent, now);
+        return true;
+    }
+
+    /// <summary>Stages what Placed → Paid writes besides the order's status: parts, payment rows, the event, OrderPaid, the shops' sales.</summary>
+    private (List<PaymentTransaction> Rows, OrderEvent Event) StagePaid(Order order, PaymentIntentDto paid, DateTimeOffset now)
+    {
         foreach (var part in order.ShopOrders.Where(p => p.Status == OrderStatus.Placed))
         {
             var stub = new ShopOrder { Id = part.Id, OrderId = part.OrderId, ShopId = part.ShopId, Status = OrderStatus.Placed, Subtotal = part.Subtotal, UpdatedAt = part.UpdatedAt };
@@ -382,10 +509,12 @@ public sealed class CheckoutService(
         db.Payments.AddRange(rows);
         db.OrderEvents.Add(paidEvent);
         events.Publish(db, new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
+        return (rows, paidEvent);
+    }
 
+    /// <summary>The in-memory order as the Placed → Paid commit left it.</summary>
+    private static void ApplyPaid(Order order, List<PaymentTransaction> rows, OrderEvent paidEvent, DateTimeOffset now)
+    {
         order.Status = OrderStatus.Paid;
         order.UpdatedAt = now;
         order.Payments.AddRange(rows);
@@ -395,7 +524,6 @@ public sealed class CheckoutService(
             part.Status = OrderStatus.Paid;
             part.UpdatedAt = now;
         }
-        return true;
     }
 
     private sealed record Item(int Index, string VariantId, int Quantity);

@@ -56,6 +56,17 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
         public Action<DotsDbContext> Write => write;
         public Func<int, Exception> SoldOut => soldOut;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The order written; with <see cref="Card"/>, the batch also pays for it once reserved.</summary>
+        public Order? Order { get; init; }
+
+        public CardDetails? Card { get; init; }
+
+        /// <summary>
+        /// Once reserved with a card: the order paid and confirmed with its batch, the error paying it gave, or null
+        /// when the buyer's own request is to finish it (CheckoutService.PayAndConfirmManyAsync).
+        /// </summary>
+        public TaskCompletionSource<OrderDto?> Paid { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class Lane
@@ -193,6 +204,12 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 Interlocked.Add(ref _sharedOrders, pending.Count);
             }
             pending.ForEach(e => e.Done.TrySetResult(true));
+            var paying = pending.Where(e => e.Card is not null && e.Order is not null).ToList();
+            if (paying.Count > 0)
+            {
+                // Paid on its own task: the lane goes on to its next batch meanwhile.
+                _ = Task.Run(() => PayAsync(paying));
+            }
             break;
         }
         // At most `left` units are on the shelf now (what the last refusal read, less the prefix just committed; other
@@ -211,6 +228,34 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
             }
         }
     }
+
+    /// <summary>
+    /// Pays for and confirms a committed batch together (one payment step per batch, not per buyer). Anything going
+    /// wrong answers null to every buyer not yet answered: each request then finishes its own order, resuming from
+    /// what was recorded.
+    /// </summary>
+    private async Task PayAsync(List<Entry> batch)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<CheckoutService>().PayAndConfirmManyAsync(batch);
+            Interlocked.Add(ref _paidTogether, batch.Count(e => e.Paid.Task.IsCompletedSuccessfully && e.Paid.Task.Result is not null));
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Paying a batch of {Count} orders failed; each buyer's request finishes its own", batch.Count);
+        }
+        finally
+        {
+            batch.ForEach(e => e.Paid.TrySetResult(null));
+        }
+    }
+
+    private long _paidTogether;
+
+    /// <summary>Orders paid and confirmed with their batch (the rest were finished by their own requests).</summary>
+    public long PaidTogether => Interlocked.Read(ref _paidTogether);
 
     /// <summary>Whatever a step noted for its own release belongs to the batch that rolled back.</summary>
     private static void Forget(Entry entry)

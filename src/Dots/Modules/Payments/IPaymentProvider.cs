@@ -47,4 +47,40 @@ public interface IPaymentProvider
 
     /// <summary>The provider's record of a key, or null when it never acted on it.</summary>
     Task<ProviderResult?> LookupAsync(string key, CancellationToken ct);
+
+    /// <summary>
+    /// Many authorizations at once (a flash sale's batch of checkouts). Each outcome is what that call alone would
+    /// have answered — or the exception it threw — under the same key, so a batch is only a cheaper way to make the
+    /// same calls. The default makes them one by one, concurrently; a provider with a batch endpoint overrides it.
+    /// </summary>
+    Task<IReadOnlyList<ProviderOutcome>> AuthorizeManyAsync(IReadOnlyList<AuthorizeCall> calls, CancellationToken ct) =>
+        ProviderOutcome.OneByOneAsync(calls, c => AuthorizeAsync(c.Key, c.Card, c.Amount, ct));
+
+    /// <summary>Many captures at once, as <see cref="AuthorizeManyAsync"/>.</summary>
+    Task<IReadOnlyList<ProviderOutcome>> CaptureManyAsync(IReadOnlyList<CaptureCall> calls, CancellationToken ct) =>
+        ProviderOutcome.OneByOneAsync(calls, c => CaptureAsync(c.Key, c.AuthorizationReference, c.Amount, ct));
+}
+
+/// <summary>One authorization of a batch.</summary>
+public sealed record AuthorizeCall(string Key, PaymentCard Card, Money Amount);
+
+/// <summary>One capture of a batch.</summary>
+public sealed record CaptureCall(string Key, string AuthorizationReference, Money Amount);
+
+/// <summary>One call's outcome in a batch: the provider's answer, or the exception the call threw (its outcome unknown).</summary>
+public sealed record ProviderOutcome(ProviderResult? Result, Exception? Error)
+{
+    /// <summary>Makes the calls one by one (concurrently), each outcome caught on its own.</summary>
+    public static async Task<IReadOnlyList<ProviderOutcome>> OneByOneAsync<T>(IReadOnlyList<T> calls, Func<T, Task<ProviderResult>> call) =>
+        await Task.WhenAll(calls.Select(async c =>
+        {
+            try
+            {
+                return new ProviderOutcome(await call(c), null);
+            }
+            catch (Exception e)
+            {
+                return new ProviderOutcome(null, e);
+            }
+        }));
 }

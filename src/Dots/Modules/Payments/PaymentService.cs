@@ -240,6 +240,240 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
     }
 
     /// <summary>
+    /// <see cref="PayAsync"/> for many purposes never paid before at once — a flash sale's batch of checkouts — with the
+    /// rows, states and provider keys of <see cref="TryPayNewAsync"/>, but each step taken for the whole batch: the
+    /// intents with their authorize attempts in one commit, the authorizations in one provider batch, their answers
+    /// with the capture attempts in one commit (a compare-and-set on each intent's version), the captures in one
+    /// provider batch, their answers in one commit. Each outcome is the payment (captured), the exception the purpose
+    /// would have thrown alone (a decline: 402; a refused capture, its hold released: 409; no answer from the
+    /// provider: 503), or neither: then the caller pays that purpose with <see cref="PayAsync"/>, which resumes from
+    /// what was recorded, as after a crash. Nothing here runs inside a caller's transaction or with a caller's token.
+    /// </summary>
+    public async Task<IReadOnlyList<PaymentOutcome>> PayManyNewAsync(IReadOnlyList<PaymentOrder> orders)
+    {
+        var ct = CancellationToken.None; // many buyers' money: no one client's hang-up abandons it
+        var outcomes = new PaymentOutcome[orders.Count];
+        Array.Fill(outcomes, PaymentOutcome.Resume);
+        if (orders.Count == 0 || _db.Database.CurrentTransaction is not null)
+        {
+            return outcomes;
+        }
+        var now = Microseconds(_clock.GetUtcNow());
+        var batch = new List<(int Index, PaymentOrder Order, PaymentIntent Intent, PaymentAttempt Attempt)>();
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var o = orders[i];
+            var v = new Validation();
+            v.RequireText(o.Purpose, "purpose", 100).RequireText(o.PayerId, "payerId", 450).Require(o.Card is not null && !string.IsNullOrWhiteSpace(o.Card.Number), "card", "The card is required.");
+            if (!v.IsValid || o.Amount is null || o.Amount.Amount <= 0 || !Currencies.IsKnown(o.Amount.Currency) || !Currencies.FitsMinorUnit(o.Amount.Amount, o.Amount.Currency))
+            {
+                continue; // PayAsync says what is wrong with it
+            }
+            var intent = new PaymentIntent
+            {
+                Id = Ids.New(), Purpose = o.Purpose, PayerId = o.PayerId, Amount = o.Amount.Amount, Currency = o.Amount.Currency,
+                Status = PaymentIntentStatus.RequiresAuthorization, CreatedAt = now, UpdatedAt = now, Version = 1,
+                HoldExpiresAt = now + _options.DefaultHoldDuration,
+            };
+            batch.Add((i, o, intent, NewAttempt(intent, PaymentOperation.Authorize, "authorize:1", o.Amount, now)));
+        }
+        if (batch.Count == 0)
+        {
+            return outcomes;
+        }
+        _db.Set<PaymentIntent>().AddRange(batch.Select(b => b.Intent));
+        _db.Set<PaymentAttempt>().AddRange(batch.Select(b => b.Attempt));
+        try
+        {
+            await _db.SaveChangesAsync(ct); // every intent exists only with its pending attempt, before the provider hears of any
+        }
+        catch (DbUpdateException)
+        {
+            return outcomes; // a purpose has an intent already: each goes the general way, which resumes what exists
+        }
+        finally
+        {
+            _db.ChangeTracker.Clear();
+        }
+
+        var authorized = await CallManyAsync(batch.Select(b => (b.Index, b.Attempt)).ToList(), outcomes,
+            () => _provider.AuthorizeManyAsync(batch.Select(b => new AuthorizeCall(b.Attempt.ProviderKey, b.Order.Card, b.Order.Amount)).ToList(), CancellationToken.None));
+        var approved = batch.Where(b => authorized.Contains(b.Index)).ToList();
+        if (approved.Count == 0)
+        {
+            return outcomes;
+        }
+        var captureAt = Microseconds(_clock.GetUtcNow());
+        var captures = approved.ToDictionary(b => b.Index, b => NewAttempt(b.Intent, PaymentOperation.Capture, "capture:1", b.Order.Amount, captureAt));
+        if (!await RecordManyAsync(approved.Select(b => (b.Intent, b.Attempt, (PaymentAttempt?)captures[b.Index])).ToList(),
+                i => i with { Status = PaymentIntentStatus.Authorized }, versions: 2))
+        {
+            // Something moved under the batch (a resume got there first): record each answer the careful way and let
+            // each purpose go the general way from there.
+            foreach (var b in approved)
+            {
+                await CompleteAsync(b.Attempt.Id, new ProviderResult(true, ProviderResults.Approved, b.Attempt.ProviderReference!, null), null);
+            }
+            return outcomes;
+        }
+
+        var captured = await CallManyAsync(approved.Select(b => (b.Index, captures[b.Index])).ToList(), outcomes,
+            () => _provider.CaptureManyAsync(approved.Select(b => new CaptureCall(captures[b.Index].ProviderKey, b.Intent.AuthorizationReference!, b.Order.Amount)).ToList(),
+                CancellationToken.None));
+        foreach (var b in approved.Where(b => !captured.Contains(b.Index) && RefusedByProvider(outcomes[b.Index].Error)))
+        {
+            // As in PayAsync: a capture the provider refused releases the hold.
+            _logger.LogWarning("Capture of {Purpose} refused ({Reason}); releasing the hold", b.Order.Purpose, outcomes[b.Index].Error!.Message);
+            try
+            {
+                await ReleaseAfterRefusedCaptureAsync(b.Order.Purpose);
+            }
+            catch (Exception e)
+            {
+                outcomes[b.Index] = new PaymentOutcome(null, e);
+            }
+        }
+        var done = approved.Where(b => captured.Contains(b.Index)).ToList();
+        if (done.Count == 0)
+        {
+            return outcomes;
+        }
+        if (!await RecordManyAsync(done.Select(b => (b.Intent, captures[b.Index], (PaymentAttempt?)null)).ToList(),
+                i => i with { Status = PaymentIntentStatus.Captured, HoldExpiresAt = null }, versions: 1))
+        {
+            foreach (var b in done)
+            {
+                await CompleteAsync(captures[b.Index].Id, new ProviderResult(true, ProviderResults.Approved, captures[b.Index].ProviderReference!, null), null);
+            }
+            return outcomes;
+        }
+        foreach (var b in done)
+        {
+            outcomes[b.Index] = new PaymentOutcome(ToDto(b.Intent, [b.Attempt, captures[b.Index]]), null);
+        }
+        return outcomes;
+    }
+
+    /// <summary>A refusal by the provider (a decline, or an operation it refused), not a race or an unanswered call.</summary>
+    private static bool RefusedByProvider(Exception? e) => e is PaymentDeclinedException || e is ConflictException c && c.Extensions.ContainsKey("providerResult");
+
+    /// <summary>
+    /// One provider batch: records every refusal and every unanswered call as its single call would (Declined or
+    /// Unknown, with the exception in the outcome), keeps each approval's reference on its attempt, and returns the
+    /// indexes approved (their answers not yet recorded).
+    /// </summary>
+    private async Task<HashSet<int>> CallManyAsync(List<(int Index, PaymentAttempt Attempt)> calls, PaymentOutcome[] outcomes, Func<Task<IReadOnlyList<ProviderOutcome>>> batch)
+    {
+        IReadOnlyList<ProviderOutcome> answers;
+        try
+        {
+            answers = await batch();
+        }
+        catch (Exception e)
+        {
+            answers = calls.Select(_ => new ProviderOutcome(null, e)).ToList();
+        }
+        var approved = new HashSet<int>();
+        for (var k = 0; k < calls.Count; k++)
+        {
+            var (index, attempt) = calls[k];
+            var answer = k < answers.Count ? answers[k] : new ProviderOutcome(null, new InvalidOperationException("The provider's batch answered fewer calls than it was given."));
+            try
+            {
+                await CallAsync(attempt, () => answer.Result is { } r ? Task.FromResult(r) : Task.FromException<ProviderResult>(answer.Error!), recorded: false);
+                approved.Add(index);
+            }
+            catch (Exception e)
+            {
+                outcomes[index] = new PaymentOutcome(null, e);
+            }
+        }
+        return approved;
+    }
+
+    /// <summary>
+    /// <see cref="RecordAsync"/> for a batch, in one commit: each intent's new state under a compare-and-set on its
+    /// version (the version is a concurrency token: one intent that moved fails the whole batch, which then wrote
+    /// nothing), its attempt closed with the provider's reference, and its next attempt written Pending. The
+    /// authorization's reference comes from the attempt. Updates the intents and attempts in memory; false when anything moved.
+    /// </summary>
+    private async Task<bool> RecordManyAsync(List<(PaymentIntent Intent, PaymentAttempt Attempt, PaymentAttempt? Next)> rows, Func<IntentState, IntentState> change, int versions)
+    {
+        var ct = CancellationToken.None; // money has moved: the record of it must be written even if the client hung up
+        var now = Microseconds(_clock.GetUtcNow());
+        var states = new List<IntentState>();
+        // In one order (by id), so two batches that could ever share an intent lock in the same order.
+        rows = rows.OrderBy(r => r.Intent.Id, StringComparer.Ordinal).ToList();
+        foreach (var (intent, attempt, next) in rows)
+        {
+            var state = change(new IntentState(intent.Status, intent.CapturedAmount, intent.RefundedAmount, intent.AuthorizationReference, intent.HoldExpiresAt));
+            if (attempt.Operation == PaymentOperation.Authorize)
+            {
+                state = state with { AuthorizationReference = attempt.ProviderReference };
+            }
+            else if (attempt.Operation == PaymentOperation.Capture)
+            {
+                state = state with { CapturedAmount = attempt.Amount };
+            }
+            states.Add(state);
+            var stub = new PaymentIntent
+            {
+                Id = intent.Id, Purpose = intent.Purpose, PayerId = intent.PayerId, Currency = intent.Currency, Amount = intent.Amount, Version = intent.Version,
+                Status = intent.Status, CapturedAmount = intent.CapturedAmount, AuthorizationReference = intent.AuthorizationReference,
+                HoldExpiresAt = intent.HoldExpiresAt, UpdatedAt = intent.UpdatedAt, CreatedAt = intent.CreatedAt,
+            };
+            var entry = _db.Set<PaymentIntent>().Attach(stub);
+            stub.Status = state.Status;
+            stub.CapturedAmount = state.CapturedAmount;
+            stub.AuthorizationReference = state.AuthorizationReference;
+            stub.HoldExpiresAt = state.HoldExpiresAt;
+            stub.Version = intent.Version + versions;
+            stub.UpdatedAt = now;
+            var closed = _db.Set<PaymentAttempt>().Attach(new PaymentAttempt
+            {
+                Id = attempt.Id, IntentId = attempt.IntentId, Operation = attempt.Operation, Step = attempt.Step, Amount = attempt.Amount,
+                Currency = attempt.Currency, ProviderKey = attempt.ProviderKey, Status = attempt.Status, StartedAt = attempt.StartedAt,
+            });
+            closed.Entity.Status = PaymentAttemptStatus.Succeeded;
+            closed.Entity.ProviderReference = attempt.ProviderReference;
+            closed.Entity.FinishedAt = now;
+            closed.Property(a => a.Status).IsModified = true;
+            closed.Property(a => a.ProviderReference).IsModified = true;
+            closed.Property(a => a.FinishedAt).IsModified = true;
+            if (next is not null)
+            {
+                _db.Set<PaymentAttempt>().Add(next);
+            }
+        }
+        try
+        {
+            await _db.SaveChangesAsync(ct); // one transaction, one batch of statements
+        }
+        catch (DbUpdateException e)
+        {
+            _logger.LogDebug(e, "A batch of {Count} payment records found an intent that moved", rows.Count);
+            return false;
+        }
+        finally
+        {
+            _db.ChangeTracker.Clear();
+        }
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var (intent, attempt, _) = rows[k];
+            intent.Status = states[k].Status;
+            intent.CapturedAmount = states[k].CapturedAmount;
+            intent.AuthorizationReference = states[k].AuthorizationReference;
+            intent.HoldExpiresAt = states[k].HoldExpiresAt;
+            intent.Version += versions;
+            intent.UpdatedAt = now;
+            attempt.Status = PaymentAttemptStatus.Succeeded;
+            attempt.FinishedAt = now;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Times as either database gives them back (PostgreSQL keeps microseconds, SQLite's binary form 100 µs), so the
     /// fast path's answer equals what a read returns.
     /// </summary>

@@ -8,6 +8,19 @@ namespace Dots.Modules.Payments;
 /// </summary>
 public sealed record PaymentCard(string Number);
 
+/// <summary>One purpose of a batch for <see cref="PaymentService.PayManyNewAsync"/>.</summary>
+public sealed record PaymentOrder(string Purpose, string PayerId, Money Amount, PaymentCard Card);
+
+/// <summary>
+/// One purpose's outcome in a batch: <see cref="Paid"/> (captured), <see cref="Error"/> (what paying it alone would have
+/// thrown), or neither — <see cref="Resume"/>: pay it with <see cref="PaymentService.PayAsync"/>, which resumes from
+/// what is recorded.
+/// </summary>
+public sealed record PaymentOutcome(PaymentIntentDto? Paid, Exception? Error)
+{
+    public static readonly PaymentOutcome Resume = new(null, null);
+}
+
 /// <summary>One money movement as orders, pledges and bookings show it: the contract's <c>payments</c> items.</summary>
 public sealed record PaymentTransactionDto(string Kind, MoneyDto Amount, DateTimeOffset At, string? Reference);
 

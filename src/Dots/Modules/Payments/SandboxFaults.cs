@@ -58,6 +58,18 @@ internal sealed class SandboxFaults
         }
     }
 
+    /// <summary>True while any fault is waiting for a call (the batch endpoints then make their calls one by one).</summary>
+    public bool Armed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _faults.Any(f => f.Count != 0);
+            }
+        }
+    }
+
     /// <summary>Takes the first fault that applies to this call, or null when the call should go through untouched.</summary>
     public SandboxFault? Take(PaymentOperation operation)
     {

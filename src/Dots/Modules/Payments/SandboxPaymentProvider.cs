@@ -19,19 +19,82 @@ internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, Sandbo
     public const string InsufficientFundsCard = "4000000000009995";
 
     public Task<ProviderResult> AuthorizeAsync(string key, PaymentCard card, Money amount, CancellationToken ct) =>
-        RunAsync(key, PaymentOperation.Authorize, amount, _ =>
+        RunAsync(key, PaymentOperation.Authorize, amount, _ => Task.FromResult(AuthorizeEntry(key, card, amount)), ct);
+
+    private SandboxLedgerEntry AuthorizeEntry(string key, PaymentCard card, Money amount)
+    {
+        var digits = new string((card.Number ?? "").Where(char.IsAsciiDigit).ToArray());
+        var last4 = digits.Length >= 4 ? digits[^4..] : null;
+        var (result, message) = digits switch
         {
-            var digits = new string((card.Number ?? "").Where(char.IsAsciiDigit).ToArray());
-            var last4 = digits.Length >= 4 ? digits[^4..] : null;
-            var (result, message) = digits switch
-            {
-                DeclinedCard => (ProviderResults.CardDeclined, "The card was declined."),
-                InsufficientFundsCard => (ProviderResults.InsufficientFunds, "The card has insufficient funds."),
-                _ when !PassesLuhn(digits) => (ProviderResults.InvalidNumber, "The card number is not valid."),
-                _ => (ProviderResults.Approved, (string?)null),
-            };
-            return Task.FromResult(Entry(key, PaymentOperation.Authorize, amount, result, message, "auth", parent: null, slot: null, last4));
-        }, ct);
+            DeclinedCard => (ProviderResults.CardDeclined, "The card was declined."),
+            InsufficientFundsCard => (ProviderResults.InsufficientFunds, "The card has insufficient funds."),
+            _ when !PassesLuhn(digits) => (ProviderResults.InvalidNumber, "The card number is not valid."),
+            _ => (ProviderResults.Approved, (string?)null),
+        };
+        return Entry(key, PaymentOperation.Authorize, amount, result, message, "auth", parent: null, slot: null, last4);
+    }
+
+    /// <summary>
+    /// The batch endpoint: every call decided as it would be alone and written in one insert. A key or settlement
+    /// slot already taken (a retry, a race) fails the insert as a whole, and the calls are then made one by one — each
+    /// one answering its first result, as a single call does. With faults injected, calls go one by one too, so each
+    /// fault applies to exactly the calls it would alone.
+    /// </summary>
+    public async Task<IReadOnlyList<ProviderOutcome>> AuthorizeManyAsync(IReadOnlyList<AuthorizeCall> calls, CancellationToken ct)
+    {
+        if (calls.Count < 2 || faults.Armed)
+        {
+            return await ProviderOutcome.OneByOneAsync(calls, c => AuthorizeAsync(c.Key, c.Card, c.Amount, ct));
+        }
+        var entries = calls.Select(c => AuthorizeEntry(c.Key, c.Card, c.Amount)).ToList();
+        return await InsertAllAsync(entries, ct) ?? await ProviderOutcome.OneByOneAsync(calls, c => AuthorizeAsync(c.Key, c.Card, c.Amount, ct));
+    }
+
+    /// <summary>The batch endpoint for captures: the authorizations and their settlements read in one query, as <see cref="AuthorizeManyAsync"/>.</summary>
+    public async Task<IReadOnlyList<ProviderOutcome>> CaptureManyAsync(IReadOnlyList<CaptureCall> calls, CancellationToken ct)
+    {
+        if (calls.Count < 2 || faults.Armed || calls.Select(c => c.AuthorizationReference).Distinct(StringComparer.Ordinal).Count() < calls.Count)
+        {
+            return await ProviderOutcome.OneByOneAsync(calls, c => CaptureAsync(c.Key, c.AuthorizationReference, c.Amount, ct));
+        }
+        List<SandboxLedgerEntry> rows;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var references = calls.Select(c => c.AuthorizationReference).ToList();
+            var slots = references.Select(SettleSlot).ToList();
+            rows = await db.Set<SandboxLedgerEntry>().AsNoTracking()
+                .Where(e => (references.Contains(e.Reference) && e.Operation == PaymentOperation.Authorize && e.Approved)
+                    || (e.SettlementSlot != null && slots.Contains(e.SettlementSlot)))
+                .ToListAsync(ct);
+        }
+        var entries = calls.Select(c =>
+        {
+            var refusal = SettleRefusal(rows, c.AuthorizationReference, c.Amount);
+            return refusal is { } r
+                ? Entry(c.Key, PaymentOperation.Capture, c.Amount, r.Result, r.Message, "capt", c.AuthorizationReference, slot: null)
+                : Entry(c.Key, PaymentOperation.Capture, c.Amount, ProviderResults.Approved, null, "capt", c.AuthorizationReference, SettleSlot(c.AuthorizationReference));
+        }).ToList();
+        return await InsertAllAsync(entries, ct) ?? await ProviderOutcome.OneByOneAsync(calls, c => CaptureAsync(c.Key, c.AuthorizationReference, c.Amount, ct));
+    }
+
+    /// <summary>Writes a batch's entries in one insert; null (nothing written) when a key or slot was taken.</summary>
+    private async Task<IReadOnlyList<ProviderOutcome>?> InsertAllAsync(List<SandboxLedgerEntry> entries, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        db.Set<SandboxLedgerEntry>().AddRange(entries);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return null;
+        }
+        return entries.Select(e => new ProviderOutcome(ToResult(e), null)).ToList();
+    }
 
     public Task<ProviderResult> CaptureAsync(string key, string authorizationReference, Money amount, CancellationToken ct) =>
         RunAsync(key, PaymentOperation.Capture, amount, async db =>
@@ -132,6 +195,13 @@ internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, Sandbo
         var rows = await db.Set<SandboxLedgerEntry>().AsNoTracking()
             .Where(e => (e.Reference == authorizationReference && e.Operation == PaymentOperation.Authorize && e.Approved) || e.SettlementSlot == slot)
             .ToListAsync(ct);
+        return SettleRefusal(rows, authorizationReference, amount);
+    }
+
+    /// <summary><see cref="SettleRefusalAsync"/>'s decision from the ledger rows it read (more rows may be among them).</summary>
+    private static (string Result, string Message)? SettleRefusal(IReadOnlyList<SandboxLedgerEntry> rows, string authorizationReference, Money? amount)
+    {
+        var slot = SettleSlot(authorizationReference);
         var authorization = rows.FirstOrDefault(e => e.Reference == authorizationReference && e.Operation == PaymentOperation.Authorize && e.Approved);
         if (authorization is null)
         {
