@@ -257,7 +257,9 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
             return;
         }
         // The claim's insert may still be tracked (same context): change that instance, else attach a key-only stub.
-        var record = callerDb.IdempotencyRecords.Local.FirstOrDefault(r => r.UserId == c.UserId && r.Scope == c.Scope && r.Key == c.Key)
+        // Another context (a combined batch's) never tracks it: looking there (.Local detects changes over every row
+        // the batch tracks) would cost a scan per buyer.
+        var record = (ReferenceEquals(callerDb, db) ? callerDb.IdempotencyRecords.Local.FirstOrDefault(r => r.UserId == c.UserId && r.Scope == c.Scope && r.Key == c.Key) : null)
             ?? callerDb.IdempotencyRecords.Attach(new IdempotencyRecord { UserId = c.UserId, Scope = c.Scope, Key = c.Key, RequestHash = "" }).Entity;
         record.ResourceId = resourceId;
         callerDb.Entry(record).Property(r => r.ResourceId).IsModified = true;

@@ -87,12 +87,24 @@ internal sealed class StoreCheckoutStep(DotsDbContext db, StockService stock, Ti
         context.ResponseFields["pickupCode"] = code;
     }
 
+    /// <summary>
+    /// Variants no store held any unit of, as read in this scope: a combined batch (one scope, many buyers of one
+    /// variant) asks once, not once per buyer. Only "none" is remembered — this step only ever takes store units,
+    /// so none stays none for the scope's transaction — while a store's count is read fresh each time.
+    /// </summary>
+    private readonly HashSet<string> _notInStores = new(StringComparer.Ordinal);
+
     private async Task RouteDeliveryAsync(CheckoutContext context, CancellationToken ct)
     {
         var variantIds = context.Lines.Select(l => l.VariantId).Distinct().ToList();
+        if (variantIds.All(_notInStores.Contains))
+        {
+            return;
+        }
         var held = await db.Set<LocationStock>().AsNoTracking().Where(s => variantIds.Contains(s.VariantId)).ToListAsync(ct);
         if (held.Count == 0 || held.All(h => h.Stock == 0))
         {
+            _notInStores.UnionWith(variantIds);
             return; // No store holds any of it: the online centre ships, as before this module.
         }
         var totals = await stock.GetVariantsAsync(variantIds, ct);
