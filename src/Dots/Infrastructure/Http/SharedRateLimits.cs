@@ -43,34 +43,105 @@ public sealed class SharedRateLimits
     /// <summary>Whether limits count in the database (else each instance counts in memory).</summary>
     public bool Enabled { get; }
 
-    /// <summary>Counts one request of <paramref name="key"/> in the current window; the answer says whether it is within <paramref name="limit"/>.</summary>
+    private sealed record PendingHit(string Key, long Start, TaskCompletionSource<int> Count);
+
+    private readonly Lock _gate = new();
+    private List<PendingHit> _queue = [];
+    private bool _flushing;
+
+    /// <summary>
+    /// Counts one request of <paramref name="key"/> in the current window; the answer says whether it is within
+    /// <paramref name="limit"/>. Requests arriving together are counted together: while one statement runs, the hits
+    /// behind it queue, and the next statement adds each key's queued hits at once and hands them the counts they
+    /// would have got one by one (a flash sale's hundred buyers cost one round trip, not a hundred).
+    /// </summary>
     public async Task<(bool Allowed, TimeSpan RetryAfter)> HitAsync(string key, int limit, TimeSpan window, CancellationToken ct)
     {
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
         var windowMs = (long)window.TotalMilliseconds;
         var start = now - now % windowMs;
         var retryAfter = TimeSpan.FromMilliseconds(start + windowMs - now);
-        try
+        var hit = new PendingHit(key.Length > 200 ? key[..200] : key, start / 1000, new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool flush;
+        lock (_gate)
         {
-            await using var connection = new NpgsqlConnection(_connectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(
-                """
-                INSERT INTO "RateLimitWindows" ("Key", "WindowStart", "Count") VALUES (@key, @start, 1)
-                ON CONFLICT ("Key", "WindowStart") DO UPDATE SET "Count" = "RateLimitWindows"."Count" + 1
-                RETURNING "Count"
-                """, connection);
-            command.Parameters.AddWithValue("key", key.Length > 200 ? key[..200] : key);
-            command.Parameters.AddWithValue("start", start / 1000);
-            var count = (int)(await command.ExecuteScalarAsync(ct))!;
-            return (count <= limit, retryAfter);
+            _queue.Add(hit);
+            flush = !_flushing;
+            _flushing = true;
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException && !ct.IsCancellationRequested)
+        if (flush)
         {
-            // A limiter must not turn a database blip into errors of its own: let the request through (it will
-            // meet the same database, and fail or succeed on its own merits).
-            _logger.LogWarning(e, "Shared rate limit store unavailable; letting {Key} through", key);
-            return (true, TimeSpan.Zero);
+            _ = Task.Run(FlushAsync);
+        }
+        var count = await hit.Count.Task.WaitAsync(ct);
+        return (count <= limit, retryAfter);
+    }
+
+    /// <summary>Counts the queued hits, a batch per statement, until none are left.</summary>
+    private async Task FlushAsync()
+    {
+        while (true)
+        {
+            List<PendingHit> batch;
+            lock (_gate)
+            {
+                if (_queue.Count == 0)
+                {
+                    _flushing = false;
+                    return;
+                }
+                batch = _queue;
+                _queue = [];
+            }
+            try
+            {
+                await CountAsync(batch);
+            }
+            catch (Exception e)
+            {
+                // A limiter must not turn a database blip into errors of its own: let the requests through (they will
+                // meet the same database, and fail or succeed on their own merits).
+                _logger.LogWarning(e, "Shared rate limit store unavailable; letting {Count} requests through", batch.Count);
+                batch.ForEach(h => h.Count.TrySetResult(0));
+            }
+        }
+    }
+
+    /// <summary>
+    /// One <c>INSERT … ON CONFLICT DO UPDATE … RETURNING</c> for the batch: each (key, window) row gets its number of
+    /// hits added atomically, and the hits share out the counts in arrival order — the k-th of n hits of a row that now
+    /// counts T gets T − n + k, as if each had run its own statement.
+    /// </summary>
+    private async Task CountAsync(List<PendingHit> batch)
+    {
+        var groups = batch.GroupBy(h => (h.Key, h.Start)).Select(g => g.ToList()).ToList();
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(CancellationToken.None);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO "RateLimitWindows" ("Key", "WindowStart", "Count")
+            SELECT * FROM unnest(@keys, @starts, @counts)
+            ON CONFLICT ("Key", "WindowStart") DO UPDATE SET "Count" = "RateLimitWindows"."Count" + EXCLUDED."Count"
+            RETURNING "Key", "WindowStart", "Count"
+            """, connection);
+        command.Parameters.AddWithValue("keys", groups.Select(g => g[0].Key).ToArray());
+        command.Parameters.AddWithValue("starts", groups.Select(g => g[0].Start).ToArray());
+        command.Parameters.AddWithValue("counts", groups.Select(g => g.Count).ToArray());
+        var totals = new Dictionary<(string, long), int>();
+        await using (var reader = await command.ExecuteReaderAsync(CancellationToken.None))
+        {
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                totals[(reader.GetString(0), reader.GetInt64(1))] = reader.GetInt32(2);
+            }
+        }
+        foreach (var group in groups)
+        {
+            var total = totals[(group[0].Key, group[0].Start)];
+            for (var k = 0; k < group.Count; k++)
+            {
+                group[k].Count.TrySetResult(total - group.Count + 1 + k);
+            }
         }
     }
 
