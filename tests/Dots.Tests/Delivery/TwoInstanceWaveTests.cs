@@ -63,7 +63,7 @@ public sealed class TwoInstanceWaveTests(DeliveryPlatform platform) : IClassFixt
         Assert.True(answers.Count(a => a.StartsWith("Created", StringComparison.Ordinal)) <= 1, string.Join(", ", answers));
         var ids = answers.Select(a => a.Split(' ')[1]).Distinct().ToList();
         Assert.Single(ids);
-        var waves = await platform.DbAsync(db => db.Set<DeliveryWave>().AsNoTracking().Where(w => w.CentreId == centreId).ToListAsync());
+        var waves = await platform.DbAsync(db => db.Set<DeliveryWave>().AsNoTracking().Where(w => w.CentreId == centreId && w.Date == date).ToListAsync());
         var wave = Assert.Single(waves);
         Assert.Equal(ids[0], wave.Id);
         Assert.Equal(6, wave.Orders);

@@ -67,7 +67,7 @@ public sealed class WaveTests(DeliveryPlatform platform) : IClassFixture<Deliver
         Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK));
         var ids = await Task.WhenAll(responses.Select(async r => (string)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["id"]!));
         Assert.Single(ids.Distinct());
-        Assert.Equal(1, await platform.DbAsync(db => db.Set<DeliveryWave>().CountAsync(w => w.CentreId == centreId)));
+        Assert.Equal(1, await platform.DbAsync(db => db.Set<DeliveryWave>().CountAsync(w => w.CentreId == centreId && w.Date == date)));
         // A cut-off job that runs afterwards finds the wave there.
         await using var scope = platform.Services.CreateAsyncScope();
         var (again, created) = await scope.ServiceProvider.GetRequiredService<WaveService>().CreateAsync(centreId, DateOnly.Parse(date), "job", CancellationToken.None);
