@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Threading.Channels;
 using Dots.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -55,12 +56,100 @@ internal sealed class OutboxDispatcher(
         }
     }
 
-    /// <summary>Claims and runs one batch of due deliveries; returns how many it ran (successfully or not).</summary>
+    /// <summary>One claimed delivery: the attempt it is on counts this one.</summary>
+    private sealed record Claim(long Sequence, string Handler, int Attempt);
+
+    /// <summary>
+    /// Claims and runs one batch of due deliveries; returns how many it ran (successfully or not). The round costs a
+    /// few statements, not a few per delivery: one claims the batch (on PostgreSQL the look for due work and the lease
+    /// in one UPDATE … RETURNING, skipping rows another instance is claiming), one reads the batch's events, and the
+    /// finished deliveries are marked Done together as they finish (each flush takes whatever has finished meanwhile,
+    /// so a slow handler in the round holds back no other delivery's Done).
+    /// </summary>
     public async Task<int> DispatchOnceAsync(CancellationToken ct)
     {
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var claimed = db.Provider == DatabaseProvider.Postgres
+            ? await ClaimOnPostgresAsync(db, settings, ct)
+            : await ClaimOneByOneAsync(db, settings, ct);
+        if (claimed.Count == 0)
+        {
+            return 0;
+        }
+        var sequences = claimed.Select(c => c.Sequence).Distinct().ToList();
+        var messages = await db.Set<OutboxMessage>().AsNoTracking().Where(m => sequences.Contains(m.Sequence))
+            .Select(m => new { m.Sequence, m.Type, m.Payload }).ToDictionaryAsync(m => m.Sequence, m => (m.Type, m.Payload), ct);
+
+        // Only the oldest open delivery of a (handler, aggregate) is due, so the round's deliveries are independent:
+        // they run side by side on PostgreSQL, one at a time on SQLite (one writer).
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = db.Provider == DatabaseProvider.Postgres ? settings.Concurrency : 1,
+            CancellationToken = ct,
+        };
+        var finished = Channel.CreateUnbounded<Claim>(new UnboundedChannelOptions { SingleReader = true });
+        var marking = MarkDoneAsync(finished.Reader);
+        try
+        {
+            await Parallel.ForEachAsync(claimed, parallel, async (claim, token) =>
+            {
+                var failure = await InvokeAsync(claim, messages.TryGetValue(claim.Sequence, out var m) ? m : null, token);
+                if (failure is null)
+                {
+                    finished.Writer.TryWrite(claim);
+                }
+                else
+                {
+                    await RecordFailureAsync(claim, failure, settings);
+                }
+            });
+        }
+        finally
+        {
+            // Bookkeeping must not be cancelled halfway: a finished handler whose Done is lost would run again.
+            finished.Writer.TryComplete();
+            await marking;
+        }
+        return claimed.Count;
+    }
+
+    /// <summary>
+    /// PostgreSQL: finds the due deliveries and leases them in one statement. FOR UPDATE SKIP LOCKED lets instances
+    /// polling at once take disjoint batches, and re-checks each row it locks, so a row another instance has just
+    /// leased is passed over rather than claimed twice.
+    /// </summary>
+    private async Task<List<Claim>> ClaimOnPostgresAsync(DotsDbContext db, EventsOptions settings, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var until = now + settings.Lease;
+        // The statuses are literals, not parameters, so that a generic plan can still use the partial indexes.
+        var rows = await db.Database.SqlQuery<ClaimRow>($"""
+            UPDATE "OutboxDeliveries" AS d
+            SET "LockedBy" = {Instance}, "LockedUntil" = {until}, "Attempts" = d."Attempts" + 1
+            FROM (
+                SELECT x."MessageSequence", x."Handler" FROM "OutboxDeliveries" AS x
+                WHERE x."Status" = 'Pending' AND x."NextAttemptAt" <= {now} AND (x."LockedUntil" IS NULL OR x."LockedUntil" < {now})
+                  AND NOT EXISTS (
+                      SELECT 1 FROM "OutboxDeliveries" AS p
+                      WHERE p."Handler" = x."Handler" AND p."AggregateId" = x."AggregateId"
+                        AND p."MessageSequence" < x."MessageSequence" AND p."Status" <> 'Done')
+                ORDER BY x."MessageSequence"
+                LIMIT {settings.BatchSize}
+                FOR UPDATE SKIP LOCKED
+            ) AS due
+            WHERE d."MessageSequence" = due."MessageSequence" AND d."Handler" = due."Handler"
+            RETURNING d."MessageSequence" AS "Sequence", d."Handler", d."Attempts"
+            """).ToListAsync(ct);
+        return [.. rows.OrderBy(r => r.Sequence).Select(r => new Claim(r.Sequence, r.Handler, r.Attempts))];
+    }
+
+    private sealed record ClaimRow(long Sequence, string Handler, int Attempts);
+
+    /// <summary>SQLite (one writer, one instance): looks for due work, then leases each with a compare-and-set UPDATE.</summary>
+    private async Task<List<Claim>> ClaimOneByOneAsync(DotsDbContext db, EventsOptions settings, CancellationToken ct)
+    {
         var deliveries = db.Set<OutboxDelivery>();
         var now = clock.GetUtcNow();
         var due = await deliveries.AsNoTracking()
@@ -70,50 +159,83 @@ internal sealed class OutboxDispatcher(
             .Take(settings.BatchSize)
             .Select(d => new { d.MessageSequence, d.Handler, d.Attempts })
             .ToListAsync(ct);
-        // Only the oldest open delivery of a (handler, aggregate) is due, so the round's deliveries are independent:
-        // they run side by side on PostgreSQL, one at a time on SQLite (one writer).
-        var parallel = new ParallelOptions
+        var claimed = new List<Claim>(due.Count);
+        foreach (var candidate in due)
         {
-            MaxDegreeOfParallelism = db.Provider == DatabaseProvider.Postgres ? settings.Concurrency : 1,
-            CancellationToken = ct,
-        };
-        var ran = 0;
-        await Parallel.ForEachAsync(due, parallel, async (candidate, token) =>
-        {
-            await using var deliveryScope = scopes.CreateAsyncScope();
-            var deliveryDb = deliveryScope.ServiceProvider.GetRequiredService<DotsDbContext>();
-            var now = clock.GetUtcNow();
-            var until = now + settings.Lease;
-            var claimed = await deliveryDb.Set<OutboxDelivery>()
+            var until = clock.GetUtcNow() + settings.Lease;
+            var won = await deliveries
                 .Where(d => d.MessageSequence == candidate.MessageSequence && d.Handler == candidate.Handler && d.Status == DeliveryStatus.Pending
                     && (d.LockedUntil == null || d.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedBy, Instance).SetProperty(d => d.LockedUntil, until).SetProperty(d => d.Attempts, d => d.Attempts + 1), token);
-            if (claimed == 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedBy, Instance).SetProperty(d => d.LockedUntil, until).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct);
+            if (won == 1)
             {
-                return; // another instance took it first
+                claimed.Add(new Claim(candidate.MessageSequence, candidate.Handler, candidate.Attempts + 1));
             }
-            Interlocked.Increment(ref ran);
-            await RunAsync(deliveryDb, candidate.MessageSequence, candidate.Handler, candidate.Attempts + 1, settings, token);
-        });
-        return ran;
+        }
+        return claimed;
     }
 
-    private async Task RunAsync(DotsDbContext db, long sequence, string handlerName, int attempt, EventsOptions settings, CancellationToken ct)
+    /// <summary>Marks finished deliveries Done, each flush taking every delivery that finished while the last one ran.</summary>
+    private async Task MarkDoneAsync(ChannelReader<Claim> finished)
     {
-        var deliveries = db.Set<OutboxDelivery>();
-        Exception? failure;
+        var batch = new List<Claim>();
+        while (await finished.WaitToReadAsync(CancellationToken.None))
+        {
+            while (finished.TryRead(out var claim))
+            {
+                batch.Add(claim);
+            }
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+                var now = clock.GetUtcNow();
+                if (db.Provider == DatabaseProvider.Postgres)
+                {
+                    long[] sequences = [.. batch.Select(c => c.Sequence)];
+                    string[] handlers = [.. batch.Select(c => c.Handler)];
+                    var done = nameof(DeliveryStatus.Done);
+                    await db.Database.ExecuteSqlAsync($"""
+                        UPDATE "OutboxDeliveries" AS d
+                        SET "Status" = {done}, "DeliveredAt" = {now}, "LockedBy" = NULL, "LockedUntil" = NULL, "LastError" = NULL
+                        FROM unnest({sequences}, {handlers}) AS f("Sequence", "Handler")
+                        WHERE d."MessageSequence" = f."Sequence" AND d."Handler" = f."Handler"
+                        """, CancellationToken.None);
+                }
+                else
+                {
+                    foreach (var handler in batch.GroupBy(c => c.Handler))
+                    {
+                        var sequences = handler.Select(c => c.Sequence).ToList();
+                        await db.Set<OutboxDelivery>().Where(d => d.Handler == handler.Key && sequences.Contains(d.MessageSequence))
+                            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Done).SetProperty(d => d.DeliveredAt, now)
+                                .SetProperty(d => d.LockedBy, (string?)null).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null).SetProperty(d => d.LastError, (string?)null),
+                                CancellationToken.None);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                // The leases run out and the deliveries run again: at least once, as every handler expects (ADR 0012).
+                logger.LogWarning(ex, "Marking {Count} outbox deliveries done failed; they will be delivered again after their lease", batch.Count);
+            }
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Runs one delivery's handler; returns what went wrong, or null.</summary>
+    private async Task<Exception?> InvokeAsync(Claim claim, (string Type, string Payload)? message, CancellationToken ct)
+    {
         try
         {
-            var message = await db.Set<OutboxMessage>().AsNoTracking().Where(m => m.Sequence == sequence).Select(m => new { m.Type, m.Payload }).SingleAsync(ct);
-            var handler = registry.Handler(handlerName) ?? throw new InvalidOperationException($"No handler named '{handlerName}' is registered in this instance.");
-            var type = registry.TypeOf(message.Type) ?? throw new InvalidOperationException($"No event type named '{message.Type}' is registered in this instance.");
-            var domainEvent = (IDomainEvent)(JsonSerializer.Deserialize(message.Payload, type, EventRegistry.Json)
-                ?? throw new JsonException($"The payload of event {sequence} is null."));
-            await using (var handlerScope = scopes.CreateAsyncScope())
-            {
-                await handler.Invoke(handlerScope.ServiceProvider, domainEvent, ct);
-            }
-            failure = null;
+            var (typeName, payload) = message ?? throw new InvalidOperationException($"Event {claim.Sequence} is not in the outbox.");
+            var handler = registry.Handler(claim.Handler) ?? throw new InvalidOperationException($"No handler named '{claim.Handler}' is registered in this instance.");
+            var type = registry.TypeOf(typeName) ?? throw new InvalidOperationException($"No event type named '{typeName}' is registered in this instance.");
+            var domainEvent = (IDomainEvent)(JsonSerializer.Deserialize(payload, type, EventRegistry.Json)
+                ?? throw new JsonException($"The payload of event {claim.Sequence} is null."));
+            await using var handlerScope = scopes.CreateAsyncScope();
+            await handler.Invoke(handlerScope.ServiceProvider, domainEvent, ct);
+            return null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -122,18 +244,17 @@ internal sealed class OutboxDispatcher(
         }
         catch (Exception ex)
         {
-            failure = ex;
+            return ex;
         }
+    }
 
-        var now = clock.GetUtcNow();
-        var key = deliveries.Where(d => d.MessageSequence == sequence && d.Handler == handlerName);
-        // Bookkeeping must not be cancelled halfway: a finished handler whose Done is lost would run again.
-        if (failure is null)
-        {
-            await key.ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DeliveryStatus.Done).SetProperty(d => d.DeliveredAt, now)
-                .SetProperty(d => d.LockedBy, (string?)null).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null).SetProperty(d => d.LastError, (string?)null), CancellationToken.None);
-            return;
-        }
+    /// <summary>A failed attempt: retried after a back-off, or parked as Failed after the last attempt.</summary>
+    private async Task RecordFailureAsync(Claim claim, Exception failure, EventsOptions settings)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var (sequence, handlerName, attempt) = claim;
+        var key = db.Set<OutboxDelivery>().Where(d => d.MessageSequence == sequence && d.Handler == handlerName);
         var error = failure.GetType().Name + ": " + failure.Message;
         error = error.Length > 4000 ? error[..4000] : error;
         if (attempt >= settings.MaxAttempts)
@@ -143,7 +264,7 @@ internal sealed class OutboxDispatcher(
                 .SetProperty(d => d.LockedBy, (string?)null).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);
             return;
         }
-        var next = now + settings.BackoffAfter(attempt);
+        var next = clock.GetUtcNow() + settings.BackoffAfter(attempt);
         logger.LogWarning(failure, "Handler {Handler} failed event {Sequence} (attempt {Attempt}); retrying at {Next}", handlerName, sequence, attempt, next);
         await key.ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, next).SetProperty(d => d.LastError, error)
             .SetProperty(d => d.LockedBy, (string?)null).SetProperty(d => d.LockedUntil, (DateTimeOffset?)null), CancellationToken.None);

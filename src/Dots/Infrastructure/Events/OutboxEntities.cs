@@ -64,8 +64,10 @@ internal sealed class OutboxDeliveryConfiguration : IEntityTypeConfiguration<Out
         e.Property(d => d.AggregateId).HasMaxLength(64);
         e.Property(d => d.LockedBy).HasMaxLength(100);
         e.Property(d => d.LastError).HasMaxLength(4000);
-        // What the dispatcher looks for: due pending work, and the open predecessors of a delivery in its aggregate.
-        e.HasIndex(d => new { d.Status, d.NextAttemptAt });
-        e.HasIndex(d => new { d.Handler, d.AggregateId, d.MessageSequence });
+        // What the dispatcher looks for: pending work in event order, and the open predecessors of a delivery in its
+        // aggregate. Both are partial: after a flash sale the table holds hundreds of thousands of Done rows, and the
+        // look for due work must cost what is open, not what is done (the statuses are literals in the dispatcher's SQL).
+        e.HasIndex(d => d.MessageSequence).HasDatabaseName("IX_OutboxDeliveries_Pending").HasFilter("\"Status\" = 'Pending'");
+        e.HasIndex(d => new { d.Handler, d.AggregateId, d.MessageSequence }).HasDatabaseName("IX_OutboxDeliveries_Open").HasFilter("\"Status\" <> 'Done'");
     }
 }

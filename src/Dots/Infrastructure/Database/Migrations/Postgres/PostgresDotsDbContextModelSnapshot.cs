@@ -130,9 +130,13 @@ namespace Dots.Infrastructure.Database.Migrations.Postgres
 
                     b.HasKey("MessageSequence", "Handler");
 
-                    b.HasIndex("Status", "NextAttemptAt");
+                    b.HasIndex("MessageSequence")
+                        .HasDatabaseName("IX_OutboxDeliveries_Pending")
+                        .HasFilter("\"Status\" = 'Pending'");
 
-                    b.HasIndex("Handler", "AggregateId", "MessageSequence");
+                    b.HasIndex("Handler", "AggregateId", "MessageSequence")
+                        .HasDatabaseName("IX_OutboxDeliveries_Open")
+                        .HasFilter("\"Status\" <> 'Done'");
 
                     b.ToTable("OutboxDeliveries", (string)null);
                 });
