@@ -191,6 +191,12 @@ internal static class BenchCheckoutCommand
             var combiner = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>();
             var combined = combiner.Stats;
             Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}{(o.Instances > 1 ? " (this process's instance)" : "")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner, {combiner.PaidTogether} paid and confirmed with their batch (warm-up included)");
+            var claims = app.Services.GetRequiredService<Dots.Infrastructure.Http.IdempotencyBatches>();
+            var reads = app.Services.GetRequiredService<Dots.Modules.Catalog.SellableVariantReads>();
+            if (claims.Enabled)
+            {
+                Console.WriteLine($"group commits       claims {claims.ClaimStats.Items} in {claims.ClaimStats.Batches} statements, answers {claims.AnswerStats.Items} in {claims.AnswerStats.Batches}, price reads {reads.Stats.Items} in {reads.Stats.Batches} (warm-up included)");
+            }
             Console.WriteLine($"outbox at sale end  {backlog} deliveries pending; drained in {drained.TotalSeconds:F1} s after the sale (Events:Concurrency)");
             Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");

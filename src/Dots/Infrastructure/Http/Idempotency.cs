@@ -21,6 +21,12 @@ public sealed class IdempotencyOptions
     /// <summary>How long answered claims are kept for replay before the prune job deletes them.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// On PostgreSQL, claims and stored answers of concurrent requests share one statement each (<see cref="IdempotencyBatches"/>).
+    /// On by default; off gives each request its own statements.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
 }
 
 /// <summary>The stored (or fresh) answer to an idempotent request.</summary>
@@ -37,7 +43,7 @@ public sealed record IdempotentResponse(int Status, string Body, string? Locatio
 /// operation from what it recorded (<see cref="AttachAsync"/>), so every retry gets a final answer (ADR 0021).
 /// A claim is never deleted once the operation recorded something money may follow.
 /// </summary>
-public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options)
+public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, TimeProvider clock, IOptions<JsonOptions> json, IOptions<IdempotencyOptions> options)
 {
     public const string Header = "Idempotency-Key";
     public const int MaxKeyLength = 200;
@@ -130,7 +136,7 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
         IdempotencyRecord? first = null;
         for (var round = 0; round < 3 && first is null; round++)
         {
-            if (await db.InsertOrIgnoreAsync([record], ct) > 0)
+            if (await ClaimAsync(record, ct))
             {
                 break;
             }
@@ -290,9 +296,26 @@ public sealed class Idempotency(DotsDbContext db, TimeProvider clock, IOptions<J
         return taken == 1;
     }
 
+    /// <summary>Inserts the claim unless its key exists (one statement, or a share of one on PostgreSQL): true when this request holds it now.</summary>
+    private async Task<bool> ClaimAsync(IdempotencyRecord record, CancellationToken ct)
+    {
+        // Inside a caller's transaction the claim must commit with it: its own statement on its context.
+        if (batches.Enabled && db.Database.CurrentTransaction is null)
+        {
+            // Not abandoned when the client hangs up: a claim its batch inserted anyway simply waits out its lease.
+            return await batches.ClaimAsync(record);
+        }
+        return await db.InsertOrIgnoreAsync([record], ct) > 0;
+    }
+
     private async Task CompleteAsync(int status, string body, string? location)
     {
         var (userId, scope, key) = _claim!.Value;
+        if (batches.Enabled && db.Database.CurrentTransaction is null)
+        {
+            await batches.AnswerAsync(new IdempotencyBatches.Answer(userId, scope, key, status, body, location));
+            return;
+        }
         // CancellationToken.None: once money has moved, the record of it must be written even if the client hung up.
         await db.IdempotencyRecords
             .Where(r => r.UserId == userId && r.Scope == scope && r.Key == key)
@@ -344,6 +367,7 @@ public static class IdempotencySetup
     {
         services.AddOptions<IdempotencyOptions>().BindConfiguration("Idempotency").ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Idempotency>();
+        services.AddSingleton<IdempotencyBatches>();
         services.AddDotsJobs(configuration, jobs => jobs.Recurring<IdempotencyPruneJob>(
             IdempotencyPruneJob.Name, "0 45 3 * * ?", "Deletes answered idempotency claims older than Idempotency:Retention (7 days)."));
         return services;

@@ -13,6 +13,7 @@ public static class CatalogApi
         services.AddScoped<IProductSearch, ProductSearch>();
         services.AddScoped<CatalogService>();
         services.AddScoped<StockService>();
+        services.AddSingleton<SellableVariantReads>();
         services.AddScoped<SalesCounter>();
         services.AddDomainEvent<StockDepleted>();
         services.AddScoped<Dots.Modules.Identity.IUserShops, UserShops>();

@@ -26,7 +26,7 @@ public sealed record StockLine(string VariantId, int Quantity);
 /// <see cref="DotsDbContext"/> (so an order and its stock commit together) and lock variant rows in one global order
 /// — ascending variant id — everywhere, so two operations that share variants can never deadlock.
 /// </summary>
-public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeProvider clock)
+public sealed class StockService(DotsDbContext db, SellableVariantReads reads, IEventPublisher events, TimeProvider clock)
 {
     public async Task<IReadOnlyDictionary<string, SellableVariant>> GetVariantsAsync(IReadOnlyCollection<string> variantIds, CancellationToken ct)
     {
@@ -35,7 +35,19 @@ public sealed class StockService(DotsDbContext db, IEventPublisher events, TimeP
             return new Dictionary<string, SellableVariant>();
         }
         var ids = variantIds.Distinct().ToList();
-        // One round trip for prices, stock, titles and the first image.
+        // Outside a transaction on PostgreSQL, concurrent reads share one query (a checkout rush reads the same variant
+        // a hundred times at once); inside one, the read must see the caller's own writes.
+        if (reads.Enabled && db.Database.CurrentTransaction is null)
+        {
+            var all = await reads.ReadAsync(ids).WaitAsync(ct);
+            return ids.Where(all.ContainsKey).ToDictionary(id => id, id => all[id]);
+        }
+        return await QueryAsync(db, ids, ct);
+    }
+
+    /// <summary>One round trip for prices, stock, titles and the first image of <paramref name="ids"/>.</summary>
+    internal static async Task<Dictionary<string, SellableVariant>> QueryAsync(DotsDbContext db, IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
         var rows = await db.Variants.AsNoTracking().Where(v => ids.Contains(v.Id))
             .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new
             {

@@ -1,0 +1,87 @@
+using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Http;
+using Dots.Modules.Catalog;
+using Dots.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dots.Tests.Platform;
+
+/// <summary>
+/// On PostgreSQL the idempotency store group-commits the claims and answers of requests arriving together, and the
+/// checkout's price read is shared (ADR 0023 addendum): each request must still learn exactly what a statement of its
+/// own would have told it — one holder per key, every answer stored — and a shared read must not mix up variants.
+/// </summary>
+public sealed class IdempotencyGroupCommitTests(SharedPlatform platform) : IClassFixture<SharedPlatform>
+{
+    [PostgresFact]
+    public async Task ClaimsArrivingTogether_GetOneHolderPerKey_AndEveryAnswerIsStored()
+    {
+        var batches = platform.Services.GetRequiredService<IdempotencyBatches>();
+        Assert.True(batches.Enabled);
+        var user = "group-commit-" + Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        var before = batches.ClaimStats;
+        using var start = new SemaphoreSlim(0);
+        // 40 keys, each claimed three times at once: the copies of one key often share a statement.
+        var claims = Enumerable.Range(0, 120).Select(async i =>
+        {
+            await start.WaitAsync();
+            var key = $"k{i % 40}";
+            var claimed = await batches.ClaimAsync(new IdempotencyRecord
+            {
+                UserId = user, Scope = "test", Key = key, RequestHash = "h", CreatedAt = now, LeaseUntil = now.AddSeconds(10), Attempts = 1,
+            });
+            if (claimed)
+            {
+                await batches.AnswerAsync(new IdempotencyBatches.Answer(user, "test", key, 201, $"{{\"key\":\"{key}\"}}", key == "k0" ? null : "/x/" + key));
+            }
+            return (Key: key, Claimed: claimed);
+        }).ToList();
+        start.Release(claims.Count);
+        var results = await Task.WhenAll(claims);
+
+        Assert.All(results.GroupBy(r => r.Key), g => Assert.Equal(1, g.Count(r => r.Claimed)));
+        var stored = await platform.WithDbAsync(db => db.IdempotencyRecords.AsNoTracking().Where(r => r.UserId == user).ToListAsync());
+        Assert.Equal(40, stored.Count);
+        Assert.All(stored, r =>
+        {
+            Assert.Equal(201, r.StatusCode);
+            Assert.Equal($"{{\"key\":\"{r.Key}\"}}", r.ResponseBody);
+            Assert.Equal(r.Key == "k0" ? null : "/x/" + r.Key, r.Location);
+            Assert.Null(r.LeaseUntil);
+        });
+        var after = batches.ClaimStats;
+        Assert.Equal(120, after.Items - before.Items);
+        Assert.True(after.Batches - before.Batches < 120, $"120 claims took {after.Batches - before.Batches} statements: none were shared");
+    }
+
+    [PostgresFact]
+    public async Task PriceReadsArrivingTogether_EachGetTheirOwnVariants()
+    {
+        var owner = await platform.NewUserAsync();
+        var shop = await owner.OpenShopAsync();
+        var products = new List<(string VariantId, decimal Price)>();
+        for (var i = 0; i < 5; i++)
+        {
+            var price = 1000 + i * 100;
+            products.Add(((await owner.CreateProductAsync(shop, title: $"Read {i}", price: price)).FirstVariantId(), price));
+        }
+        using var start = new SemaphoreSlim(0);
+        var reads = Enumerable.Range(0, 60).Select(async i =>
+        {
+            await start.WaitAsync();
+            await using var scope = platform.Services.CreateAsyncScope();
+            var stock = scope.ServiceProvider.GetRequiredService<StockService>();
+            var asked = new[] { products[i % 5].VariantId, "no-such-variant" };
+            return (Index: i % 5, Read: await stock.GetVariantsAsync(asked, CancellationToken.None));
+        }).ToList();
+        start.Release(reads.Count);
+        foreach (var (index, read) in await Task.WhenAll(reads))
+        {
+            var only = Assert.Single(read);
+            Assert.Equal(products[index].VariantId, only.Key);
+            Assert.Equal(products[index].Price, only.Value.Price);
+        }
+    }
+}
