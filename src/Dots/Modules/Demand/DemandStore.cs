@@ -43,7 +43,15 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
         if (events.Count == 0) return;
         if (db.Provider == DatabaseProvider.Postgres)
         {
-            await CopyAsync((NpgsqlConnection)db.Database.GetDbConnection(), events, ct);
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            if (events.Count <= SmallBatch)
+            {
+                await InsertArraysAsync(connection, events, ct);
+            }
+            else
+            {
+                await CopyAsync(connection, events, ct);
+            }
             return;
         }
         await SqliteInsertAsync(events, ct);
@@ -71,6 +79,37 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
             }
             await insert.ExecuteNonQueryAsync(ct);
         }
+    }
+
+    /// <summary>Up to this many events go in by one INSERT (a round trip); more by COPY (three messages, then cheaper per row).</summary>
+    private const int SmallBatch = 64;
+
+    /// <summary>
+    /// PostgreSQL, few events (an outbox delivery's one or two): one auto-prepared <c>INSERT … SELECT FROM unnest(…)</c>,
+    /// one round trip — a COPY costs a protocol exchange more and its own start-up for each call.
+    /// </summary>
+    private static async Task InsertArraysAsync(NpgsqlConnection connection, IReadOnlyList<DemandEvent> events, CancellationToken ct)
+    {
+        await using var insert = new NpgsqlCommand(
+            $"INSERT INTO \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") "
+            + "SELECT * FROM unnest(@type, @shop, @product, @variant, @category, @query, @results, @quantity, @amount, @currency, @session, @user, @dedupe, @at, @received)",
+            connection);
+        insert.Parameters.AddWithValue("type", events.Select(e => e.Type).ToArray());
+        insert.Parameters.AddWithValue("shop", events.Select(e => e.ShopId).ToArray());
+        insert.Parameters.AddWithValue("product", events.Select(e => e.ProductId).ToArray());
+        insert.Parameters.AddWithValue("variant", events.Select(e => e.VariantId).ToArray());
+        insert.Parameters.AddWithValue("category", events.Select(e => e.Category).ToArray());
+        insert.Parameters.AddWithValue("query", events.Select(e => e.Query).ToArray());
+        insert.Parameters.AddWithValue("results", events.Select(e => e.ResultCount).ToArray());
+        insert.Parameters.AddWithValue("quantity", events.Select(e => e.Quantity).ToArray());
+        insert.Parameters.AddWithValue("amount", events.Select(e => e.AmountScaled).ToArray());
+        insert.Parameters.AddWithValue("currency", events.Select(e => e.Currency).ToArray());
+        insert.Parameters.AddWithValue("session", events.Select(e => e.SessionId).ToArray());
+        insert.Parameters.AddWithValue("user", events.Select(e => e.UserId).ToArray());
+        insert.Parameters.AddWithValue("dedupe", events.Select(e => e.DedupeKey).ToArray());
+        insert.Parameters.AddWithValue("at", events.Select(e => e.At.ToUniversalTime()).ToArray());
+        insert.Parameters.AddWithValue("received", events.Select(e => e.ReceivedAt.ToUniversalTime()).ToArray());
+        await insert.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Binary COPY of events into the append-only table (used by the writer and as the benchmark's ceiling).</summary>
