@@ -195,11 +195,13 @@ internal sealed class OutboxDispatcher(
                     long[] sequences = [.. batch.Select(c => c.Sequence)];
                     string[] handlers = [.. batch.Select(c => c.Handler)];
                     var done = nameof(DeliveryStatus.Done);
+                    // `= ANY(…)` on the key's first column: the rows are found through the primary key whatever join the
+                    // planner picks for `unnest` (a plan made while the table was small would scan it as it grows).
                     await db.Database.ExecuteSqlAsync($"""
                         UPDATE "OutboxDeliveries" AS d
                         SET "Status" = {done}, "DeliveredAt" = {now}, "LockedBy" = NULL, "LockedUntil" = NULL, "LastError" = NULL
                         FROM unnest({sequences}, {handlers}) AS f("Sequence", "Handler")
-                        WHERE d."MessageSequence" = f."Sequence" AND d."Handler" = f."Handler"
+                        WHERE d."MessageSequence" = f."Sequence" AND d."Handler" = f."Handler" AND d."MessageSequence" = ANY({sequences})
                         """, CancellationToken.None);
                 }
                 else
