@@ -436,7 +436,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
                     Status = intent.Status, CapturedAmount = intent.CapturedAmount, AuthorizationReference = intent.AuthorizationReference,
                     HoldExpiresAt = intent.HoldExpiresAt, UpdatedAt = intent.UpdatedAt, CreatedAt = intent.CreatedAt,
                 };
-                var entry = _db.Set<PaymentIntent>().Attach(stub);
+                _db.Set<PaymentIntent>().Attach(stub);
                 stub.Status = state.Status;
                 stub.CapturedAmount = state.CapturedAmount;
                 stub.AuthorizationReference = state.AuthorizationReference;
