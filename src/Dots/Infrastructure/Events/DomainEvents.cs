@@ -23,4 +23,12 @@ public interface IEventPublisher
 {
     /// <summary>Adds the event (and one delivery per handler) to <paramref name="db"/>; nothing is written until the caller saves.</summary>
     void Publish(DotsDbContext db, IDomainEvent domainEvent);
+
+    /// <summary>
+    /// Writes the events and their deliveries in the transaction open on <paramref name="db"/>: on PostgreSQL now, as
+    /// one multi-row statement (a batch of orders publishes its events in one round trip instead of a row each); on
+    /// SQLite they are added like <see cref="Publish"/> and written by the caller's next save. Events of one aggregate
+    /// keep their order in the list.
+    /// </summary>
+    Task PublishManyAsync(DotsDbContext db, IReadOnlyList<IDomainEvent> domainEvents, CancellationToken ct);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dots.Infrastructure.Database;
+using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Infrastructure.Events;
 
@@ -76,6 +77,75 @@ internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEven
             message.Deliveries.Add(new OutboxDelivery { Handler = handler.Name, AggregateId = domainEvent.AggregateId, Status = DeliveryStatus.Pending, NextAttemptAt = now });
         }
         db.Add(message);
+        OutboxSaveInterceptor.MarkPublished(db);
+    }
+
+    public async Task PublishManyAsync(DotsDbContext db, IReadOnlyList<IDomainEvent> domainEvents, CancellationToken ct)
+    {
+        if (domainEvents.Count == 0)
+        {
+            return;
+        }
+        if (db.Provider != DatabaseProvider.Postgres)
+        {
+            foreach (var domainEvent in domainEvents)
+            {
+                Publish(db, domainEvent);
+            }
+            return;
+        }
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("PublishManyAsync writes in the caller's transaction: begin one on the context first.");
+        }
+        var now = clock.GetUtcNow();
+        var ids = new string[domainEvents.Count];
+        var types = new string[domainEvents.Count];
+        var payloads = new string[domainEvents.Count];
+        var aggregates = new string[domainEvents.Count];
+        var handlerTypes = new List<string>();
+        var handlerNames = new List<string>();
+        for (var i = 0; i < domainEvents.Count; i++)
+        {
+            var domainEvent = domainEvents[i] ?? throw new ArgumentException("An event in the list is null.", nameof(domainEvents));
+            var type = domainEvent.GetType();
+            ids[i] = Ids.New();
+            types[i] = registry.NameOf(type);
+            payloads[i] = JsonSerializer.Serialize(domainEvent, type, EventRegistry.Json);
+            aggregates[i] = domainEvent.AggregateId;
+            if (!handlerTypes.Contains(types[i]))
+            {
+                foreach (var handler in registry.HandlersOf(type))
+                {
+                    handlerTypes.Add(types[i]);
+                    handlerNames.Add(handler.Name);
+                }
+            }
+        }
+        // The messages in list order (their sequence numbers order an aggregate's events), then one delivery per
+        // handler of each message's type, in the same statement.
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            WITH m AS (
+                INSERT INTO "OutboxMessages" ("Id", "Type", "Payload", "AggregateId", "OccurredAt")
+                SELECT u.id, u.type, u.payload, u.aggregate, @now
+                FROM unnest(@ids, @types, @payloads, @aggregates) WITH ORDINALITY AS u(id, type, payload, aggregate, n)
+                ORDER BY u.n
+                RETURNING "Sequence", "Type", "AggregateId")
+            INSERT INTO "OutboxDeliveries" ("MessageSequence", "Handler", "AggregateId", "Status", "Attempts", "NextAttemptAt")
+            SELECT m."Sequence", h.handler, m."AggregateId", @pending, 0, @now
+            FROM m JOIN unnest(@handler_types, @handler_names) AS h(type, handler) ON h.type = m."Type"
+            """, (Npgsql.NpgsqlConnection)db.Database.GetDbConnection());
+        var p = command.Parameters;
+        p.AddWithValue("now", now);
+        p.AddWithValue("ids", ids);
+        p.AddWithValue("types", types);
+        p.AddWithValue("payloads", payloads);
+        p.AddWithValue("aggregates", aggregates);
+        p.AddWithValue("pending", nameof(DeliveryStatus.Pending));
+        p.AddWithValue("handler_types", handlerTypes.ToArray());
+        p.AddWithValue("handler_names", handlerNames.ToArray());
+        await command.ExecuteNonQueryAsync(ct);
         OutboxSaveInterceptor.MarkPublished(db);
     }
 }

@@ -271,6 +271,45 @@ public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, Ti
         callerDb.Entry(record).Property(r => r.ResourceId).IsModified = true;
     }
 
+    /// <summary>The claim this request holds (for <see cref="AttachManyAsync"/>), or null without one.</summary>
+    public IdempotencyClaim? Claim => _claim is { } c ? new IdempotencyClaim(c.UserId, c.Scope, c.Key) : null;
+
+    /// <summary>
+    /// <see cref="StageAttach"/> for many requests' claims at once (a combined batch of orders), inside the transaction
+    /// open on <paramref name="callerDb"/>: on PostgreSQL one <c>UPDATE … FROM unnest</c> now; on SQLite staged for the
+    /// caller's next save. Each claim row exists (its request inserted it), so every update finds its row.
+    /// </summary>
+    public static async Task AttachManyAsync(DotsDbContext callerDb, IReadOnlyList<(IdempotencyClaim Claim, string ResourceId)> attaches, CancellationToken ct)
+    {
+        if (attaches.Count == 0)
+        {
+            return;
+        }
+        if (callerDb.Provider != DatabaseProvider.Postgres)
+        {
+            foreach (var (claim, resourceId) in attaches)
+            {
+                var record = callerDb.IdempotencyRecords.Attach(new IdempotencyRecord { UserId = claim.UserId, Scope = claim.Scope, Key = claim.Key, RequestHash = "" }).Entity;
+                record.ResourceId = resourceId;
+                callerDb.Entry(record).Property(r => r.ResourceId).IsModified = true;
+            }
+            return;
+        }
+        // The join also restricts the key columns by = ANY(…), so rows are found through the primary key whatever
+        // join the planner picks on a young table.
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            UPDATE "IdempotencyRecords" AS r SET "ResourceId" = a.resource
+            FROM unnest(@users, @scopes, @keys, @resources) AS a(user_id, scope, key, resource)
+            WHERE r."UserId" = a.user_id AND r."Scope" = a.scope AND r."Key" = a.key AND r."UserId" = ANY(@users) AND r."Key" = ANY(@keys)
+            """, (Npgsql.NpgsqlConnection)callerDb.Database.GetDbConnection());
+        command.Parameters.AddWithValue("users", attaches.Select(a => a.Claim.UserId).ToArray());
+        command.Parameters.AddWithValue("scopes", attaches.Select(a => a.Claim.Scope).ToArray());
+        command.Parameters.AddWithValue("keys", attaches.Select(a => a.Claim.Key).ToArray());
+        command.Parameters.AddWithValue("resources", attaches.Select(a => a.ResourceId).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Deletes answered claims older than <c>Idempotency:Retention</c>, and unanswered ones that never recorded anything.</summary>
     public async Task<int> PruneAsync(CancellationToken ct)
     {
@@ -373,3 +412,6 @@ public static class IdempotencySetup
         return services;
     }
 }
+
+/// <summary>The key of one request's idempotency claim (its primary key in <c>IdempotencyRecords</c>).</summary>
+public readonly record struct IdempotencyClaim(string UserId, string Scope, string Key);

@@ -141,6 +141,10 @@ public sealed class CheckoutService(
         var now = clock.GetUtcNow();
         var ids = paid.Select(p => p.Entry.Order!.Id).ToList();
         db.ChangeTracker.Clear();
+        if (db.Provider == DatabaseProvider.Postgres)
+        {
+            return await MarkManyPaidOnPostgresAsync(paid, now);
+        }
         var staged = new List<(Order Order, List<PaymentTransaction> Rows, OrderEvent Event)>();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -165,6 +169,49 @@ public sealed class CheckoutService(
             {
                 db.ChangeTracker.Clear();
             }
+        }
+        foreach (var (order, rows, paidEvent) in staged)
+        {
+            ApplyPaid(order, rows, paidEvent, now);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="MarkManyPaidAsync"/> on PostgreSQL: the same rows as multi-row statements in one transaction — the
+    /// orders' compare-and-set, parts, payment rows and events in one statement (<see cref="OrderRowsOnPostgres"/>), the
+    /// shops' sales in one, the <c>OrderPaid</c> events in one — instead of EF's statement per row.
+    /// </summary>
+    private async Task<bool> MarkManyPaidOnPostgresAsync(IReadOnlyList<(ReservationCombiner.Entry Entry, PaymentIntentDto Paid)> paid, DateTimeOffset now)
+    {
+        var ct = CancellationToken.None;
+        var orders = paid.Select(p => p.Entry.Order!).ToList();
+        var staged = new List<(Order Order, List<PaymentTransaction> Rows, OrderEvent Event)>(orders.Count);
+        var sales = new List<ShopSale>();
+        var partIds = new List<string>();
+        var paidEvents = new List<IDomainEvent>(orders.Count);
+        foreach (var (entry, intent) in paid)
+        {
+            var order = entry.Order!;
+            foreach (var part in order.ShopOrders.Where(p => p.Status == OrderStatus.Placed))
+            {
+                partIds.Add(part.Id);
+                sales.Add(new ShopSale(part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency)));
+            }
+            staged.Add((order, PaidRows(order, intent, now), PaidEvent(order, now)));
+            paidEvents.Add(new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
+        }
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            var flipped = await OrderRowsOnPostgres.MarkPaidAsync(db, orders, partIds, staged.SelectMany(s => s.Rows).ToList(), staged.Select(s => s.Event).ToList(), now, ct);
+            if (flipped != orders.Count)
+            {
+                await tx.RollbackAsync(ct);
+                return false;
+            }
+            await payouts.StageSalesAsync(db, sales, _options.CommissionRate, now, ct);
+            await events.PublishManyAsync(db, paidEvents, ct);
+            await tx.CommitAsync(ct);
         }
         foreach (var (order, rows, paidEvent) in staged)
         {
@@ -393,15 +440,18 @@ public sealed class CheckoutService(
             // Many buyers of one variant at once: write this order with theirs and take all their units in one
             // statement (ADR 0023); the same rows, steps and claim attach as below, only in a shared commit. With a
             // card, the batch is also paid and confirmed together (PayAndConfirmManyAsync).
+            var placed = new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt);
             var entry = new ReservationCombiner.Entry(items[0].Quantity, context, batch =>
             {
                 batch.Orders.Add(order);
-                events.Publish(batch, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+                events.Publish(batch, placed);
                 idempotency.StageAttach(batch, order.Id);
             }, left => StockService.OutOfStock(variants[items[0].VariantId] with { Stock = left }, items[0].VariantId))
             {
                 Order = order,
                 Card = card,
+                Placed = placed,
+                Claim = idempotency.Claim,
             };
             if (await combiner.ReserveAsync(items[0].VariantId, entry))
             {
@@ -500,17 +550,23 @@ public sealed class CheckoutService(
             entry.Property(f => f.UpdatedAt).IsModified = true;
             payouts.StageSale(db, part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency), _options.CommissionRate, now);
         }
-        var rows = new List<PaymentTransaction>
-        {
-            new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now },
-            new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "capture"), At = now },
-        };
-        var paidEvent = new OrderEvent { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" };
+        var rows = PaidRows(order, paid, now);
+        var paidEvent = PaidEvent(order, now);
         db.Payments.AddRange(rows);
         db.OrderEvents.Add(paidEvent);
         events.Publish(db, new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
         return (rows, paidEvent);
     }
+
+    /// <summary>The order's payment rows once paid: its authorization and its capture.</summary>
+    private static List<PaymentTransaction> PaidRows(Order order, PaymentIntentDto paid, DateTimeOffset now) =>
+    [
+        new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now },
+        new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "capture"), At = now },
+    ];
+
+    private static OrderEvent PaidEvent(Order order, DateTimeOffset now) =>
+        new() { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" };
 
     /// <summary>The in-memory order as the Placed → Paid commit left it.</summary>
     private static void ApplyPaid(Order order, List<PaymentTransaction> rows, OrderEvent paidEvent, DateTimeOffset now)

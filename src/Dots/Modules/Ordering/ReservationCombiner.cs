@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Dots.Infrastructure;
 using Dots.Infrastructure.Database;
+using Dots.Infrastructure.Events;
+using Dots.Infrastructure.Http;
 using Dots.Modules.Catalog;
 using Microsoft.Extensions.Options;
 
@@ -61,6 +63,11 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
         public Order? Order { get; init; }
 
         public CardDetails? Card { get; init; }
+
+        /// <summary>The order's <c>OrderPlaced</c>, and its request's idempotency claim: what the PostgreSQL path writes besides the rows.</summary>
+        public IDomainEvent? Placed { get; init; }
+
+        public IdempotencyClaim? Claim { get; init; }
 
         /// <summary>
         /// Once reserved with a card: the order paid and confirmed with its batch, the error paying it gave, or null
@@ -281,11 +288,21 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
         {
             try
             {
-                foreach (var entry in batch)
+                if (db.Provider == DatabaseProvider.Postgres && batch.All(e => e.Order is not null && e.Placed is not null))
                 {
-                    entry.Write(db);
+                    // Multi-row statements for the whole batch instead of EF's statement per row (OrderRowsOnPostgres).
+                    await OrderRowsOnPostgres.InsertAsync(db, batch.Select(e => e.Order!).ToList(), ct);
+                    await Idempotency.AttachManyAsync(db, batch.Where(e => e.Claim is not null).Select(e => (e.Claim!.Value, e.Order!.Id)).ToList(), ct);
+                    await services.GetRequiredService<IEventPublisher>().PublishManyAsync(db, batch.Select(e => e.Placed!).ToList(), ct);
                 }
-                await db.SaveChangesAsync(ct);
+                else
+                {
+                    foreach (var entry in batch)
+                    {
+                        entry.Write(db);
+                    }
+                    await db.SaveChangesAsync(ct);
+                }
                 foreach (var entry in batch)
                 {
                     foreach (var step in steps)

@@ -72,3 +72,6 @@ public sealed class PaymentProviderUnavailableException(string message, Exceptio
 public sealed record PaymentAttentionDto(
     string IntentId, string Purpose, string Status, string Operation, MoneyDto Amount, int Refusals, string? LastError,
     DateTimeOffset Since, DateTimeOffset LastTriedAt);
+
+/// <summary>One shop's part of a paid order, to book as a sale (and the platform's commission) in the payout ledger.</summary>
+public sealed record ShopSale(string ShopId, string OrderId, string PartId, Money Gross);

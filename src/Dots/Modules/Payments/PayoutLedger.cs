@@ -66,6 +66,64 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     }
 
     /// <summary>
+    /// <see cref="StageSale"/> for many parts at once (the orders a checkout batch confirms together), inside the
+    /// transaction open on <paramref name="callerDb"/>: on PostgreSQL written now, every sale and commission line in one
+    /// multi-row statement; on SQLite added for the caller's next save. Only for parts that cannot have been booked yet
+    /// (a duplicate fails the caller's whole write, as with <see cref="StageSale"/>).
+    /// </summary>
+    public async Task StageSalesAsync(DotsDbContext callerDb, IReadOnlyList<ShopSale> sales, decimal? commissionRate, DateTimeOffset at, CancellationToken ct)
+    {
+        if (callerDb.Provider != DatabaseProvider.Postgres)
+        {
+            foreach (var sale in sales)
+            {
+                StageSale(callerDb, sale.ShopId, sale.OrderId, sale.PartId, sale.Gross, commissionRate, at);
+            }
+            return;
+        }
+        if (sales.Count == 0)
+        {
+            return;
+        }
+        var rate = commissionRate ?? _options.CommissionRate;
+        if (rate is < 0 or > 1)
+        {
+            throw new RequestValidationException("commissionRate", "The commission rate must be between 0 and 1.");
+        }
+        var n = sales.Count * 2;
+        var (ids, shops, orders, references, kinds, amounts, currencies) =
+            (new string[n], new string[n], new string[n], new string[n], new string[n], new decimal[n], new string[n]);
+        for (var i = 0; i < sales.Count; i++)
+        {
+            var sale = sales[i];
+            Validate(sale.ShopId, sale.OrderId, sale.PartId, sale.Gross);
+            var commission = sale.Gross.Times(rate).Rounded();
+            for (var k = 0; k < 2; k++)
+            {
+                var j = 2 * i + k;
+                (ids[j], shops[j], orders[j], references[j], currencies[j]) = (Ids.New(), sale.ShopId, sale.OrderId, $"order:{sale.OrderId}/part:{sale.PartId}", sale.Gross.Currency);
+                (kinds[j], amounts[j]) = k == 0 ? (nameof(PayoutLedgerKind.Sale), sale.Gross.Amount) : (nameof(PayoutLedgerKind.Commission), -commission.Amount);
+            }
+        }
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            INSERT INTO "PayoutLedgerEntries" ("Id", "ShopId", "OrderId", "Reference", "Kind", "Amount", "Currency", "At")
+            SELECT u.id, u.shop, u.order_id, u.reference, u.kind, u.amount, u.currency, @at
+            FROM unnest(@ids, @shops, @orders, @references, @kinds, @amounts, @currencies) AS u(id, shop, order_id, reference, kind, amount, currency)
+            """, (Npgsql.NpgsqlConnection)callerDb.Database.GetDbConnection());
+        var p = command.Parameters;
+        p.AddWithValue("at", at);
+        p.AddWithValue("ids", ids);
+        p.AddWithValue("shops", shops);
+        p.AddWithValue("orders", orders);
+        p.AddWithValue("references", references);
+        p.AddWithValue("kinds", kinds);
+        p.AddWithValue("amounts", amounts);
+        p.AddWithValue("currencies", currencies);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
     /// Books a refund of (part of) a shop's part: the refunded amount comes off the shop's balance and the platform
     /// gives back the same share of commission it took on the sale. <paramref name="refundId"/> names the refund, so
     /// the same refund booked twice is booked once.
