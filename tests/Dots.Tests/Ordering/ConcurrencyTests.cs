@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Dots.Tests.Infrastructure;
@@ -241,5 +242,86 @@ public sealed class ReservationCombinerTests(ReservationCombinerTests.Platform p
             Assert.Single(approved, op => op == PaymentOperation.Capture);
         }
         Assert.True(combiner.PaidTogether > paidBefore, "no order was paid with its batch");
+    }
+
+    /// <summary>
+    /// A combined batch's rows are written by multi-row statements on PostgreSQL (and by EF on SQLite): each buyer's
+    /// order reads back exactly as its 201 answered — lines, parts, address (with and without a second line and
+    /// coordinates), payments and timeline — and the rest of what the order wrote is there once per order: its claim
+    /// knows it (a retry with the key answers the same order), its OrderPlaced and OrderPaid are in the outbox, and
+    /// the shop's sale and commission are in the payout ledger.
+    /// </summary>
+    [Fact]
+    public async Task ACombinedBatchsOrders_ReadBackAsAnswered_WithTheirClaimsEventsAndSales()
+    {
+        var combiner = platform.Services.GetRequiredService<ReservationCombiner>();
+        var before = combiner.Stats;
+        var owner = await platform.NewUserAsync();
+        var shopId = await owner.OpenShopAsync();
+        var product = await owner.CreateProductAsync(shopId, stock: 100, price: 12900);
+        var variantId = product.FirstVariantId();
+        var buyers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => platform.NewUserAsync()));
+        using var start = new SemaphoreSlim(0);
+        var running = buyers.Select(async (b, i) =>
+        {
+            var body = new
+            {
+                items = new[] { new { variantId, quantity = 1 + i % 2 } },
+                shippingAddress = i % 2 == 0
+                    ? (object)new { name = $"Buyer {i}", line1 = "152 Teheran-ro", line2 = "12F", city = "Seoul", postalCode = "06236", phone = "010-1234-5678", latitude = 37.5006, longitude = 127.0364 }
+                    : new { name = $"Buyer {i}", line1 = "1 Jong-ro", city = "Seoul", postalCode = "03154", phone = "010-8765-4321" },
+                payment = new { method = "card", cardNumber = Api.ApprovedCard },
+            };
+            await start.WaitAsync();
+            return (Buyer: b, Body: body, Answer: await (await b.PlaceOrderAsync(body, "read-back")).JsonAsync(HttpStatusCode.Created));
+        }).ToList();
+        start.Release(running.Count);
+        var placed = await Task.WhenAll(running);
+        Assert.True(combiner.Stats.SharedOrders > before.SharedOrders, "no two orders shared a batch");
+
+        static string WithoutTimes(JsonNode node)
+        {
+            var copy = JsonNode.Parse(node.ToJsonString())!;
+            void Strip(JsonNode? n)
+            {
+                if (n is JsonObject o)
+                {
+                    foreach (var key in o.Select(p => p.Key).Where(k => k is "at" or "placedAt").ToList())
+                    {
+                        o.Remove(key);
+                    }
+                    o.Select(p => p.Value).ToList().ForEach(Strip);
+                }
+                else if (n is JsonArray a)
+                {
+                    a.ToList().ForEach(Strip);
+                }
+            }
+            Strip(copy);
+            return copy.ToJsonString();
+        }
+        foreach (var (buyer, body, answer) in placed)
+        {
+            var id = (string)answer["id"]!;
+            Assert.Equal("paid", ((string)answer["status"]!).ToLowerInvariant());
+            var read = await (await buyer.Http.GetAsync($"/api/orders/{id}")).JsonAsync(HttpStatusCode.OK);
+            Assert.Equal(WithoutTimes(answer), WithoutTimes(read));
+            Assert.Equal(2, read["payments"]!.AsArray().Count);
+            Assert.Equal(2, read["timeline"]!.AsArray().Count);
+            // The retry with the same key is answered with the same order, not a second one.
+            var again = await (await buyer.PlaceOrderAsync(body, "read-back")).JsonAsync(HttpStatusCode.Created);
+            Assert.Equal(id, (string)again["id"]!);
+            var (resource, events, sales) = await platform.WithDbAsync(async db => (
+                await db.IdempotencyRecords.Where(r => r.ResourceId == id).Select(r => r.Key).ToListAsync(),
+                await db.Set<Dots.Infrastructure.Events.OutboxMessage>().Where(m => m.AggregateId == id).OrderBy(m => m.Sequence)
+                    .Select(m => new { m.Type, Deliveries = m.Deliveries.Count }).ToListAsync(),
+                await db.Set<PayoutLedgerEntry>().Where(e => e.OrderId == id).Select(e => new { e.Kind, e.Amount }).ToListAsync()));
+            Assert.Equal(["read-back"], resource);
+            Assert.Equal(["OrderPlaced", "OrderPaid"], events.Select(e => e.Type).Take(2));
+            Assert.True(events[1].Deliveries > 0, "OrderPaid has no deliveries");
+            var total = (decimal)answer["total"]!["amount"]!;
+            Assert.Equal(total, sales.Single(e => e.Kind == PayoutLedgerKind.Sale).Amount);
+            Assert.True(sales.Single(e => e.Kind == PayoutLedgerKind.Commission).Amount < 0);
+        }
     }
 }
