@@ -58,11 +58,12 @@ public sealed class StockService(DotsDbContext db, SellableVariantReads reads, I
                 Image = p.Images.OrderBy(i => i.SortOrder).Select(i => i.FileName).FirstOrDefault(),
             })
             .ToListAsync(ct);
-        return rows.ToDictionary(r => r.Variant.Id, r => new SellableVariant(
-            r.Variant.Id, r.Variant.ProductId, r.Variant.ShopId, r.Title, r.TitleKo, r.Variant.Sku, r.Variant.Options,
-            r.Variant.Price, r.Variant.Currency, r.Variant.Stock, r.Status == ProductStatus.Published,
-            r.Image is null ? null : CatalogService.ImageUrl(r.Image)));
+        return rows.ToDictionary(r => r.Variant.Id, r => ToSellable(r.Variant, r.Title, r.TitleKo, r.Status, r.Image));
     }
+
+    internal static SellableVariant ToSellable(Variant v, string title, string? titleKo, ProductStatus status, string? image) => new(
+        v.Id, v.ProductId, v.ShopId, title, titleKo, v.Sku, v.Options, v.Price, v.Currency, v.Stock, status == ProductStatus.Published,
+        image is null ? null : CatalogService.ImageUrl(image));
 
     /// <summary>Every variant of every published product (of one shop, when given), for planning.</summary>
     public async Task<IReadOnlyList<ActiveVariant>> ActiveVariantsAsync(string? shopId, CancellationToken ct)

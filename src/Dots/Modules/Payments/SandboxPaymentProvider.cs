@@ -43,7 +43,7 @@ internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, Sandbo
     /// </summary>
     public async Task<IReadOnlyList<ProviderOutcome>> AuthorizeManyAsync(IReadOnlyList<AuthorizeCall> calls, CancellationToken ct)
     {
-        if (calls.Count < 2 || faults.Armed)
+        if (calls.Count == 0 || faults.Armed)
         {
             return await ProviderOutcome.OneByOneAsync(calls, c => AuthorizeAsync(c.Key, c.Card, c.Amount, ct));
         }
@@ -54,7 +54,7 @@ internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, Sandbo
     /// <summary>The batch endpoint for captures: the authorizations and their settlements read in one query, as <see cref="AuthorizeManyAsync"/>.</summary>
     public async Task<IReadOnlyList<ProviderOutcome>> CaptureManyAsync(IReadOnlyList<CaptureCall> calls, CancellationToken ct)
     {
-        if (calls.Count < 2 || faults.Armed || calls.Select(c => c.AuthorizationReference).Distinct(StringComparer.Ordinal).Count() < calls.Count)
+        if (calls.Count == 0 || faults.Armed || calls.Select(c => c.AuthorizationReference).Distinct(StringComparer.Ordinal).Count() < calls.Count)
         {
             return await ProviderOutcome.OneByOneAsync(calls, c => CaptureAsync(c.Key, c.AuthorizationReference, c.Amount, ct));
         }
