@@ -69,10 +69,9 @@ public static class DatabaseSetup
             o.UseSqlite(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
                 .AddInterceptors(sp.GetRequiredService<SqliteWriteGate>(), sp.GetRequiredService<WatchdogCommandInterceptor>()),
             optionsLifetime: ServiceLifetime.Singleton);
-        services.AddDbContext<PostgresDotsDbContext>((sp, o) =>
+        services.AddDbContextPool<PostgresDotsDbContext>((sp, o) =>
             o.UseNpgsql(sp.GetRequiredService<DatabaseSettings>().ConnectionString, x => x.MigrationsHistoryTable("__ef_migrations"))
-                .AddInterceptors(sp.GetRequiredService<WatchdogCommandInterceptor>()),
-            optionsLifetime: ServiceLifetime.Singleton);
+                .AddInterceptors(sp.GetRequiredService<WatchdogCommandInterceptor>()));
         services.AddScoped<DotsDbContext>(sp => sp.GetRequiredService<DatabaseSettings>().Provider == DatabaseProvider.Postgres
             ? sp.GetRequiredService<PostgresDotsDbContext>()
             : sp.GetRequiredService<SqliteDotsDbContext>());
