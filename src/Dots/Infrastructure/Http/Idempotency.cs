@@ -265,8 +265,19 @@ public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, Ti
         // The claim's insert may still be tracked (same context): change that instance, else attach a key-only stub.
         // Another context (a combined batch's) never tracks it: looking there (.Local detects changes over every row
         // the batch tracks) would cost a scan per buyer.
-        var record = (ReferenceEquals(callerDb, db) ? callerDb.IdempotencyRecords.Local.FirstOrDefault(r => r.UserId == c.UserId && r.Scope == c.Scope && r.Key == c.Key) : null)
-            ?? callerDb.IdempotencyRecords.Attach(new IdempotencyRecord { UserId = c.UserId, Scope = c.Scope, Key = c.Key, RequestHash = "" }).Entity;
+        if (ReferenceEquals(callerDb, db) && callerDb.IdempotencyRecords.Local.FirstOrDefault(r => r.UserId == c.UserId && r.Scope == c.Scope && r.Key == c.Key) is { } tracked)
+        {
+            tracked.ResourceId = resourceId;
+            callerDb.Entry(tracked).Property(r => r.ResourceId).IsModified = true;
+            return;
+        }
+        StageAttachStub(callerDb, new IdempotencyClaim(c.UserId, c.Scope, c.Key), resourceId);
+    }
+
+    /// <summary>Stages the claim's <c>ResourceId</c> on a key-only stub: the caller's next save updates that one column.</summary>
+    private static void StageAttachStub(DotsDbContext callerDb, IdempotencyClaim claim, string resourceId)
+    {
+        var record = callerDb.IdempotencyRecords.Attach(new IdempotencyRecord { UserId = claim.UserId, Scope = claim.Scope, Key = claim.Key, RequestHash = "" }).Entity;
         record.ResourceId = resourceId;
         callerDb.Entry(record).Property(r => r.ResourceId).IsModified = true;
     }
@@ -289,9 +300,7 @@ public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, Ti
         {
             foreach (var (claim, resourceId) in attaches)
             {
-                var record = callerDb.IdempotencyRecords.Attach(new IdempotencyRecord { UserId = claim.UserId, Scope = claim.Scope, Key = claim.Key, RequestHash = "" }).Entity;
-                record.ResourceId = resourceId;
-                callerDb.Entry(record).Property(r => r.ResourceId).IsModified = true;
+                StageAttachStub(callerDb, claim, resourceId);
             }
             return;
         }

@@ -1,5 +1,4 @@
 using Dots.Infrastructure.Database;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Modules.Catalog;
 
@@ -33,22 +32,7 @@ public sealed class SellableVariantReads
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
         var ids = reads.SelectMany(r => r).Distinct(StringComparer.Ordinal).ToList();
-        var all = new Dictionary<string, SellableVariant>(StringComparer.Ordinal);
-        await foreach (var r in Query(db, [.. ids]))
-        {
-            all[r.Variant.Id] = StockService.ToSellable(r.Variant, r.Title, r.TitleKo, r.Status, r.Image);
-        }
-        return reads.Select(_ => (IReadOnlyDictionary<string, SellableVariant>)all).ToList();
+        IReadOnlyDictionary<string, SellableVariant> all = await StockService.QueryAsync(db, ids, CancellationToken.None);
+        return reads.Select(_ => all).ToList();
     }
-
-    private sealed record Row(Variant Variant, string Title, string? TitleKo, ProductStatus Status, string? Image);
-
-    /// <summary>
-    /// <see cref="StockService.QueryAsync"/>'s query compiled once (PostgreSQL only, where this class runs): a checkout
-    /// rush runs it thousands of times a minute, and EF otherwise rebuilds and looks up its expression tree each time.
-    /// </summary>
-    private static readonly Func<DotsDbContext, string[], IAsyncEnumerable<Row>> Query = EF.CompileAsyncQuery((DotsDbContext db, string[] ids) =>
-        db.Variants.AsNoTracking().Where(v => ids.Contains(v.Id))
-            .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new Row(
-                v, p.Title, p.TitleKo, p.Status, p.Images.OrderBy(i => i.SortOrder).Select(i => i.FileName).FirstOrDefault())));
 }

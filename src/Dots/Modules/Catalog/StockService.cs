@@ -46,24 +46,40 @@ public sealed class StockService(DotsDbContext db, SellableVariantReads reads, I
     }
 
     /// <summary>One round trip for prices, stock, titles and the first image of <paramref name="ids"/>.</summary>
+    /// <summary>
+    /// The variants with their products' title, status and first image. Compiled once per database's context type: a
+    /// checkout rush runs it thousands of times a minute (<see cref="SellableVariantReads"/>), and EF would otherwise
+    /// build and look up its expression tree each time.
+    /// </summary>
     internal static async Task<Dictionary<string, SellableVariant>> QueryAsync(DotsDbContext db, IReadOnlyCollection<string> ids, CancellationToken ct)
     {
-        var rows = await db.Variants.AsNoTracking().Where(v => ids.Contains(v.Id))
-            .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new
-            {
-                Variant = v,
-                p.Title,
-                p.TitleKo,
-                p.Status,
-                Image = p.Images.OrderBy(i => i.SortOrder).Select(i => i.FileName).FirstOrDefault(),
-            })
-            .ToListAsync(ct);
-        return rows.ToDictionary(r => r.Variant.Id, r => ToSellable(r.Variant, r.Title, r.TitleKo, r.Status, r.Image));
+        var rows = db switch
+        {
+            PostgresDotsDbContext pg => PostgresQuery(pg, [.. ids]),
+            SqliteDotsDbContext sqlite => SqliteQuery(sqlite, [.. ids]),
+            _ => throw new NotSupportedException($"No compiled variant query for {db.GetType().Name}."),
+        };
+        var all = new Dictionary<string, SellableVariant>(StringComparer.Ordinal);
+        await foreach (var r in rows.WithCancellation(ct))
+        {
+            all[r.Variant.Id] = new SellableVariant(
+                r.Variant.Id, r.Variant.ProductId, r.Variant.ShopId, r.Title, r.TitleKo, r.Variant.Sku, r.Variant.Options,
+                r.Variant.Price, r.Variant.Currency, r.Variant.Stock, r.Status == ProductStatus.Published,
+                r.Image is null ? null : CatalogService.ImageUrl(r.Image));
+        }
+        return all;
     }
 
-    internal static SellableVariant ToSellable(Variant v, string title, string? titleKo, ProductStatus status, string? image) => new(
-        v.Id, v.ProductId, v.ShopId, title, titleKo, v.Sku, v.Options, v.Price, v.Currency, v.Stock, status == ProductStatus.Published,
-        image is null ? null : CatalogService.ImageUrl(image));
+    private sealed record VariantRow(Variant Variant, string Title, string? TitleKo, ProductStatus Status, string? Image);
+
+    private static readonly Func<PostgresDotsDbContext, string[], IAsyncEnumerable<VariantRow>> PostgresQuery = CompileVariantQuery<PostgresDotsDbContext>();
+    private static readonly Func<SqliteDotsDbContext, string[], IAsyncEnumerable<VariantRow>> SqliteQuery = CompileVariantQuery<SqliteDotsDbContext>();
+
+    private static Func<TContext, string[], IAsyncEnumerable<VariantRow>> CompileVariantQuery<TContext>() where TContext : DotsDbContext =>
+        EF.CompileAsyncQuery((TContext db, string[] ids) =>
+            db.Variants.AsNoTracking().Where(v => ids.Contains(v.Id))
+                .Join(db.Products.AsNoTracking(), v => v.ProductId, p => p.Id, (v, p) => new VariantRow(
+                    v, p.Title, p.TitleKo, p.Status, p.Images.OrderBy(i => i.SortOrder).Select(i => i.FileName).FirstOrDefault())));
 
     /// <summary>Every variant of every published product (of one shop, when given), for planning.</summary>
     public async Task<IReadOnlyList<ActiveVariant>> ActiveVariantsAsync(string? shopId, CancellationToken ct)

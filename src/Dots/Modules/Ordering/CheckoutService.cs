@@ -80,7 +80,7 @@ public sealed class CheckoutService(
     internal async Task PayAndConfirmManyAsync(IReadOnlyList<ReservationCombiner.Entry> entries)
     {
         var outcomes = await payments.PayManyNewAsync(entries.Select(e =>
-            new PaymentOrder(PaymentPurpose(e.Order!.Id), e.Order.BuyerId, new Money(e.Order.Total, e.Order.Currency), new PaymentCard(e.Card!.Number))).ToList());
+            new PaymentOrder(PaymentPurpose(e.Order.Id), e.Order.BuyerId, new Money(e.Order.Total, e.Order.Currency), new PaymentCard(e.Card!.Number))).ToList());
         var captured = new List<(ReservationCombiner.Entry Entry, PaymentIntentDto Paid)>();
         for (var i = 0; i < entries.Count; i++)
         {
@@ -95,11 +95,11 @@ public sealed class CheckoutService(
                     {
                         try
                         {
-                            await ReleaseAsync(entry.Order!, entry.Context, "Payment declined", CancellationToken.None);
+                            await ReleaseAsync(entry.Order, entry.Context, "Payment declined", CancellationToken.None);
                         }
                         catch (Exception release)
                         {
-                            logger.LogWarning(release, "Releasing order {OrderId} after its declined payment failed; its own request retries", entry.Order!.Id);
+                            logger.LogWarning(release, "Releasing order {OrderId} after its declined payment failed; its own request retries", entry.Order.Id);
                             entry.Paid.TrySetResult(null);
                             break;
                         }
@@ -126,7 +126,7 @@ public sealed class CheckoutService(
         }
         foreach (var (entry, _) in captured)
         {
-            entry.Paid.TrySetResult(confirmed ? OrderMapper.ToDto(entry.Order!) : null);
+            entry.Paid.TrySetResult(confirmed ? OrderMapper.ToDto(entry.Order) : null);
         }
     }
 
@@ -139,12 +139,12 @@ public sealed class CheckoutService(
     {
         var ct = CancellationToken.None;
         var now = clock.GetUtcNow();
-        var ids = paid.Select(p => p.Entry.Order!.Id).ToList();
         db.ChangeTracker.Clear();
         if (db.Provider == DatabaseProvider.Postgres)
         {
             return await MarkManyPaidOnPostgresAsync(paid, now);
         }
+        var ids = paid.Select(p => p.Entry.Order.Id).ToList();
         var staged = new List<(Order Order, List<PaymentTransaction> Rows, OrderEvent Event)>();
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -157,8 +157,8 @@ public sealed class CheckoutService(
             }
             foreach (var (entry, intent) in paid)
             {
-                var (rows, paidEvent) = StagePaid(entry.Order!, intent, now);
-                staged.Add((entry.Order!, rows, paidEvent));
+                var (rows, paidEvent) = StagePaid(entry.Order, intent, now);
+                staged.Add((entry.Order, rows, paidEvent));
             }
             try
             {
@@ -185,21 +185,21 @@ public sealed class CheckoutService(
     private async Task<bool> MarkManyPaidOnPostgresAsync(IReadOnlyList<(ReservationCombiner.Entry Entry, PaymentIntentDto Paid)> paid, DateTimeOffset now)
     {
         var ct = CancellationToken.None;
-        var orders = paid.Select(p => p.Entry.Order!).ToList();
+        var orders = paid.Select(p => p.Entry.Order).ToList();
         var staged = new List<(Order Order, List<PaymentTransaction> Rows, OrderEvent Event)>(orders.Count);
         var sales = new List<ShopSale>();
         var partIds = new List<string>();
         var paidEvents = new List<IDomainEvent>(orders.Count);
         foreach (var (entry, intent) in paid)
         {
-            var order = entry.Order!;
+            var order = entry.Order;
             foreach (var part in order.ShopOrders.Where(p => p.Status == OrderStatus.Placed))
             {
                 partIds.Add(part.Id);
                 sales.Add(new ShopSale(part.ShopId, order.Id, part.Id, new Money(part.Subtotal, order.Currency)));
             }
             staged.Add((order, PaidRows(order, intent, now), PaidEvent(order, now)));
-            paidEvents.Add(new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
+            paidEvents.Add(OrderPaidOf(order, now));
         }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -359,7 +359,7 @@ public sealed class CheckoutService(
                 address, request.UnitPrice.Currency, request.OrderId);
             order.PaymentPurpose = request.PaymentPurpose;
             db.Orders.Add(order);
-            events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+            events.Publish(db, OrderPlacedOf(order));
             var written = true;
             try
             {
@@ -440,17 +440,12 @@ public sealed class CheckoutService(
             // Many buyers of one variant at once: write this order with theirs and take all their units in one
             // statement (ADR 0023); the same rows, steps and claim attach as below, only in a shared commit. With a
             // card, the batch is also paid and confirmed together (PayAndConfirmManyAsync).
-            var placed = new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt);
-            var entry = new ReservationCombiner.Entry(items[0].Quantity, context, batch =>
-            {
-                batch.Orders.Add(order);
-                events.Publish(batch, placed);
-                idempotency.StageAttach(batch, order.Id);
-            }, left => StockService.OutOfStock(variants[items[0].VariantId] with { Stock = left }, items[0].VariantId))
+            var entry = new ReservationCombiner.Entry(items[0].Quantity, context,
+                left => StockService.OutOfStock(variants[items[0].VariantId] with { Stock = left }, items[0].VariantId))
             {
                 Order = order,
                 Card = card,
-                Placed = placed,
+                Placed = OrderPlacedOf(order),
                 Claim = idempotency.Claim,
             };
             if (await combiner.ReserveAsync(items[0].VariantId, entry))
@@ -462,7 +457,7 @@ public sealed class CheckoutService(
         try
         {
             db.Orders.Add(order);
-            events.Publish(db, new OrderPlaced(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt));
+            events.Publish(db, OrderPlacedOf(order));
             // The request's Idempotency-Key claim learns the order in the same commit (a retry after a crash resumes it),
             // written in the same batch as the order's rows: no round trip of its own.
             idempotency.StageAttach(db, order.Id);
@@ -554,7 +549,7 @@ public sealed class CheckoutService(
         var paidEvent = PaidEvent(order, now);
         db.Payments.AddRange(rows);
         db.OrderEvents.Add(paidEvent);
-        events.Publish(db, new OrderPaid(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now));
+        events.Publish(db, OrderPaidOf(order, now));
         return (rows, paidEvent);
     }
 
@@ -564,6 +559,12 @@ public sealed class CheckoutService(
         new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Authorize, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "authorize"), At = now },
         new() { Id = Ids.New(), OrderId = order.Id, Kind = PaymentKind.Capture, Amount = order.Total, Currency = order.Currency, GatewayReference = OrderService.Reference(paid, "capture"), At = now },
     ];
+
+    private static OrderPlaced OrderPlacedOf(Order order) =>
+        new(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), order.PlacedAt);
+
+    private static OrderPaid OrderPaidOf(Order order, DateTimeOffset now) =>
+        new(order.Id, order.BuyerId, OrderMapper.EventLines(order), MoneyDto.Of(order.Total, order.Currency), now);
 
     private static OrderEvent PaidEvent(Order order, DateTimeOffset now) =>
         new() { Id = Ids.New(), OrderId = order.Id, Status = OrderStatus.Paid, At = now, Note = "Payment captured" };

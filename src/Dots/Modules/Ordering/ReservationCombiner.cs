@@ -48,24 +48,22 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
     public int LaneCount => _lanes.Count;
 
     /// <summary>
-    /// One buyer's part of a batch: its units, its checkout context, how to write its order rows into a context, and
-    /// its "sold out" answer given the units left.
+    /// One buyer's part of a batch: its units, its checkout context, its order with its <c>OrderPlaced</c> and its
+    /// request's idempotency claim (what the batch writes for it), and its "sold out" answer given the units left.
     /// </summary>
-    internal sealed class Entry(int quantity, CheckoutContext context, Action<DotsDbContext> write, Func<int, Exception> soldOut)
+    internal sealed class Entry(int quantity, CheckoutContext context, Func<int, Exception> soldOut)
     {
         public int Quantity => quantity;
         public CheckoutContext Context => context;
-        public Action<DotsDbContext> Write => write;
         public Func<int, Exception> SoldOut => soldOut;
         public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>The order written; with <see cref="Card"/>, the batch also pays for it once reserved.</summary>
-        public Order? Order { get; init; }
+        public required Order Order { get; init; }
 
         public CardDetails? Card { get; init; }
 
-        /// <summary>The order's <c>OrderPlaced</c>, and its request's idempotency claim: what the PostgreSQL path writes besides the rows.</summary>
-        public IDomainEvent? Placed { get; init; }
+        public required IDomainEvent Placed { get; init; }
 
         public IdempotencyClaim? Claim { get; init; }
 
@@ -211,7 +209,7 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 Interlocked.Add(ref _sharedOrders, pending.Count);
             }
             pending.ForEach(e => e.Done.TrySetResult(true));
-            var paying = pending.Where(e => e.Card is not null && e.Order is not null).ToList();
+            var paying = pending.Where(e => e.Card is not null).ToList();
             if (paying.Count > 0)
             {
                 // Paid on its own task: the lane goes on to its next batch meanwhile.
@@ -288,21 +286,20 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
         {
             try
             {
-                if (db.Provider == DatabaseProvider.Postgres && batch.All(e => e.Order is not null && e.Placed is not null))
+                // On PostgreSQL each of these is one multi-row statement for the whole batch, written now; on SQLite
+                // they are added to the context and written by the save below (which has nothing to do on PostgreSQL).
+                var orders = batch.Select(e => e.Order).ToList();
+                if (db.Provider == DatabaseProvider.Postgres)
                 {
-                    // Multi-row statements for the whole batch instead of EF's statement per row (OrderRowsOnPostgres).
-                    await OrderRowsOnPostgres.InsertAsync(db, batch.Select(e => e.Order!).ToList(), ct);
-                    await Idempotency.AttachManyAsync(db, batch.Where(e => e.Claim is not null).Select(e => (e.Claim!.Value, e.Order!.Id)).ToList(), ct);
-                    await services.GetRequiredService<IEventPublisher>().PublishManyAsync(db, batch.Select(e => e.Placed!).ToList(), ct);
+                    await OrderRowsOnPostgres.InsertAsync(db, orders, ct);
                 }
                 else
                 {
-                    foreach (var entry in batch)
-                    {
-                        entry.Write(db);
-                    }
-                    await db.SaveChangesAsync(ct);
+                    db.Orders.AddRange(orders);
                 }
+                await Idempotency.AttachManyAsync(db, batch.Where(e => e.Claim is not null).Select(e => (e.Claim!.Value, e.Order.Id)).ToList(), ct);
+                await services.GetRequiredService<IEventPublisher>().PublishManyAsync(db, batch.Select(e => e.Placed).ToList(), ct);
+                await db.SaveChangesAsync(ct);
                 foreach (var entry in batch)
                 {
                     foreach (var step in steps)

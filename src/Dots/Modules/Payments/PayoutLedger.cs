@@ -27,16 +27,9 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     /// </summary>
     public Task<bool> BookSaleAsync(string shopId, string orderId, string partId, Money gross, decimal? commissionRate, CancellationToken ct, DateTimeOffset? at = null)
     {
-        Validate(shopId, orderId, partId, gross);
-        var rate = commissionRate ?? _options.CommissionRate;
-        if (rate is < 0 or > 1)
-        {
-            throw new RequestValidationException("commissionRate", "The commission rate must be between 0 and 1.");
-        }
-        var reference = $"order:{orderId}/part:{partId}";
-        var commission = gross.Times(rate).Rounded();
-        return BookAsync(shopId, orderId, reference, at,
-            (PayoutLedgerKind.Sale, gross.Amount, gross.Currency), (PayoutLedgerKind.Commission, -commission.Amount, gross.Currency), ct);
+        var (sale, commission) = SaleLines(new ShopSale(shopId, orderId, partId, gross), commissionRate, at ?? _clock.GetUtcNow());
+        return BookAsync(shopId, orderId, sale.Reference, at,
+            (PayoutLedgerKind.Sale, sale.Amount, sale.Currency), (PayoutLedgerKind.Commission, commission.Amount, commission.Currency), ct);
     }
 
     /// <summary>
@@ -47,22 +40,8 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     /// </summary>
     public void StageSale(DotsDbContext callerDb, string shopId, string orderId, string partId, Money gross, decimal? commissionRate, DateTimeOffset? at = null)
     {
-        Validate(shopId, orderId, partId, gross);
-        var rate = commissionRate ?? _options.CommissionRate;
-        if (rate is < 0 or > 1)
-        {
-            throw new RequestValidationException("commissionRate", "The commission rate must be between 0 and 1.");
-        }
-        var reference = $"order:{orderId}/part:{partId}";
-        var commission = gross.Times(rate).Rounded();
-        var when = at ?? _clock.GetUtcNow();
-        foreach (var (kind, amount) in new[] { (PayoutLedgerKind.Sale, gross.Amount), (PayoutLedgerKind.Commission, -commission.Amount) })
-        {
-            callerDb.Set<PayoutLedgerEntry>().Add(new PayoutLedgerEntry
-            {
-                Id = Ids.New(), ShopId = shopId, OrderId = orderId, Reference = reference, Kind = kind, Amount = amount, Currency = gross.Currency, At = when,
-            });
-        }
+        var (sale, commission) = SaleLines(new ShopSale(shopId, orderId, partId, gross), commissionRate, at ?? _clock.GetUtcNow());
+        callerDb.Set<PayoutLedgerEntry>().AddRange(sale, commission);
     }
 
     /// <summary>
@@ -73,55 +52,58 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     /// </summary>
     public async Task StageSalesAsync(DotsDbContext callerDb, IReadOnlyList<ShopSale> sales, decimal? commissionRate, DateTimeOffset at, CancellationToken ct)
     {
+        var lines = new List<PayoutLedgerEntry>(sales.Count * 2);
+        foreach (var part in sales)
+        {
+            var (sale, commission) = SaleLines(part, commissionRate, at);
+            lines.Add(sale);
+            lines.Add(commission);
+        }
         if (callerDb.Provider != DatabaseProvider.Postgres)
         {
-            foreach (var sale in sales)
-            {
-                StageSale(callerDb, sale.ShopId, sale.OrderId, sale.PartId, sale.Gross, commissionRate, at);
-            }
+            callerDb.Set<PayoutLedgerEntry>().AddRange(lines);
             return;
         }
-        if (sales.Count == 0)
+        if (lines.Count == 0)
         {
             return;
         }
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
+            INSERT INTO "PayoutLedgerEntries" ("Id", "ShopId", "OrderId", "Reference", "Kind", "Amount", "Currency", "At")
+            SELECT * FROM unnest(@ids, @shops, @orders, @references, @kinds, @amounts, @currencies, @at)
+            """, (Npgsql.NpgsqlConnection)callerDb.Database.GetDbConnection());
+        var p = command.Parameters;
+        p.AddWithValue("ids", lines.Select(e => e.Id).ToArray());
+        p.AddWithValue("shops", lines.Select(e => e.ShopId).ToArray());
+        p.AddWithValue("orders", lines.Select(e => e.OrderId!).ToArray());
+        p.AddWithValue("references", lines.Select(e => e.Reference).ToArray());
+        p.AddWithValue("kinds", lines.Select(e => e.Kind.ToString()).ToArray());
+        p.AddWithValue("amounts", lines.Select(e => e.Amount).ToArray());
+        p.AddWithValue("currencies", lines.Select(e => e.Currency).ToArray());
+        p.AddWithValue("at", lines.Select(e => e.At).ToArray());
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A part's sale line and the platform's commission on it (default <c>Payments:CommissionRate</c>), validated.</summary>
+    private (PayoutLedgerEntry Sale, PayoutLedgerEntry Commission) SaleLines(ShopSale part, decimal? commissionRate, DateTimeOffset at)
+    {
+        Validate(part.ShopId, part.OrderId, part.PartId, part.Gross);
         var rate = commissionRate ?? _options.CommissionRate;
         if (rate is < 0 or > 1)
         {
             throw new RequestValidationException("commissionRate", "The commission rate must be between 0 and 1.");
         }
-        var n = sales.Count * 2;
-        var (ids, shops, orders, references, kinds, amounts, currencies) =
-            (new string[n], new string[n], new string[n], new string[n], new string[n], new decimal[n], new string[n]);
-        for (var i = 0; i < sales.Count; i++)
+        var commission = part.Gross.Times(rate).Rounded();
+        PayoutLedgerEntry Line(PayoutLedgerKind kind, decimal amount) => new()
         {
-            var sale = sales[i];
-            Validate(sale.ShopId, sale.OrderId, sale.PartId, sale.Gross);
-            var commission = sale.Gross.Times(rate).Rounded();
-            for (var k = 0; k < 2; k++)
-            {
-                var j = 2 * i + k;
-                (ids[j], shops[j], orders[j], references[j], currencies[j]) = (Ids.New(), sale.ShopId, sale.OrderId, $"order:{sale.OrderId}/part:{sale.PartId}", sale.Gross.Currency);
-                (kinds[j], amounts[j]) = k == 0 ? (nameof(PayoutLedgerKind.Sale), sale.Gross.Amount) : (nameof(PayoutLedgerKind.Commission), -commission.Amount);
-            }
-        }
-        await using var command = new Npgsql.NpgsqlCommand(
-            """
-            INSERT INTO "PayoutLedgerEntries" ("Id", "ShopId", "OrderId", "Reference", "Kind", "Amount", "Currency", "At")
-            SELECT u.id, u.shop, u.order_id, u.reference, u.kind, u.amount, u.currency, @at
-            FROM unnest(@ids, @shops, @orders, @references, @kinds, @amounts, @currencies) AS u(id, shop, order_id, reference, kind, amount, currency)
-            """, (Npgsql.NpgsqlConnection)callerDb.Database.GetDbConnection());
-        var p = command.Parameters;
-        p.AddWithValue("at", at);
-        p.AddWithValue("ids", ids);
-        p.AddWithValue("shops", shops);
-        p.AddWithValue("orders", orders);
-        p.AddWithValue("references", references);
-        p.AddWithValue("kinds", kinds);
-        p.AddWithValue("amounts", amounts);
-        p.AddWithValue("currencies", currencies);
-        await command.ExecuteNonQueryAsync(ct);
+            Id = Ids.New(), ShopId = part.ShopId, OrderId = part.OrderId, Reference = SaleReference(part.OrderId, part.PartId), Kind = kind, Amount = amount,
+            Currency = part.Gross.Currency, At = at,
+        };
+        return (Line(PayoutLedgerKind.Sale, part.Gross.Amount), Line(PayoutLedgerKind.Commission, -commission.Amount));
     }
+
+    private static string SaleReference(string orderId, string partId) => $"order:{orderId}/part:{partId}";
 
     /// <summary>
     /// Books a refund of (part of) a shop's part: the refunded amount comes off the shop's balance and the platform
@@ -132,7 +114,7 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
     {
         Validate(shopId, orderId, partId, refunded);
         new Validation().RequireText(refundId, "refundId", 80).ThrowIfInvalid();
-        var saleReference = $"order:{orderId}/part:{partId}";
+        var saleReference = SaleReference(orderId, partId);
         var sale = await Entries.Where(e => e.Reference == saleReference && e.ShopId == shopId).ToListAsync(ct);
         var gross = sale.Where(e => e.Kind == PayoutLedgerKind.Sale).Sum(e => e.Amount);
         var taken = -sale.Where(e => e.Kind == PayoutLedgerKind.Commission).Sum(e => e.Amount);
