@@ -92,6 +92,7 @@ public static class DotsApp
     {
         // First: everything after it (HSTS, rate limits, logs) sees the client's real address and scheme behind a trusted proxy.
         app.UseProxyTrust();
+        app.UseMiddleware<RequestPressure.Counter>();
         app.UseMiddleware<SecurityHeaders>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

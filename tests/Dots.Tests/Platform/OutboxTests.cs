@@ -55,6 +55,38 @@ internal sealed class FlakyHandler : IEventHandler<ThingHappened>
 
 public sealed record SlowThingHappened(string AggregateId) : IDomainEvent;
 
+public sealed record ProbeHappened(string AggregateId) : IDomainEvent;
+
+/// <summary>Takes a moment per delivery and remembers how many of its deliveries ever ran side by side.</summary>
+internal sealed class SideBySideProbe : IEventHandler<ProbeHappened>
+{
+    private static int _running;
+    private static int _most;
+    public static readonly ConcurrentQueue<string> Done = new();
+
+    public static int MostSideBySide => Volatile.Read(ref _most);
+
+    public static void Reset() => Interlocked.Exchange(ref _most, 0);
+
+    public async Task HandleAsync(ProbeHappened domainEvent, CancellationToken ct)
+    {
+        var now = Interlocked.Increment(ref _running);
+        int most;
+        while (now > (most = Volatile.Read(ref _most)) && Interlocked.CompareExchange(ref _most, now, most) != most)
+        {
+        }
+        try
+        {
+            await Task.Delay(120, ct);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+        Done.Enqueue(domainEvent.AggregateId);
+    }
+}
+
 /// <summary>The first time it sees an aggregate it hangs until its instance stops (a crash mid-handler); afterwards it completes.</summary>
 internal sealed class HangingHandler : IEventHandler<SlowThingHappened>
 {
@@ -90,7 +122,8 @@ public sealed class OutboxPlatform : DotsFactory
             .AddEventHandler<ThingHappened, RecordingHandler>()
             .AddEventHandler<ThingHappened, AuditHandler>()
             .AddEventHandler<ThingHappened, FlakyHandler>()
-            .AddEventHandler<SlowThingHappened, HangingHandler>());
+            .AddEventHandler<SlowThingHappened, HangingHandler>()
+            .AddEventHandler<ProbeHappened, SideBySideProbe>());
     }
 
     /// <summary>A new app instance on the same database whose dispatcher runs.</summary>
@@ -185,6 +218,37 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
         {
             Assert.Equal([1, 2, 3, 4], RecordingHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
             Assert.Equal([1, 2, 3, 4], AuditHandler.Received.Where(e => e.AggregateId == aggregate).Select(e => e.Number));
+        }
+    }
+
+    [Fact]
+    public async Task ABusyInstance_DeliversOneAtATime_AndStillDeliversEverything_ThenSideBySideOnceTheRushIsOver()
+    {
+        await using var dispatching = platform.WithWebHostBuilder(b => b
+            .UseSetting("Events:DispatchEnabled", "true")
+            .UseSetting("Events:Concurrency", "4")
+            .UseSetting("Events:BusyRequests", "3")
+            .UseSetting("Events:BusyConcurrency", "1"));
+        var pressure = dispatching.Services.GetRequiredService<Dots.Infrastructure.Http.RequestPressure>();
+
+        // A rush: three requests in flight on the dispatching instance while the events come in.
+        var rush = Enumerable.Range(0, 3).Select(_ => pressure.Enter()).ToList();
+        SideBySideProbe.Reset();
+        var duringRush = Enumerable.Range(0, 8).Select(_ => NewAggregate()).ToList();
+        await platform.PublishAsync([.. duringRush.Select(a => new ProbeHappened(a))]);
+        await Eventually.UntilAsync(() => duringRush.All(SideBySideProbe.Done.Contains), "every event of the rush delivered while the instance is busy");
+        Assert.Equal(1, SideBySideProbe.MostSideBySide);
+
+        rush.ForEach(r => r.Dispose());
+        Assert.Equal(0, pressure.InFlight);
+        SideBySideProbe.Reset();
+        var afterRush = Enumerable.Range(0, 8).Select(_ => NewAggregate()).ToList();
+        await platform.PublishAsync([.. afterRush.Select(a => new ProbeHappened(a))]);
+        await Eventually.UntilAsync(() => afterRush.All(SideBySideProbe.Done.Contains), "every event after the rush delivered");
+        // SQLite has one writer and delivers one at a time whatever the load; PostgreSQL goes back to side by side.
+        if (DotsFactory.Provider == DatabaseProvider.Postgres)
+        {
+            Assert.True(SideBySideProbe.MostSideBySide > 1, $"after the rush deliveries ran {SideBySideProbe.MostSideBySide} at a time");
         }
     }
 

@@ -32,6 +32,18 @@ public sealed class EventsOptions
     /// </summary>
     public int Concurrency { get; set; } = 4;
 
+    /// <summary>
+    /// Requests in flight on this instance from which it counts as busy. A busy instance runs the outbox's rounds with
+    /// <see cref="BusyConcurrency"/> deliveries side by side instead of <see cref="Concurrency"/>: in a flash sale the
+    /// handlers (notifications, demand, counters) were a quarter of the CPU and answered no buyer, so they give way to
+    /// checkout and catch up at full speed once the rush is over (docs/benchmarks.md §1). They never stop: a round still
+    /// runs whenever there is work, so events keep flowing under any load.
+    /// </summary>
+    public int BusyRequests { get; set; } = 16;
+
+    /// <summary>Deliveries side by side while the instance is busy (see <see cref="BusyRequests"/>); at most <see cref="Concurrency"/>.</summary>
+    public int BusyConcurrency { get; set; } = 1;
+
     internal TimeSpan BackoffAfter(int attempts)
     {
         var factor = Math.Pow(2, Math.Clamp(attempts - 1, 0, 30));

@@ -26,10 +26,13 @@ public static class EventsSetup
                 "Events: PollInterval and Lease must be positive, Backoff not negative and MaxBackoff at least Backoff.")
             .Validate(o => o.MaxAttempts >= 1 && o.BatchSize >= 1 && o.RetainDelivered >= TimeSpan.Zero, "Events: MaxAttempts and BatchSize must be at least 1, RetainDelivered not negative.")
             .Validate(o => o.Concurrency is >= 1 and <= 64, "Events: Concurrency must be between 1 and 64.")
+            .Validate(o => o.BusyRequests >= 1 && o.BusyConcurrency >= 1 && o.BusyConcurrency <= o.Concurrency,
+                "Events: BusyRequests must be at least 1 and BusyConcurrency between 1 and Concurrency.")
             .ValidateOnStart();
         services.AddSingleton<EventRegistry>();
         services.AddSingleton<IEventPublisher, Outbox>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Http.RequestPressure>();
         services.AddSingleton<OutboxSaveInterceptor>();
         services.AddSingleton<OutboxCommitInterceptor>();
         services.ConfigureDbContext<SqliteDotsDbContext>((sp, o) => o.AddInterceptors(sp.GetRequiredService<OutboxSaveInterceptor>(), sp.GetRequiredService<OutboxCommitInterceptor>()));

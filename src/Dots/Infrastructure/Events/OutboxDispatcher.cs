@@ -14,7 +14,7 @@ namespace Dots.Infrastructure.Events;
 /// lets a poison event hold back only its own aggregate.
 /// </summary>
 internal sealed class OutboxDispatcher(
-    IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, TimeProvider clock,
+    IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, Http.RequestPressure pressure, TimeProvider clock,
     IOptions<EventsOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
     public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
@@ -83,10 +83,12 @@ internal sealed class OutboxDispatcher(
             .Select(m => new { m.Sequence, m.Type, m.Payload }).ToDictionaryAsync(m => m.Sequence, m => (m.Type, m.Payload), ct);
 
         // Only the oldest open delivery of a (handler, aggregate) is due, so the round's deliveries are independent:
-        // they run side by side on PostgreSQL, one at a time on SQLite (one writer).
+        // they run side by side on PostgreSQL (fewer while the instance is busy serving requests: they can wait, its
+        // customers cannot), one at a time on SQLite (one writer).
         var parallel = new ParallelOptions
         {
-            MaxDegreeOfParallelism = db.Provider == DatabaseProvider.Postgres ? settings.Concurrency : 1,
+            MaxDegreeOfParallelism = db.Provider != DatabaseProvider.Postgres ? 1
+                : pressure.InFlight >= settings.BusyRequests ? settings.BusyConcurrency : settings.Concurrency,
             CancellationToken = ct,
         };
         var finished = Channel.CreateUnbounded<Claim>(new UnboundedChannelOptions { SingleReader = true });
