@@ -22,7 +22,7 @@ public sealed class IdempotencyBatches
     public IdempotencyBatches(DatabaseSettings database, IOptions<IdempotencyOptions> options)
     {
         Enabled = database.Provider == DatabaseProvider.Postgres && options.Value.GroupCommit;
-        _connectionString = Enabled ? database.ConnectionString : null;
+        _connectionString = Enabled ? GenericPlans.ForKeyedStatements(database.ConnectionString) : null;
         _claims = new GroupCommit<IdempotencyRecord, bool>(ClaimAllAsync);
         _answers = new GroupCommit<Answer, bool>(AnswerAllAsync);
     }

@@ -37,7 +37,7 @@ public sealed class SharedRateLimits
             throw new InvalidOperationException("RateLimits:Store=Database needs Database:Provider=Postgres; SQLite runs one instance and counts in memory.");
         }
         Enabled = database.Provider == DatabaseProvider.Postgres && store != RateLimitStore.Memory;
-        _connectionString = Enabled ? database.ConnectionString : null;
+        _connectionString = Enabled ? GenericPlans.ForKeyedStatements(database.ConnectionString) : null;
     }
 
     /// <summary>Whether limits count in the database (else each instance counts in memory).</summary>

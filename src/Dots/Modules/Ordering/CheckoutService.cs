@@ -203,6 +203,7 @@ public sealed class CheckoutService(
         }
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
+            await db.Database.UseGenericPlansAsync(ct);
             var flipped = await OrderRowsOnPostgres.MarkPaidAsync(db, orders, partIds, staged.SelectMany(s => s.Rows).ToList(), staged.Select(s => s.Event).ToList(), now, ct);
             if (flipped != orders.Count)
             {

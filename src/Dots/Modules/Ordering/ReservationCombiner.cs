@@ -291,6 +291,7 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 var orders = batch.Select(e => e.Order).ToList();
                 if (db.Provider == DatabaseProvider.Postgres)
                 {
+                    await db.Database.UseGenericPlansAsync(ct);
                     await OrderRowsOnPostgres.InsertAsync(db, orders, ct);
                 }
                 else

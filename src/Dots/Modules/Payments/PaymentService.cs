@@ -586,6 +586,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         var ct = CancellationToken.None;
         var next = rows.Where(r => r.Next is not null).Select(r => r.Next!).ToList();
         await using var tx = await _db.Database.BeginTransactionAsync(ct);
+        await _db.Database.UseGenericPlansAsync(ct);
         await using var command = new Npgsql.NpgsqlCommand(
             """
             WITH i AS (

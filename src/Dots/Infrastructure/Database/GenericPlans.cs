@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+
+namespace Dots.Infrastructure.Database;
+
+/// <summary>
+/// PostgreSQL plans a prepared statement anew on every execution for as long as its custom plans look cheaper than the
+/// generic one — and for a multi-row write that joins <c>unnest</c> of array parameters they always do (a custom plan
+/// knows the batch's length, the generic one assumes a hundred rows). The checkout's batch writes were planned again on
+/// each execution: about a sixth of the database's CPU in a flash sale (docs/benchmarks.md §1, eleventh stop).
+/// </summary>
+public static class GenericPlans
+{
+    /// <summary>
+    /// The rest of the current transaction runs its prepared statements on their generic plans. For transactions that
+    /// read and write by key, whose best plan does not depend on the values; nothing outside the transaction changes.
+    /// PostgreSQL only: call it right after beginning the transaction.
+    /// </summary>
+    public static Task UseGenericPlansAsync(this DatabaseFacade database, CancellationToken ct) =>
+        database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_generic_plan", ct);
+
+    /// <summary>
+    /// <paramref name="connectionString"/> for connections whose sessions run generic plans throughout (a pool of their
+    /// own, so nothing else runs on them): for services whose every statement reads and writes by key — the group
+    /// commits' multi-row claims, answers and rate-limit counts — without a round trip per transaction.
+    /// </summary>
+    public static string ForKeyedStatements(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (builder.Options?.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            builder.Options = $"{builder.Options} -c plan_cache_mode=force_generic_plan".Trim();
+        }
+        return builder.ToString();
+    }
+}
