@@ -13,7 +13,8 @@ public static class GenericPlans
 {
     /// <summary>
     /// The rest of the current transaction runs its prepared statements on their generic plans. For transactions that
-    /// read and write by key, whose best plan does not depend on the values; nothing outside the transaction changes.
+    /// read and write rows by their whole key, whose best plan does not depend on the values; nothing outside the
+    /// transaction changes. Check a statement's generic plan against a table that has grown before putting it here.
     /// PostgreSQL only: call it right after beginning the transaction.
     /// </summary>
     public static Task UseGenericPlansAsync(this DatabaseFacade database, CancellationToken ct) =>
@@ -21,8 +22,10 @@ public static class GenericPlans
 
     /// <summary>
     /// <paramref name="connectionString"/> for connections whose sessions run generic plans throughout (a pool of their
-    /// own, so nothing else runs on them): for services whose every statement reads and writes by key — the group
-    /// commits' multi-row claims, answers and rate-limit counts — without a round trip per transaction.
+    /// own, so nothing else runs on them): for services whose every statement reads and writes by its whole key — the
+    /// shared rate limit's multi-row counts — without a round trip per transaction. Not for statements that match a
+    /// prefix of a key with arrays of values (the idempotency claims' <c>"UserId" = ANY(…)</c>): their generic plan
+    /// reads every row of each user, where the custom one looks up each row.
     /// </summary>
     public static string ForKeyedStatements(string connectionString)
     {

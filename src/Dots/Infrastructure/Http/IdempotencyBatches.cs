@@ -22,7 +22,8 @@ public sealed class IdempotencyBatches
     public IdempotencyBatches(DatabaseSettings database, IOptions<IdempotencyOptions> options)
     {
         Enabled = database.Provider == DatabaseProvider.Postgres && options.Value.GroupCommit;
-        _connectionString = Enabled ? GenericPlans.ForKeyedStatements(database.ConnectionString) : null;
+        // Not on generic plans (GenericPlans): the answers' generic plan finds a claim among all its user's claims.
+        _connectionString = Enabled ? database.ConnectionString : null;
         _claims = new GroupCommit<IdempotencyRecord, bool>(ClaimAllAsync);
         _answers = new GroupCommit<Answer, bool>(AnswerAllAsync);
     }

@@ -288,6 +288,9 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
             {
                 // On PostgreSQL each of these is one multi-row statement for the whole batch, written now; on SQLite
                 // they are added to the context and written by the save below (which has nothing to do on PostgreSQL).
+                // The claims' attach first, on PostgreSQL's usual plan choice: its generic plan finds a buyer's claim
+                // among all the buyer's claims (the primary key leads with the user), which grows with each order.
+                await Idempotency.AttachManyAsync(db, batch.Where(e => e.Claim is not null).Select(e => (e.Claim!.Value, e.Order.Id)).ToList(), ct);
                 var orders = batch.Select(e => e.Order).ToList();
                 if (db.Provider == DatabaseProvider.Postgres)
                 {
@@ -298,7 +301,6 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 {
                     db.Orders.AddRange(orders);
                 }
-                await Idempotency.AttachManyAsync(db, batch.Where(e => e.Claim is not null).Select(e => (e.Claim!.Value, e.Order.Id)).ToList(), ct);
                 await services.GetRequiredService<IEventPublisher>().PublishManyAsync(db, batch.Select(e => e.Placed).ToList(), ct);
                 await db.SaveChangesAsync(ct);
                 foreach (var entry in batch)
