@@ -252,6 +252,31 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
         }
     }
 
+    [Theory]
+    [InlineData("/api/products", null, 1)]
+    [InlineData("/orders/ord-1", "text/html", 1)]
+    [InlineData("/_blazor", null, 0)]
+    [InlineData("/_blazor/negotiate", null, 0)]
+    [InlineData("/api/demand/live", "text/event-stream", 0)]
+    public async Task RequestPressure_CountsRequestsBeingServed_ButNotConnectionsThatStayOpen(string path, string? accept, int counted)
+    {
+        var pressure = new Dots.Infrastructure.Http.RequestPressure();
+        var respond = new TaskCompletionSource();
+        var counter = new Dots.Infrastructure.Http.RequestPressure.Counter(_ => respond.Task, pressure);
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Path = path;
+        if (accept is not null)
+        {
+            context.Request.Headers.Accept = accept;
+        }
+
+        var serving = counter.InvokeAsync(context);
+        Assert.Equal(counted, pressure.InFlight);
+        respond.SetResult();
+        await serving;
+        Assert.Equal(0, pressure.InFlight);
+    }
+
     [Fact]
     public async Task AFailingHandler_IsRetriedUntilItSucceeds_WithoutTroublingTheOtherHandlers()
     {

@@ -31,15 +31,28 @@ public sealed class RequestPressure
         }
     }
 
-    /// <summary>Counts every request from the moment the pipeline sees it until its response is done.</summary>
+    /// <summary>
+    /// Counts every request from the moment the pipeline sees it until its response is done — except connections that
+    /// stay open while idle (the interactive pages' WebSocket or its fallbacks under <c>/_blazor</c>, event streams):
+    /// a page left open is not load, and counting it would keep a quiet instance "busy" for as long as it is open.
+    /// </summary>
     internal sealed class Counter(RequestDelegate next, RequestPressure pressure)
     {
         public async Task InvokeAsync(HttpContext context)
         {
+            if (StaysOpen(context.Request) || context.WebSockets.IsWebSocketRequest)
+            {
+                await next(context);
+                return;
+            }
             using (pressure.Enter())
             {
                 await next(context);
             }
         }
+
+        private static bool StaysOpen(HttpRequest request) =>
+            request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase)
+            || request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
     }
 }
