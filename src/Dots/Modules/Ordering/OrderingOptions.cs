@@ -33,9 +33,11 @@ public sealed class OrderingOptions
     public int CombinerLanesPerSku { get; set; } = 1;
 
     /// <summary>
-    /// How long a lane waits before it takes its next batch (default none: buyers gather while the previous batch
-    /// commits). A longer window makes bigger batches at the price of that much latency for every buyer.
+    /// In a rush — the lane has just committed a batch and more buyers queued meanwhile — how long it lets more gather
+    /// before it takes the next batch. A buyer at an idle lane never waits for it. 10 ms (the default) made batches about
+    /// twice as big in a flash sale, with less CPU per order and a lower p99 (docs/benchmarks.md §1, eleventh stop);
+    /// zero takes each batch as soon as the previous one commits.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
-    public TimeSpan CombinerWindow { get; set; } = TimeSpan.Zero;
+    public TimeSpan CombinerWindow { get; set; } = TimeSpan.FromMilliseconds(10);
 }

@@ -122,10 +122,13 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
 
     private async Task DrainAsync(string variantId, Lane lane)
     {
-        while (true)
+        for (var rush = false; ; rush = true)
         {
+            // The window only in a rush: a drainer that just committed a batch and found buyers queued meanwhile lets
+            // more gather before it takes them (as PostgreSQL's commit_delay applies only when other transactions are
+            // active). A buyer arriving at an idle lane is taken at once.
             var window = options.Value.CombinerWindow;
-            if (window > TimeSpan.Zero)
+            if (rush && window > TimeSpan.Zero)
             {
                 await Task.Delay(window);
             }
