@@ -7,7 +7,7 @@ namespace Dots.Infrastructure.Database;
 /// PostgreSQL plans a prepared statement anew on every execution for as long as its custom plans look cheaper than the
 /// generic one — and for a multi-row write that joins <c>unnest</c> of array parameters they always do (a custom plan
 /// knows the batch's length, the generic one assumes a hundred rows). The checkout's batch writes were planned again on
-/// each execution: about a sixth of the database's CPU in a flash sale (docs/benchmarks.md §1, eleventh stop).
+/// each execution: about a fifth of the database's CPU in a flash sale (docs/benchmarks.md §1, eleventh stop).
 /// </summary>
 public static class GenericPlans
 {
