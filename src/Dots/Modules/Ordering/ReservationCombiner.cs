@@ -152,7 +152,7 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
                 lane.Queue.RemoveRange(0, n);
             }
             // A batch of one is committed here too: while it commits, the buyers arriving meanwhile queue up for the
-            // next batch (that wait is the batching window; there is no timer).
+            // next batch (that wait, plus Ordering:CombinerWindow in a rush, is the batching window).
             await CommitOrSplitAsync(variantId, batch);
         }
     }
