@@ -150,6 +150,7 @@ internal static class BenchCheckoutCommand
             var cpuBefore = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
             var sale = await FlashSaleAsync(port, variantId, tokens, maxPerBuyer: int.MaxValue, "sale", ct);
             var cpuAfter = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
+            Console.Error.WriteLine($"Sale over in {sale.Elapsed.TotalSeconds:0.0} s; waiting for the outbox to deliver its events…");
 
             using var scope = app.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
