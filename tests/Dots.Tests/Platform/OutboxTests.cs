@@ -228,7 +228,8 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
             .UseSetting("Events:DispatchEnabled", "true")
             .UseSetting("Events:Concurrency", "4")
             .UseSetting("Events:BusyRequests", "3")
-            .UseSetting("Events:BusyConcurrency", "1"));
+            .UseSetting("Events:BusyConcurrency", "1")
+            .UseSetting("Events:BusyDeferral", "00:00:00"));
         var pressure = dispatching.Services.GetRequiredService<Dots.Infrastructure.Http.RequestPressure>();
 
         // A rush: three requests in flight on the dispatching instance while the events come in.
@@ -250,6 +251,47 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
         {
             Assert.True(SideBySideProbe.MostSideBySide > 1, $"after the rush deliveries ran {SideBySideProbe.MostSideBySide} at a time");
         }
+    }
+
+    [Fact]
+    public async Task ARushLongerThanTheDeferral_HoldsTheInstancesDeliveriesBack_ThenDeliversThemOneAtATime()
+    {
+        await using var dispatching = platform.WithWebHostBuilder(b => b
+            .UseSetting("Events:DispatchEnabled", "true")
+            .UseSetting("Events:BusyRequests", "3")
+            .UseSetting("Events:BusyDeferral", "00:00:03"));
+        var pressure = dispatching.Services.GetRequiredService<Dots.Infrastructure.Http.RequestPressure>();
+
+        // A rush that outlasts the deferral: nothing is delivered at first, then everything, one at a time.
+        var rush = Enumerable.Range(0, 3).Select(_ => pressure.Enter()).ToList();
+        SideBySideProbe.Reset();
+        var held = Enumerable.Range(0, 4).Select(_ => NewAggregate()).ToList();
+        await platform.PublishAsync([.. held.Select(a => new ProbeHappened(a))]);
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(held, SideBySideProbe.Done.Contains);
+        await Eventually.UntilAsync(() => held.All(SideBySideProbe.Done.Contains), "every event delivered once the deferral has passed, the rush still on");
+        Assert.Equal(1, SideBySideProbe.MostSideBySide);
+        rush.ForEach(r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task TheEndOfARush_ReleasesTheEventsItHeldBack_WithoutWaitingForTheDeferral()
+    {
+        await using var dispatching = platform.WithWebHostBuilder(b => b
+            .UseSetting("Events:DispatchEnabled", "true")
+            .UseSetting("Events:BusyRequests", "3")
+            .UseSetting("Events:BusyDeferral", "00:10:00"));
+        var pressure = dispatching.Services.GetRequiredService<Dots.Infrastructure.Http.RequestPressure>();
+
+        var rush = Enumerable.Range(0, 3).Select(_ => pressure.Enter()).ToList();
+        var held = Enumerable.Range(0, 4).Select(_ => NewAggregate()).ToList();
+        await platform.PublishAsync([.. held.Select(a => new ProbeHappened(a))]);
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        Assert.DoesNotContain(held, SideBySideProbe.Done.Contains);
+
+        // Ten minutes of deferral left: only the end of the rush can deliver them within the wait.
+        rush.ForEach(r => r.Dispose());
+        await Eventually.UntilAsync(() => held.All(SideBySideProbe.Done.Contains), "every held event delivered once the rush is over");
     }
 
     [Theory]

@@ -33,16 +33,24 @@ public sealed class EventsOptions
     public int Concurrency { get; set; } = 4;
 
     /// <summary>
-    /// Requests in flight on this instance from which it counts as busy. A busy instance runs the outbox's rounds with
-    /// <see cref="BusyConcurrency"/> deliveries side by side instead of <see cref="Concurrency"/>: in a flash sale the
-    /// handlers (notifications, demand, counters) were a quarter of the CPU and answered no buyer, so they give way to
-    /// checkout and catch up at full speed once the rush is over (docs/benchmarks.md §1). They never stop: a round still
-    /// runs whenever there is work, so events keep flowing under any load.
+    /// Requests in flight on this instance from which it counts as busy. A busy instance holds its outbox deliveries
+    /// back for <see cref="BusyDeferral"/>, then runs them with <see cref="BusyConcurrency"/> side by side instead of
+    /// <see cref="Concurrency"/>: in a flash sale the handlers (notifications, demand, counters) took a fifth of the
+    /// CPU and answered no buyer, so they give way to checkout and catch up at full speed once the rush is over
+    /// (docs/benchmarks.md §1). They never stop for longer than the deferral: events keep flowing under any load.
     /// </summary>
     public int BusyRequests { get; set; } = 16;
 
     /// <summary>Deliveries side by side while the instance is busy (see <see cref="BusyRequests"/>); at most <see cref="Concurrency"/>.</summary>
     public int BusyConcurrency { get; set; } = 1;
+
+    /// <summary>
+    /// How long a rush may hold this instance's deliveries back: from the moment it became busy (see
+    /// <see cref="BusyRequests"/>) the instance delivers nothing for this long — confirmation e-mails, dashboards and
+    /// counters lag by at most this much — then one at a time (<see cref="BusyConcurrency"/>) until the rush is over.
+    /// Another instance that is not busy delivers meanwhile. Zero: no deferral.
+    /// </summary>
+    public TimeSpan BusyDeferral { get; set; } = TimeSpan.FromSeconds(30);
 
     internal TimeSpan BackoffAfter(int attempts)
     {

@@ -28,6 +28,8 @@ public static class EventsSetup
             .Validate(o => o.Concurrency is >= 1 and <= 64, "Events: Concurrency must be between 1 and 64.")
             .Validate(o => o.BusyRequests >= 1 && o.BusyConcurrency >= 1 && o.BusyConcurrency <= o.Concurrency,
                 "Events: BusyRequests must be at least 1 and BusyConcurrency between 1 and Concurrency.")
+            .Validate(o => o.BusyDeferral >= TimeSpan.Zero && o.BusyDeferral <= TimeSpan.FromMinutes(10),
+                "Events: BusyDeferral must be between 00:00:00 and 00:10:00.")
             .ValidateOnStart();
         services.AddSingleton<EventRegistry>();
         services.AddSingleton<IEventPublisher, Outbox>();

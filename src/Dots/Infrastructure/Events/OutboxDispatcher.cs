@@ -15,8 +15,14 @@ namespace Dots.Infrastructure.Events;
 /// </summary>
 internal sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, Http.RequestPressure pressure, TimeProvider clock,
-    IOptions<EventsOptions> options, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger) : BackgroundService
+    IOptions<EventsOptions> options, DatabaseSettings database, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    /// <summary>
+    /// PostgreSQL: the Done marks run on connections that keep generic plans (they update rows by their whole key). Planned
+    /// afresh each time, as the unnest join's custom plans are, planning cost more than the update in a flash sale.
+    /// </summary>
+    private readonly string? _doneMarks = database.Provider == DatabaseProvider.Postgres ? GenericPlans.ForKeyedStatements(database.ConnectionString) : null;
+
     public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,6 +39,18 @@ internal sealed class OutboxDispatcher(
         }
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (HoldingBack(settings))
+            {
+                try
+                {
+                    await Task.Delay(HoldBackLook, clock, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
             var delivered = 0;
             try
             {
@@ -54,6 +72,29 @@ internal sealed class OutboxDispatcher(
                 }
             }
         }
+    }
+
+    /// <summary>How often a dispatcher holding back during a rush looks whether the rush is over.</summary>
+    private static readonly TimeSpan HoldBackLook = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>When this instance became busy, while it is; null while it is not. Per instance, as the load it measures.</summary>
+    private DateTimeOffset? _busySince;
+
+    /// <summary>
+    /// True while this instance is busy and has been for less than <see cref="EventsOptions.BusyDeferral"/>: its
+    /// deliveries wait (another instance that is not busy still delivers them). The rush ends with the first look
+    /// that finds the instance below <see cref="EventsOptions.BusyRequests"/>.
+    /// </summary>
+    private bool HoldingBack(EventsOptions settings)
+    {
+        if (pressure.InFlight < settings.BusyRequests)
+        {
+            _busySince = null;
+            return false;
+        }
+        var now = clock.GetUtcNow();
+        _busySince ??= now;
+        return now - _busySince.Value < settings.BusyDeferral;
     }
 
     /// <summary>One claimed delivery: the attempt it is on counts this one.</summary>
@@ -189,25 +230,29 @@ internal sealed class OutboxDispatcher(
             }
             try
             {
-                await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
                 var now = clock.GetUtcNow();
-                if (db.Provider == DatabaseProvider.Postgres)
+                if (_doneMarks is not null)
                 {
-                    long[] sequences = [.. batch.Select(c => c.Sequence)];
-                    string[] handlers = [.. batch.Select(c => c.Handler)];
-                    var done = nameof(DeliveryStatus.Done);
                     // `= ANY(…)` on the key's first column: the rows are found through the primary key whatever join the
                     // planner picks for `unnest` (a plan made while the table was small would scan it as it grows).
-                    await db.Database.ExecuteSqlAsync($"""
+                    await using var connection = new Npgsql.NpgsqlConnection(_doneMarks);
+                    await connection.OpenAsync(CancellationToken.None);
+                    await using var command = new Npgsql.NpgsqlCommand("""
                         UPDATE "OutboxDeliveries" AS d
-                        SET "Status" = {done}, "DeliveredAt" = {now}, "LockedBy" = NULL, "LockedUntil" = NULL, "LastError" = NULL
-                        FROM unnest({sequences}, {handlers}) AS f("Sequence", "Handler")
-                        WHERE d."MessageSequence" = f."Sequence" AND d."Handler" = f."Handler" AND d."MessageSequence" = ANY({sequences})
-                        """, CancellationToken.None);
+                        SET "Status" = @done, "DeliveredAt" = @now, "LockedBy" = NULL, "LockedUntil" = NULL, "LastError" = NULL
+                        FROM unnest(@sequences, @handlers) AS f("Sequence", "Handler")
+                        WHERE d."MessageSequence" = f."Sequence" AND d."Handler" = f."Handler" AND d."MessageSequence" = ANY(@sequences)
+                        """, connection);
+                    command.Parameters.AddWithValue("done", nameof(DeliveryStatus.Done));
+                    command.Parameters.AddWithValue("now", now);
+                    command.Parameters.AddWithValue("sequences", batch.Select(c => c.Sequence).ToArray());
+                    command.Parameters.AddWithValue("handlers", batch.Select(c => c.Handler).ToArray());
+                    await command.ExecuteNonQueryAsync(CancellationToken.None);
                 }
                 else
                 {
+                    await using var scope = scopes.CreateAsyncScope();
+                    var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
                     foreach (var handler in batch.GroupBy(c => c.Handler))
                     {
                         var sequences = handler.Select(c => c.Sequence).ToList();

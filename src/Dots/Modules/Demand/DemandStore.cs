@@ -17,22 +17,28 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
     /// <summary>Appends the events (skipping server events already recorded under their dedupe key) and adds them to the roll-ups.</summary>
     public async Task<RollupAccumulator> AppendAsync(IReadOnlyList<DemandEvent> events, CancellationToken ct)
     {
-        var keys = events.Where(e => e.DedupeKey is not null).Select(e => e.DedupeKey!).Distinct().ToList();
-        IReadOnlyList<DemandEvent> fresh = events;
+        var inBatch = new HashSet<string>();
+        IReadOnlyList<DemandEvent> fresh = [.. events.Where(e => e.DedupeKey is null || inBatch.Add(e.DedupeKey))];
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (keys.Count > 0)
+        if (db.Provider == DatabaseProvider.Postgres && fresh.Count <= SmallBatch)
         {
-            var seen = new HashSet<string>();
-            foreach (var chunk in keys.Chunk(500))
+            fresh = await InsertArraysAsync((NpgsqlConnection)db.Database.GetDbConnection(), fresh, ct);
+        }
+        else
+        {
+            if (inBatch.Count > 0)
             {
-                seen.UnionWith(await db.Set<DemandEvent>().Where(e => chunk.Contains(e.DedupeKey!)).Select(e => e.DedupeKey!).ToListAsync(ct));
+                var seen = new HashSet<string>();
+                foreach (var chunk in inBatch.Chunk(500))
+                {
+                    seen.UnionWith(await db.Set<DemandEvent>().Where(e => chunk.Contains(e.DedupeKey!)).Select(e => e.DedupeKey!).ToListAsync(ct));
+                }
+                fresh = [.. fresh.Where(e => e.DedupeKey is null || !seen.Contains(e.DedupeKey))];
             }
-            var inBatch = new HashSet<string>();
-            fresh = [.. events.Where(e => e.DedupeKey is null || (!seen.Contains(e.DedupeKey) && inBatch.Add(e.DedupeKey)))];
+            await InsertEventsAsync(fresh, ct);
         }
         var acc = new RollupAccumulator(options.Value.Zone);
         foreach (var e in fresh) acc.Add(e);
-        await InsertEventsAsync(fresh, ct);
         await UpsertAsync(acc, ct);
         await tx.CommitAsync(ct);
         return acc;
@@ -43,15 +49,7 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
         if (events.Count == 0) return;
         if (db.Provider == DatabaseProvider.Postgres)
         {
-            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-            if (events.Count <= SmallBatch)
-            {
-                await InsertArraysAsync(connection, events, ct);
-            }
-            else
-            {
-                await CopyAsync(connection, events, ct);
-            }
+            await CopyAsync((NpgsqlConnection)db.Database.GetDbConnection(), events, ct);
             return;
         }
         await SqliteInsertAsync(events, ct);
@@ -86,13 +84,18 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
 
     /// <summary>
     /// PostgreSQL, few events (an outbox delivery's one or two): one auto-prepared <c>INSERT … SELECT FROM unnest(…)</c>,
-    /// one round trip — a COPY costs a protocol exchange more and its own start-up for each call.
+    /// one round trip — a COPY costs a protocol exchange more and its own start-up for each call. An event whose dedupe
+    /// key is recorded already (a redelivery: the same key and instant) is skipped by the insert itself, which also
+    /// waits out a redelivery being recorded at the same moment; returns the events that went in. The keys must be
+    /// distinct within the batch.
     /// </summary>
-    private static async Task InsertArraysAsync(NpgsqlConnection connection, IReadOnlyList<DemandEvent> events, CancellationToken ct)
+    private static async Task<IReadOnlyList<DemandEvent>> InsertArraysAsync(NpgsqlConnection connection, IReadOnlyList<DemandEvent> events, CancellationToken ct)
     {
+        if (events.Count == 0) return events;
         await using var insert = new NpgsqlCommand(
             $"INSERT INTO \"{DemandTables.Events}\" (\"Type\", \"ShopId\", \"ProductId\", \"VariantId\", \"Category\", \"Query\", \"ResultCount\", \"Quantity\", \"AmountScaled\", \"Currency\", \"SessionId\", \"UserId\", \"DedupeKey\", \"At\", \"ReceivedAt\") "
-            + "SELECT * FROM unnest(@type, @shop, @product, @variant, @category, @query, @results, @quantity, @amount, @currency, @session, @user, @dedupe, @at, @received)",
+            + "SELECT * FROM unnest(@type, @shop, @product, @variant, @category, @query, @results, @quantity, @amount, @currency, @session, @user, @dedupe, @at, @received) "
+            + "ON CONFLICT DO NOTHING RETURNING \"DedupeKey\"",
             connection);
         insert.Parameters.AddWithValue("type", events.Select(e => e.Type).ToArray());
         insert.Parameters.AddWithValue("shop", events.Select(e => e.ShopId).ToArray());
@@ -109,7 +112,17 @@ internal sealed class DemandStore(DotsDbContext db, Microsoft.Extensions.Options
         insert.Parameters.AddWithValue("dedupe", events.Select(e => e.DedupeKey).ToArray());
         insert.Parameters.AddWithValue("at", events.Select(e => e.At.ToUniversalTime()).ToArray());
         insert.Parameters.AddWithValue("received", events.Select(e => e.ReceivedAt.ToUniversalTime()).ToArray());
-        await insert.ExecuteNonQueryAsync(ct);
+        var recorded = new HashSet<string>();
+        var rows = 0;
+        await using (var reader = await insert.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                rows++;
+                if (!reader.IsDBNull(0)) recorded.Add(reader.GetString(0));
+            }
+        }
+        return rows == events.Count ? events : [.. events.Where(e => e.DedupeKey is null || recorded.Contains(e.DedupeKey))];
     }
 
     /// <summary>Binary COPY of events into the append-only table (used by the writer and as the benchmark's ceiling).</summary>
