@@ -144,14 +144,6 @@ internal static class BenchCheckoutCommand
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
                 }
-                // A shop's database has been vacuumed and analyzed by autovacuum long before its sale; this one is minutes
-                // old, and its planner statistics were whatever autovacuum had got to (PostgreSQL's CPU per order swung
-                // 0.7-1.9 ms between runs of the same build). pgbench -i vacuums its tables the same way.
-                if (o.Provider == "postgres")
-                {
-                    warmDb.Database.SetCommandTimeout(TimeSpan.FromMinutes(5));
-                    await warmDb.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE)", ct);
-                }
             }
             Console.Error.WriteLine($"Warm after {warmRounds} rounds of {8 * o.Buyers} orders ({jittedInLastRound} methods compiled in the last); the outbox has delivered their events.");
             Console.Error.WriteLine($"Flash sale: {o.Buyers} buyers, {o.Stock} units…");
