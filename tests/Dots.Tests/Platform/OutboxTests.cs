@@ -256,10 +256,7 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
     [Fact]
     public async Task ARushLongerThanTheDeferral_HoldsTheInstancesDeliveriesBack_ThenDeliversThemOneAtATime()
     {
-        await using var dispatching = platform.WithWebHostBuilder(b => b
-            .UseSetting("Events:DispatchEnabled", "true")
-            .UseSetting("Events:BusyRequests", "3")
-            .UseSetting("Events:BusyDeferral", "00:00:03"));
+        await using var dispatching = BusyAtThree("00:00:03");
         var pressure = dispatching.Services.GetRequiredService<Dots.Infrastructure.Http.RequestPressure>();
 
         // A rush that outlasts the deferral: nothing is delivered at first, then everything, one at a time.
@@ -277,10 +274,7 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
     [Fact]
     public async Task TheEndOfARush_ReleasesTheEventsItHeldBack_WithoutWaitingForTheDeferral()
     {
-        await using var dispatching = platform.WithWebHostBuilder(b => b
-            .UseSetting("Events:DispatchEnabled", "true")
-            .UseSetting("Events:BusyRequests", "3")
-            .UseSetting("Events:BusyDeferral", "00:10:00"));
+        await using var dispatching = BusyAtThree("00:10:00");
         var pressure = dispatching.Services.GetRequiredService<Dots.Infrastructure.Http.RequestPressure>();
 
         var rush = Enumerable.Range(0, 3).Select(_ => pressure.Enter()).ToList();
@@ -293,6 +287,12 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
         rush.ForEach(r => r.Dispose());
         await Eventually.UntilAsync(() => held.All(SideBySideProbe.Done.Contains), "every held event delivered once the rush is over");
     }
+
+    /// <summary>A dispatching instance that counts as busy from three requests in flight, with the given deferral.</summary>
+    private WebApplicationFactory<Program> BusyAtThree(string deferral) => platform.WithWebHostBuilder(b => b
+        .UseSetting("Events:DispatchEnabled", "true")
+        .UseSetting("Events:BusyRequests", "3")
+        .UseSetting("Events:BusyDeferral", deferral));
 
     [Theory]
     [InlineData("/api/products", null, 1)]

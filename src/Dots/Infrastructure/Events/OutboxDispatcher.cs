@@ -87,7 +87,7 @@ internal sealed class OutboxDispatcher(
     /// </summary>
     private bool HoldingBack(EventsOptions settings)
     {
-        if (pressure.InFlight < settings.BusyRequests)
+        if (!Busy(settings))
         {
             _busySince = null;
             return false;
@@ -96,6 +96,9 @@ internal sealed class OutboxDispatcher(
         _busySince ??= now;
         return now - _busySince.Value < settings.BusyDeferral;
     }
+
+    /// <summary>Whether this instance is serving enough requests right now to count as busy.</summary>
+    private bool Busy(EventsOptions settings) => pressure.InFlight >= settings.BusyRequests;
 
     /// <summary>One claimed delivery: the attempt it is on counts this one.</summary>
     private sealed record Claim(long Sequence, string Handler, int Attempt);
@@ -129,7 +132,7 @@ internal sealed class OutboxDispatcher(
         var parallel = new ParallelOptions
         {
             MaxDegreeOfParallelism = db.Provider != DatabaseProvider.Postgres ? 1
-                : pressure.InFlight >= settings.BusyRequests ? settings.BusyConcurrency : settings.Concurrency,
+                : Busy(settings) ? settings.BusyConcurrency : settings.Concurrency,
             CancellationToken = ct,
         };
         var finished = Channel.CreateUnbounded<Claim>(new UnboundedChannelOptions { SingleReader = true });
