@@ -27,12 +27,31 @@ public static class GenericPlans
     /// prefix of a key with arrays of values (the idempotency claims' <c>"UserId" = ANY(…)</c>): their generic plan
     /// reads every row of each user, where the custom one looks up each row.
     /// </summary>
-    public static string ForKeyedStatements(string connectionString)
+    public static string ForKeyedStatements(string connectionString) => WithPlanCacheMode(connectionString, "force_generic_plan");
+
+    /// <summary>
+    /// The opposite rule, for statements that match a prefix of a key with arrays of values (the idempotency claims'
+    /// <c>"UserId" = ANY(…)</c> joined with <c>unnest</c>): each execution is planned with its own arrays. Left to its
+    /// usual choice, PostgreSQL may settle a connection on the generic plan — whenever the statistics of the moment make
+    /// it look cheap, as on a young table — and that plan reads every claim of each user in the batch on every
+    /// execution, a cost that grows with each order: 15 ms instead of 0.6 ms per batch, two thirds of the database's CPU
+    /// in a flash sale on the connections that had settled on it (docs/benchmarks.md §1, thirteenth stop).
+    /// </summary>
+    public static string ForKeyPrefixStatements(string connectionString) => WithPlanCacheMode(connectionString, "force_custom_plan");
+
+    /// <summary>
+    /// <see cref="ForKeyPrefixStatements"/> for the rest of the current transaction (statements whose plans depend on
+    /// their arrays). PostgreSQL only, inside a transaction.
+    /// </summary>
+    public static Task UseCustomPlansAsync(this DatabaseFacade database, CancellationToken ct) =>
+        database.ExecuteSqlRawAsync("SET LOCAL plan_cache_mode = force_custom_plan", ct);
+
+    private static string WithPlanCacheMode(string connectionString, string mode)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
         if (builder.Options?.Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase) != true)
         {
-            builder.Options = $"{builder.Options} -c plan_cache_mode=force_generic_plan".Trim();
+            builder.Options = $"{builder.Options} -c plan_cache_mode={mode}".Trim();
         }
         return builder.ToString();
     }

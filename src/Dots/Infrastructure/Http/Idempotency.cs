@@ -288,7 +288,8 @@ public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, Ti
     /// <summary>
     /// <see cref="StageAttach"/> for many requests' claims at once (a combined batch of orders), inside the transaction
     /// open on <paramref name="callerDb"/>: on PostgreSQL one <c>UPDATE … FROM unnest</c> now; on SQLite staged for the
-    /// caller's next save. Each claim row exists (its request inserted it), so every update finds its row.
+    /// caller's next save. Each claim row exists (its request inserted it), so every update finds its row. On
+    /// PostgreSQL the rest of the transaction runs on custom plans (<see cref="GenericPlans.UseCustomPlansAsync"/>).
     /// </summary>
     public static async Task AttachManyAsync(DotsDbContext callerDb, IReadOnlyList<(IdempotencyClaim Claim, string ResourceId)> attaches, CancellationToken ct)
     {
@@ -305,7 +306,10 @@ public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, Ti
             return;
         }
         // The join also restricts the key columns by = ANY(…), so rows are found through the primary key whatever
-        // join the planner picks on a young table.
+        // join the planner picks on a young table; and it is planned with its own arrays each time, never on the generic
+        // plan that reads all of each user's claims (GenericPlans.ForKeyPrefixStatements). The rest of the caller's
+        // transaction stays on custom plans unless it says otherwise.
+        await callerDb.Database.UseCustomPlansAsync(ct);
         await using var command = new Npgsql.NpgsqlCommand(
             """
             UPDATE "IdempotencyRecords" AS r SET "ResourceId" = a.resource

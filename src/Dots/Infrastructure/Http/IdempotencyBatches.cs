@@ -22,11 +22,15 @@ public sealed class IdempotencyBatches
     public IdempotencyBatches(DatabaseSettings database, IOptions<IdempotencyOptions> options)
     {
         Enabled = database.Provider == DatabaseProvider.Postgres && options.Value.GroupCommit;
-        // Not on generic plans (GenericPlans): the answers' generic plan finds a claim among all its user's claims.
-        _connectionString = Enabled ? database.ConnectionString : null;
+        // Never on generic plans (GenericPlans.ForKeyPrefixStatements): the answers' generic plan finds a claim among
+        // all its user's claims, and a connection left to choose may settle on it.
+        _connectionString = Enabled ? GenericPlans.ForKeyPrefixStatements(database.ConnectionString) : null;
         _claims = new GroupCommit<IdempotencyRecord, bool>(ClaimAllAsync);
         _answers = new GroupCommit<Answer, bool>(AnswerAllAsync);
     }
+
+    /// <summary>The connections the claims and answers are written on (null unless <see cref="Enabled"/>).</summary>
+    internal string? ConnectionString => _connectionString;
 
     /// <summary>Whether claims and answers are group-committed (PostgreSQL, <c>Idempotency:GroupCommit</c>, on by default).</summary>
     public bool Enabled { get; }

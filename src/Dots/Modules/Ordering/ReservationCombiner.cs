@@ -291,8 +291,9 @@ public sealed class ReservationCombiner(IServiceScopeFactory scopes, IOptions<Or
             {
                 // On PostgreSQL each of these is one multi-row statement for the whole batch, written now; on SQLite
                 // they are added to the context and written by the save below (which has nothing to do on PostgreSQL).
-                // The claims' attach first, on PostgreSQL's usual plan choice: its generic plan finds a buyer's claim
-                // among all the buyer's claims (the primary key leads with the user), which grows with each order.
+                // The claims' attach first, on custom plans: its generic plan finds a buyer's claim among all the
+                // buyer's claims (the primary key leads with the user), which grows with each order; the batch's other
+                // statements, by whole keys, then run on generic plans.
                 await Idempotency.AttachManyAsync(db, batch.Where(e => e.Claim is not null).Select(e => (e.Claim!.Value, e.Order.Id)).ToList(), ct);
                 var orders = batch.Select(e => e.Order).ToList();
                 if (db.Provider == DatabaseProvider.Postgres)
