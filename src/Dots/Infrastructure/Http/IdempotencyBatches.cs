@@ -15,7 +15,6 @@ namespace Dots.Infrastructure.Http;
 /// </summary>
 public sealed class IdempotencyBatches
 {
-    private readonly string? _connectionString;
     private readonly GroupCommit<IdempotencyRecord, bool> _claims;
     private readonly GroupCommit<Answer, bool> _answers;
 
@@ -24,13 +23,13 @@ public sealed class IdempotencyBatches
         Enabled = database.Provider == DatabaseProvider.Postgres && options.Value.GroupCommit;
         // Never on generic plans (GenericPlans.ForKeyPrefixStatements): the answers' generic plan finds a claim among
         // all its user's claims, and a connection left to choose may settle on it.
-        _connectionString = Enabled ? GenericPlans.ForKeyPrefixStatements(database.ConnectionString) : null;
+        ConnectionString = Enabled ? GenericPlans.ForKeyPrefixStatements(database.ConnectionString) : null;
         _claims = new GroupCommit<IdempotencyRecord, bool>(ClaimAllAsync);
         _answers = new GroupCommit<Answer, bool>(AnswerAllAsync);
     }
 
     /// <summary>The connections the claims and answers are written on (null unless <see cref="Enabled"/>).</summary>
-    internal string? ConnectionString => _connectionString;
+    internal string? ConnectionString { get; }
 
     /// <summary>Whether claims and answers are group-committed (PostgreSQL, <c>Idempotency:GroupCommit</c>, on by default).</summary>
     public bool Enabled { get; }
@@ -58,7 +57,7 @@ public sealed class IdempotencyBatches
             first.TryAdd((claims[i].UserId, claims[i].Scope, claims[i].Key), i);
         }
         var rows = first.Values.Select(i => claims[i]).ToList();
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(
             """
@@ -92,7 +91,7 @@ public sealed class IdempotencyBatches
     /// </summary>
     private async Task<IReadOnlyList<bool>> AnswerAllAsync(IReadOnlyList<Answer> answers)
     {
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(
             """
