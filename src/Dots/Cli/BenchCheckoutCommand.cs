@@ -147,9 +147,17 @@ internal static class BenchCheckoutCommand
             }
             Console.Error.WriteLine($"Warm after {warmRounds} rounds of {8 * o.Buyers} orders ({jittedInLastRound} methods compiled in the last); the outbox has delivered their events.");
             Console.Error.WriteLine($"Flash sale: {o.Buyers} buyers, {o.Stock} units…");
+            var combiner = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>();
+            var claims = app.Services.GetRequiredService<Dots.Infrastructure.Http.IdempotencyBatches>();
+            var reads = app.Services.GetRequiredService<Dots.Modules.Catalog.SellableVariantReads>();
+            var (combinedBefore, paidBefore) = (combiner.Stats, combiner.PaidTogether);
+            var (claimsBefore, answersBefore, readsBefore) = (claims.ClaimStats, claims.AnswerStats, reads.Stats);
             var cpuBefore = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
             var sale = await FlashSaleAsync(port, variantId, tokens, maxPerBuyer: int.MaxValue, "sale", ct);
             var cpuAfter = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
+            var (combinedAfter, paidAfter) = (combiner.Stats, combiner.PaidTogether);
+            var (claimsAfter, answersAfter, readsAfter) = (claims.ClaimStats, claims.AnswerStats, reads.Stats);
+            var threads = ThreadPool.ThreadCount;
             Console.Error.WriteLine($"Sale over in {sale.Elapsed.TotalSeconds:0.0} s; waiting for the outbox to deliver its events…");
 
             using var scope = app.Services.CreateScope();
@@ -189,15 +197,20 @@ internal static class BenchCheckoutCommand
             var perOrder = Math.Max(1, sale.Succeeded);
             Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots ({(o.Instances > 1 ? "all instances, proxy" : "server")} and bench client)"
                 + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
-            var combiner = app.Services.GetRequiredService<Dots.Modules.Ordering.ReservationCombiner>();
-            var combined = combiner.Stats;
-            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}{(o.Instances > 1 ? " (this process's instance)" : "")}: {combined.Batches} batches, {combined.Orders} orders ({combined.SharedOrders} shared a batch), {combined.FellBack} fell back, {combined.Refused} answered sold out by the combiner, {combiner.PaidTogether} paid and confirmed with their batch (warm-up included)");
-            var claims = app.Services.GetRequiredService<Dots.Infrastructure.Http.IdempotencyBatches>();
-            var reads = app.Services.GetRequiredService<Dots.Modules.Catalog.SellableVariantReads>();
+            // The sale's own batches (the warm-up's are left out), in this process's instance: how many buyers shared a
+            // statement is what the database's cost per order follows.
+            var batches = combinedAfter.Batches - combinedBefore.Batches;
+            var batched = combinedAfter.Orders - combinedBefore.Orders;
+            Console.WriteLine($"combiner            {(o.Combine ? "on" : "off")}{(o.Instances > 1 ? " (this process's instance)" : "")}: {batches} batches, {batched} orders"
+                + $" ({(batches > 0 ? (double)batched / batches : 0):F1} a batch, {combinedAfter.SharedOrders - combinedBefore.SharedOrders} shared one), {combinedAfter.FellBack - combinedBefore.FellBack} fell back,"
+                + $" {combinedAfter.Refused - combinedBefore.Refused} answered sold out by the combiner, {paidAfter - paidBefore} paid and confirmed with their batch");
             if (claims.Enabled)
             {
-                Console.WriteLine($"group commits       claims {claims.ClaimStats.Items} in {claims.ClaimStats.Batches} statements, answers {claims.AnswerStats.Items} in {claims.AnswerStats.Batches}, price reads {reads.Stats.Items} in {reads.Stats.Batches} (warm-up included)");
+                Console.WriteLine($"group commits       claims {claimsAfter.Items - claimsBefore.Items} in {claimsAfter.Batches - claimsBefore.Batches} statements,"
+                    + $" answers {answersAfter.Items - answersBefore.Items} in {answersAfter.Batches - answersBefore.Batches},"
+                    + $" price reads {readsAfter.Items - readsBefore.Items} in {readsAfter.Batches - readsBefore.Batches} (this process's instance)");
             }
+            Console.WriteLine($"thread pool         {threads} threads at the sale's end (this process)");
             Console.WriteLine($"outbox at sale end  {backlog} deliveries pending; drained in {drained.TotalSeconds:F1} s after the sale (Events:Concurrency)");
             Console.WriteLine($"load average        {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}");
             Console.WriteLine($"baseline            {baselineName}: {baselineTps:F0} tx/s");
