@@ -152,9 +152,11 @@ internal static class BenchCheckoutCommand
             var reads = app.Services.GetRequiredService<Dots.Modules.Catalog.SellableVariantReads>();
             var (combinedBefore, paidBefore) = (combiner.Stats, combiner.PaidTogether);
             var (claimsBefore, answersBefore, readsBefore) = (claims.ClaimStats, claims.AnswerStats, reads.Stats);
-            var cpuBefore = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
+            var childrenBefore = ChildrenCpu(children);
+            var cpuBefore = Sum(await CpuAsync(app.Services, o, ct), childrenBefore);
             var sale = await FlashSaleAsync(port, variantId, tokens, maxPerBuyer: int.MaxValue, "sale", ct);
-            var cpuAfter = Sum(await CpuAsync(app.Services, o, ct), ChildrenCpu(children));
+            var childrenAfter = ChildrenCpu(children);
+            var cpuAfter = Sum(await CpuAsync(app.Services, o, ct), childrenAfter);
             var (combinedAfter, paidAfter) = (combiner.Stats, combiner.PaidTogether);
             var (claimsAfter, answersAfter, readsAfter) = (claims.ClaimStats, claims.AnswerStats, reads.Stats);
             var threads = ThreadPool.ThreadCount;
@@ -197,6 +199,14 @@ internal static class BenchCheckoutCommand
             var perOrder = Math.Max(1, sale.Succeeded);
             Console.WriteLine($"CPU per order       {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder:F2} ms in Dots ({(o.Instances > 1 ? "all instances, proxy" : "server")} and bench client)"
                 + (o.Provider == "postgres" ? $", {(cpuAfter.Database - cpuBefore.Database).TotalMilliseconds / perOrder:F2} ms in PostgreSQL backends" : ""));
+            if (children.Count > 0)
+            {
+                // Which process the CPU went to: this one serves an instance, the proxy and the buyers; the others one
+                // instance each (and their thread counts, which a starved pool at start-up would have grown).
+                var others = (childrenAfter.Process - childrenBefore.Process).TotalMilliseconds / perOrder;
+                Console.WriteLine($"CPU split           {(cpuAfter.Process - cpuBefore.Process).TotalMilliseconds / perOrder - others:F2} ms in this process (instance, proxy, buyers),"
+                    + $" {others:F2} ms in the other instance{(children.Count > 1 ? "s" : "")} ({string.Join(", ", children.Select(c => { c.Refresh(); return c.Threads.Count; }))} threads; this process {Process.GetCurrentProcess().Threads.Count})");
+            }
             // The sale's own batches (the warm-up's are left out), in this process's instance: how many buyers shared a
             // statement is what the database's cost per order follows.
             var batches = combinedAfter.Batches - combinedBefore.Batches;
