@@ -163,9 +163,19 @@ public sealed class IdempotencyGroupCommitTests(SharedPlatform platform) : IClas
         Assert.Equal(0, custom);
         Assert.True(generic >= 1, $"the prepared price read ran on its generic plan {generic} times");
 
-        await using var scope = platform.Services.CreateAsyncScope();
-        var shared = await scope.ServiceProvider.GetRequiredService<StockService>().GetVariantsAsync([variantId], CancellationToken.None);
-        Assert.Equal(4321m, Assert.Single(shared).Value.Price);
+        for (var i = 0; i < 5; i++)
+        {
+            await using var scope = platform.Services.CreateAsyncScope();
+            var shared = await scope.ServiceProvider.GetRequiredService<StockService>().GetVariantsAsync([variantId], CancellationToken.None);
+            Assert.Equal(4321m, Assert.Single(shared).Value.Price);
+        }
+        // The shared read's context is a pooled one: it goes back with the application's connection string, so no
+        // later request runs on the read's generic plans.
+        for (var i = 0; i < 20; i++)
+        {
+            await using var scope = platform.Services.CreateAsyncScope();
+            Assert.NotEqual(reads.ConnectionString, scope.ServiceProvider.GetRequiredService<DotsDbContext>().Database.GetConnectionString());
+        }
     }
 
     private static async Task<string?> PlanCacheModeAsync(NpgsqlConnection connection)

@@ -39,12 +39,25 @@ public sealed class SellableVariantReads
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+        var ids = reads.SelectMany(r => r).Distinct(StringComparer.Ordinal).ToList();
+        // The context is pooled: it goes back to the pool with the application's connection string, or every later
+        // user of it would run on generic plans too.
+        var original = db.Database.GetConnectionString();
         if (ConnectionString is not null)
         {
             db.Database.SetConnectionString(ConnectionString);
         }
-        var ids = reads.SelectMany(r => r).Distinct(StringComparer.Ordinal).ToList();
-        IReadOnlyDictionary<string, SellableVariant> all = await StockService.QueryAsync(db, ids, CancellationToken.None);
-        return reads.Select(_ => all).ToList();
+        try
+        {
+            IReadOnlyDictionary<string, SellableVariant> all = await StockService.QueryAsync(db, ids, CancellationToken.None);
+            return reads.Select(_ => all).ToList();
+        }
+        finally
+        {
+            if (ConnectionString is not null)
+            {
+                db.Database.SetConnectionString(original);
+            }
+        }
     }
 }
