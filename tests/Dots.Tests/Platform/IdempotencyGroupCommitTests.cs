@@ -118,66 +118,6 @@ public sealed class IdempotencyGroupCommitTests(SharedPlatform platform) : IClas
         Assert.Equal("order-1", attached.ResourceId);
     }
 
-    /// <summary>
-    /// The shared price read finds variants and products by their whole keys, so it runs on generic plans: left to
-    /// PostgreSQL's usual choice it was planned anew on every execution (0.3 ms of planning for 0.03 ms of reading).
-    /// Its connections are a pool of their own set to generic plans, the read's prepared statement is never planned
-    /// again after it is prepared, and what it reads is still each buyer's own variant at its price.
-    /// </summary>
-    [PostgresFact]
-    public async Task ThePriceRead_RunsOnItsGenericPlan_AndStillReadsEachVariant()
-    {
-        var reads = platform.Services.GetRequiredService<SellableVariantReads>();
-        Assert.NotNull(reads.ConnectionString);
-        var owner = await platform.NewUserAsync();
-        var shop = await owner.OpenShopAsync();
-        var variantId = (await owner.CreateProductAsync(shop, title: "Generic read", price: 4321)).FirstVariantId();
-
-        var (mode, custom, generic) = await platform.WithDbAsync(async db =>
-        {
-            db.Database.SetConnectionString(reads.ConnectionString);
-            await db.Database.OpenConnectionAsync();
-            try
-            {
-                // Automatic preparation prepares a statement on its second use; the third runs the prepared one.
-                for (var i = 0; i < 4; i++)
-                {
-                    var read = await StockService.QueryAsync(db, [variantId, "no-such-variant"], CancellationToken.None);
-                    Assert.Equal(4321m, Assert.Single(read).Value.Price);
-                }
-                var connection = (NpgsqlConnection)db.Database.GetDbConnection();
-                await using var plans = new NpgsqlCommand(
-                    """SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM "Variants"%' AND statement LIKE '%= ANY%'""", connection);
-                await using var reader = await plans.ExecuteReaderAsync();
-                Assert.True(await reader.ReadAsync(), "the price read was never prepared on its connection");
-                var counts = (Custom: reader.GetInt64(0), Generic: reader.GetInt64(1));
-                await reader.DisposeAsync();
-                return (await PlanCacheModeAsync(connection), counts.Custom, counts.Generic);
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        });
-        Assert.Equal("force_generic_plan", mode);
-        Assert.Equal(0, custom);
-        Assert.True(generic >= 1, $"the prepared price read ran on its generic plan {generic} times");
-
-        for (var i = 0; i < 5; i++)
-        {
-            await using var scope = platform.Services.CreateAsyncScope();
-            var shared = await scope.ServiceProvider.GetRequiredService<StockService>().GetVariantsAsync([variantId], CancellationToken.None);
-            Assert.Equal(4321m, Assert.Single(shared).Value.Price);
-        }
-        // The shared read's context is a pooled one: it goes back with the application's connection string, so no
-        // later request runs on the read's generic plans.
-        for (var i = 0; i < 20; i++)
-        {
-            await using var scope = platform.Services.CreateAsyncScope();
-            Assert.NotEqual(reads.ConnectionString, scope.ServiceProvider.GetRequiredService<DotsDbContext>().Database.GetConnectionString());
-        }
-    }
-
     private static async Task<string?> PlanCacheModeAsync(NpgsqlConnection connection)
     {
         await using var show = new NpgsqlCommand("SHOW plan_cache_mode", connection);

@@ -1,5 +1,4 @@
 using Dots.Infrastructure.Database;
-using Microsoft.EntityFrameworkCore;
 
 namespace Dots.Modules.Catalog;
 
@@ -18,17 +17,10 @@ public sealed class SellableVariantReads
     {
         _scopes = scopes;
         Enabled = database.Provider == DatabaseProvider.Postgres;
-        // On generic plans (GenericPlans.ForKeyedStatements): the read finds variants and products by their whole keys,
-        // and left to its usual choice PostgreSQL planned it anew on every execution — 0.3 ms of planning for 0.03 ms
-        // of reading, about a twentieth of the database's time in a flash sale (docs/benchmarks.md §1, fourteenth stop).
-        ConnectionString = Enabled ? GenericPlans.ForKeyedStatements(database.ConnectionString) : null;
         _reads = new GroupCommit<IReadOnlyList<string>, IReadOnlyDictionary<string, SellableVariant>>(ReadAllAsync);
     }
 
     public bool Enabled { get; }
-
-    /// <summary>The connections the shared reads run on (PostgreSQL): a pool of their own, on generic plans.</summary>
-    internal string? ConnectionString { get; }
 
     public (long Batches, long Items) Stats => _reads.Stats;
 
@@ -40,24 +32,7 @@ public sealed class SellableVariantReads
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
         var ids = reads.SelectMany(r => r).Distinct(StringComparer.Ordinal).ToList();
-        // The context is pooled: it goes back to the pool with the application's connection string, or every later
-        // user of it would run on generic plans too.
-        var original = db.Database.GetConnectionString();
-        if (ConnectionString is not null)
-        {
-            db.Database.SetConnectionString(ConnectionString);
-        }
-        try
-        {
-            IReadOnlyDictionary<string, SellableVariant> all = await StockService.QueryAsync(db, ids, CancellationToken.None);
-            return reads.Select(_ => all).ToList();
-        }
-        finally
-        {
-            if (ConnectionString is not null)
-            {
-                db.Database.SetConnectionString(original);
-            }
-        }
+        IReadOnlyDictionary<string, SellableVariant> all = await StockService.QueryAsync(db, ids, CancellationToken.None);
+        return reads.Select(_ => all).ToList();
     }
 }
