@@ -60,10 +60,12 @@ public sealed class DemandApiTests(DemandPlatform platform) : IClassFixture<Dema
         Assert.Contains(p["series"]!.AsArray(), s => (int)s!["views"]! == 1 && s["at"] is not null && s["units"] is not null);
         Assert.NotNull(p["forecast"]);
 
-        // The anonymous search is kept under the session only, its text normalised; the listener heard the accepted signals.
+        // The anonymous search is kept under the session only, its text normalised; the listener heard the accepted signals
+        // (listeners run after the durable write, off the request, so they are waited for).
         var search = Assert.Single(await platform.EventsAsync(e => e.SessionId == session && e.Type == "search"));
         Assert.Equal("purple teapot", search.Query);
         Assert.Null(search.UserId);
+        await Eventually.UntilAsync(() => RecordingSignalListener.Seen.Count(s => s.SessionId == session) >= 3, "the listener hears the three accepted signals");
         Assert.Equal(3, RecordingSignalListener.Seen.Count(s => s.SessionId == session));
     }
 
