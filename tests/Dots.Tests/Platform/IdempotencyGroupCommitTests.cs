@@ -118,6 +118,83 @@ public sealed class IdempotencyGroupCommitTests(SharedPlatform platform) : IClas
         Assert.Equal("order-1", attached.ResourceId);
     }
 
+    /// <summary>
+    /// The shared price read finds variants and products by their whole keys, so it runs on generic plans: left to
+    /// PostgreSQL's usual choice it was planned anew on every execution (0.3 ms of planning for 0.03 ms of reading).
+    /// It runs on a context of its own on the generic-plan connections, built from the application's options: EF binds
+    /// its compiled query to one model, and a context with options of its own (a first version) made the query throw on
+    /// request contexts — the Stores module's in-transaction reads — once the shared read had run first. No request's
+    /// pooled context is ever switched to those connections (another first version did that, and the pool handed the
+    /// switched context to later requests), and a price change is seen by the next read.
+    /// </summary>
+    [PostgresFact]
+    public async Task ThePriceRead_RunsOnItsGenericPlan_SharesTheModel_LeavesTheRequestPoolAlone_AndSeesANewPrice()
+    {
+        var reads = platform.Services.GetRequiredService<SellableVariantReads>();
+        var owner = await platform.NewUserAsync();
+        var shop = await owner.OpenShopAsync();
+        var variantId = (await owner.CreateProductAsync(shop, title: "Generic read", price: 4321)).FirstVariantId();
+
+        await using (var db = reads.NewGenericPlanContext())
+        {
+            Assert.NotNull(db);
+            await db.Database.OpenConnectionAsync();
+            // Automatic preparation prepares a statement on its second use; the third runs the prepared one.
+            for (var i = 0; i < 4; i++)
+            {
+                var read = await StockService.QueryAsync(db, [variantId, "no-such-variant"], CancellationToken.None);
+                Assert.Equal(4321m, Assert.Single(read).Value.Price);
+            }
+            var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+            Assert.Equal("force_generic_plan", await PlanCacheModeAsync(connection));
+            await using var plans = new NpgsqlCommand(
+                """SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE statement LIKE '%FROM "Variants"%' AND statement LIKE '%= ANY%'""", connection);
+            await using var reader = await plans.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), "the price read was never prepared on its connection");
+            Assert.Equal(0, reader.GetInt64(0));
+            Assert.True(reader.GetInt64(1) >= 1, $"the prepared price read ran on its generic plan {reader.GetInt64(1)} times");
+        }
+
+        // The same compiled query on a request context, inside a transaction as the Stores module runs it, right after
+        // the read's own context ran it: one model, so it answers instead of throwing "executed with a different model".
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            await using var own = reads.NewGenericPlanContext();
+            Assert.Same(db.Model, own!.Model);
+            await using var tx = await db.Database.BeginTransactionAsync();
+            var read = await StockService.QueryAsync(db, [variantId], CancellationToken.None);
+            Assert.Equal(4321m, Assert.Single(read).Value.Price);
+            await tx.RollbackAsync();
+        }
+
+        // Through the checkout's own path, many times over: every read answers with the variant's price, and every
+        // request context taken from the pool afterwards still runs on the application's connections.
+        var application = platform.Services.GetRequiredService<DatabaseSettings>().ConnectionString;
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            await using var scope = platform.Services.CreateAsyncScope();
+            var shared = await scope.ServiceProvider.GetRequiredService<StockService>().GetVariantsAsync([variantId], CancellationToken.None);
+            Assert.Equal(4321m, Assert.Single(shared).Value.Price);
+        }));
+        for (var i = 0; i < 20; i++)
+        {
+            await using var scope = platform.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            Assert.Equal(application, db.Database.GetConnectionString());
+            await db.Database.OpenConnectionAsync();
+            Assert.NotEqual("force_generic_plan", await PlanCacheModeAsync((NpgsqlConnection)db.Database.GetDbConnection()));
+            await db.Database.CloseConnectionAsync();
+        }
+
+        await platform.WithDbAsync(db => db.Variants.Where(v => v.Id == variantId).ExecuteUpdateAsync(u => u.SetProperty(v => v.Price, 5000m)));
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var fresh = await scope.ServiceProvider.GetRequiredService<StockService>().GetVariantsAsync([variantId], CancellationToken.None);
+            Assert.Equal(5000m, Assert.Single(fresh).Value.Price);
+        }
+    }
+
     private static async Task<string?> PlanCacheModeAsync(NpgsqlConnection connection)
     {
         await using var show = new NpgsqlCommand("SHOW plan_cache_mode", connection);
