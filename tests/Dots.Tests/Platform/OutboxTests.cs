@@ -57,6 +57,12 @@ public sealed record SlowThingHappened(string AggregateId) : IDomainEvent;
 
 public sealed record ProbeHappened(string AggregateId) : IDomainEvent;
 
+/// <summary>Registered, but no handler listens to it.</summary>
+public sealed record UnheardHappened(string AggregateId) : IDomainEvent;
+
+/// <summary>Never registered.</summary>
+public sealed record UnregisteredHappened(string AggregateId) : IDomainEvent;
+
 /// <summary>Takes a moment per delivery and remembers how many of its deliveries ever ran side by side.</summary>
 internal sealed class SideBySideProbe : IEventHandler<ProbeHappened>
 {
@@ -123,7 +129,8 @@ public sealed class OutboxPlatform : DotsFactory
             .AddEventHandler<ThingHappened, AuditHandler>()
             .AddEventHandler<ThingHappened, FlakyHandler>()
             .AddEventHandler<SlowThingHappened, HangingHandler>()
-            .AddEventHandler<ProbeHappened, SideBySideProbe>());
+            .AddEventHandler<ProbeHappened, SideBySideProbe>()
+            .AddDomainEvent<UnheardHappened>());
     }
 
     /// <summary>A new app instance on the same database whose dispatcher runs.</summary>
@@ -157,6 +164,36 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
     private static string NewAggregate() => "agg-" + Guid.NewGuid().ToString("N")[..12];
 
     private static string FlakyName => typeof(FlakyHandler).FullName!;
+
+    /// <summary>
+    /// An event no handler listens to is not stored (a flash sale's <c>OrderPlaced</c>: a row per order that nothing
+    /// would ever read), alone or among others in one batch, on both publishing paths; the others in the batch keep
+    /// their deliveries. An event type never registered is still a programming error, said at once.
+    /// </summary>
+    [Fact]
+    public async Task AnEventNoHandlerListensTo_IsNotStored_AndTheOthersInItsBatchAre()
+    {
+        var unheard = NewAggregate();
+        var heard = NewAggregate();
+        await platform.PublishAsync(new UnheardHappened(unheard));
+        await using (var scope = platform.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
+            var publisher = scope.ServiceProvider.GetRequiredService<IEventPublisher>();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await publisher.PublishManyAsync(db, [new UnheardHappened(unheard), new ThingHappened(heard, 1), new UnheardHappened(heard)], CancellationToken.None);
+            await publisher.PublishManyAsync(db, [new UnheardHappened(unheard)], CancellationToken.None);
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+            Assert.Throws<InvalidOperationException>(() => publisher.Publish(db, new UnregisteredHappened(unheard)));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishManyAsync(db, [new ThingHappened(heard, 2), new UnregisteredHappened(heard)], CancellationToken.None));
+        }
+
+        Assert.False(await platform.WithDbAsync(db => db.Set<OutboxMessage>().AnyAsync(m => m.AggregateId == unheard)));
+        var messages = await platform.WithDbAsync(db => db.Set<OutboxMessage>().AsNoTracking().Where(m => m.AggregateId == heard).Select(m => m.Type).ToListAsync());
+        Assert.Equal([nameof(ThingHappened)], messages);
+        Assert.Equal(3, (await platform.DeliveriesAsync(heard)).Count);
+    }
 
     [Fact]
     public async Task Publish_AddsTheEventAndOneDeliveryPerHandler_InTheCallersTransaction()

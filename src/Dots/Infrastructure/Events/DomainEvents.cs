@@ -21,7 +21,10 @@ public interface IEventHandler<in TEvent> where TEvent : IDomainEvent
 /// <summary>Writes events to the outbox of the caller's DbContext: they commit (or roll back) with the caller's own changes.</summary>
 public interface IEventPublisher
 {
-    /// <summary>Adds the event (and one delivery per handler) to <paramref name="db"/>; nothing is written until the caller saves.</summary>
+    /// <summary>
+    /// Adds the event (and one delivery per handler) to <paramref name="db"/>; nothing is written until the caller saves.
+    /// An event no handler listens to is not stored.
+    /// </summary>
     void Publish(DotsDbContext db, IDomainEvent domainEvent);
 
     /// <summary>

@@ -56,23 +56,34 @@ internal sealed class EventRegistry
     public EventHandlerRegistration? Handler(string name) => _byName.GetValueOrDefault(name);
 }
 
-/// <summary>Writes each event, and one pending delivery per handler, into the caller's DbContext (ADR 0012).</summary>
+/// <summary>
+/// Writes each event, and one pending delivery per handler, into the caller's DbContext (ADR 0012). An event no handler
+/// listens to writes nothing: deliveries are made per handler when the event is published (a handler registered later
+/// never receives older events), so its row would only be stored and trimmed — one row and its serialized payload per
+/// order for <c>OrderPlaced</c> in a flash sale. Its type must still be registered, as for any event.
+/// </summary>
 internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEventPublisher
 {
     public void Publish(DotsDbContext db, IDomainEvent domainEvent)
     {
         ArgumentNullException.ThrowIfNull(domainEvent);
         var type = domainEvent.GetType();
+        var name = registry.NameOf(type);
+        var handlers = registry.HandlersOf(type);
+        if (handlers.Count == 0)
+        {
+            return;
+        }
         var now = clock.GetUtcNow();
         var message = new OutboxMessage
         {
             Id = Ids.New(),
-            Type = registry.NameOf(type),
+            Type = name,
             Payload = JsonSerializer.Serialize(domainEvent, type, EventRegistry.Json),
             AggregateId = domainEvent.AggregateId,
             OccurredAt = now,
         };
-        foreach (var handler in registry.HandlersOf(type))
+        foreach (var handler in handlers)
         {
             message.Deliveries.Add(new OutboxDelivery { Handler = handler.Name, AggregateId = domainEvent.AggregateId, Status = DeliveryStatus.Pending, NextAttemptAt = now });
         }
@@ -82,6 +93,11 @@ internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEven
 
     public async Task PublishManyAsync(DotsDbContext db, IReadOnlyList<IDomainEvent> domainEvents, CancellationToken ct)
     {
+        foreach (var domainEvent in domainEvents)
+        {
+            registry.NameOf((domainEvent ?? throw new ArgumentException("An event in the list is null.", nameof(domainEvents))).GetType());
+        }
+        domainEvents = domainEvents.Where(e => registry.HandlersOf(e.GetType()).Count > 0).ToList();
         if (domainEvents.Count == 0)
         {
             return;
