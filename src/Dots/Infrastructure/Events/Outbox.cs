@@ -93,11 +93,19 @@ internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEven
 
     public async Task PublishManyAsync(DotsDbContext db, IReadOnlyList<IDomainEvent> domainEvents, CancellationToken ct)
     {
+        // Every event is checked before anything is written (an unregistered type throws); one no handler listens to
+        // is left out, as in Publish.
+        var heard = new List<IDomainEvent>(domainEvents.Count);
         foreach (var domainEvent in domainEvents)
         {
-            registry.NameOf((domainEvent ?? throw new ArgumentException("An event in the list is null.", nameof(domainEvents))).GetType());
+            var type = (domainEvent ?? throw new ArgumentException("An event in the list is null.", nameof(domainEvents))).GetType();
+            registry.NameOf(type);
+            if (registry.HandlersOf(type).Count > 0)
+            {
+                heard.Add(domainEvent);
+            }
         }
-        domainEvents = domainEvents.Where(e => registry.HandlersOf(e.GetType()).Count > 0).ToList();
+        domainEvents = heard;
         if (domainEvents.Count == 0)
         {
             return;
@@ -123,7 +131,7 @@ internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEven
         var handlerNames = new List<string>();
         for (var i = 0; i < domainEvents.Count; i++)
         {
-            var domainEvent = domainEvents[i] ?? throw new ArgumentException("An event in the list is null.", nameof(domainEvents));
+            var domainEvent = domainEvents[i];
             var type = domainEvent.GetType();
             ids[i] = Ids.New();
             types[i] = registry.NameOf(type);

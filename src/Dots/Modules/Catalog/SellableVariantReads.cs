@@ -28,8 +28,7 @@ public sealed class SellableVariantReads
     public SellableVariantReads(IServiceScopeFactory scopes, IServiceProvider services, DatabaseSettings database)
     {
         _scopes = scopes;
-        Enabled = database.Provider == DatabaseProvider.Postgres;
-        if (Enabled)
+        if (database.Provider == DatabaseProvider.Postgres)
         {
             _options = new Lazy<DbContextOptions<PostgresDotsDbContext>>(services.GetRequiredService<DbContextOptions<PostgresDotsDbContext>>);
             _genericPlans = GenericPlans.ForKeyedStatements(database.ConnectionString);
@@ -37,7 +36,7 @@ public sealed class SellableVariantReads
         _reads = new GroupCommit<IReadOnlyList<string>, IReadOnlyDictionary<string, SellableVariant>>(ReadAllAsync);
     }
 
-    public bool Enabled { get; }
+    public bool Enabled => _options is not null;
 
     public (long Batches, long Items) Stats => _reads.Stats;
 
