@@ -23,6 +23,13 @@ internal sealed class OutboxDispatcher(
     /// </summary>
     private readonly string? _doneMarks = database.Provider == DatabaseProvider.Postgres ? GenericPlans.ForKeyedStatements(database.ConnectionString) : null;
 
+    /// <summary>
+    /// PostgreSQL: the lease runs on connections that plan it on every execution, for the table as it is then — never on a
+    /// generic plan cached while the table was nearly empty (<see cref="GenericPlans.ForSizeDependentStatements"/>).
+    /// </summary>
+    internal string? LeaseConnectionString { get; } =
+        database.Provider == DatabaseProvider.Postgres ? GenericPlans.ForSizeDependentStatements(database.ConnectionString) : null;
+
     public string Instance { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -101,7 +108,7 @@ internal sealed class OutboxDispatcher(
     private bool Busy(EventsOptions settings) => pressure.InFlight >= settings.BusyRequests;
 
     /// <summary>One claimed delivery: the attempt it is on counts this one.</summary>
-    private sealed record Claim(long Sequence, string Handler, int Attempt);
+    internal sealed record Claim(long Sequence, string Handler, int Attempt);
 
     /// <summary>
     /// Claims and runs one batch of due deliveries; returns how many it ran (successfully or not). The round costs a
@@ -115,8 +122,8 @@ internal sealed class OutboxDispatcher(
         var settings = options.Value;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<DotsDbContext>();
-        var claimed = db.Provider == DatabaseProvider.Postgres
-            ? await ClaimOnPostgresAsync(db, settings, ct)
+        var claimed = LeaseConnectionString is { } lease
+            ? await ClaimOnPostgresAsync(lease, settings, ct)
             : await ClaimOneByOneAsync(db, settings, ct);
         if (claimed.Count == 0)
         {
@@ -166,32 +173,53 @@ internal sealed class OutboxDispatcher(
     /// polling at once take disjoint batches, and re-checks each row it locks, so a row another instance has just
     /// leased is passed over rather than claimed twice.
     /// </summary>
-    private async Task<List<Claim>> ClaimOnPostgresAsync(DotsDbContext db, EventsOptions settings, CancellationToken ct)
+    private async Task<List<Claim>> ClaimOnPostgresAsync(string connectionString, EventsOptions settings, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var until = now + settings.Lease;
-        // The statuses are literals, not parameters, so that a generic plan can still use the partial indexes.
-        var rows = await db.Database.SqlQuery<ClaimRow>($"""
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync(ct);
+        var claimed = await LeaseAsync(connection, Instance, now, now + settings.Lease, settings.BatchSize, ct);
+        return [.. claimed.OrderBy(c => c.Sequence)];
+    }
+
+    /// <summary>
+    /// The lease statement on <paramref name="connection"/>: due deliveries are those pending at
+    /// <paramref name="now"/>, not leased, and the oldest open one of their handler and aggregate. The statuses are
+    /// literals, not parameters, so that the plan can use the partial indexes.
+    /// </summary>
+    internal static async Task<List<Claim>> LeaseAsync(Npgsql.NpgsqlConnection connection, string instance, DateTimeOffset now, DateTimeOffset until, int batchSize,
+        CancellationToken ct)
+    {
+        await using var command = new Npgsql.NpgsqlCommand(
+            """
             UPDATE "OutboxDeliveries" AS d
-            SET "LockedBy" = {Instance}, "LockedUntil" = {until}, "Attempts" = d."Attempts" + 1
+            SET "LockedBy" = @instance, "LockedUntil" = @until, "Attempts" = d."Attempts" + 1
             FROM (
                 SELECT x."MessageSequence", x."Handler" FROM "OutboxDeliveries" AS x
-                WHERE x."Status" = 'Pending' AND x."NextAttemptAt" <= {now} AND (x."LockedUntil" IS NULL OR x."LockedUntil" < {now})
+                WHERE x."Status" = 'Pending' AND x."NextAttemptAt" <= @now AND (x."LockedUntil" IS NULL OR x."LockedUntil" < @now)
                   AND NOT EXISTS (
                       SELECT 1 FROM "OutboxDeliveries" AS p
                       WHERE p."Handler" = x."Handler" AND p."AggregateId" = x."AggregateId"
                         AND p."MessageSequence" < x."MessageSequence" AND p."Status" <> 'Done')
                 ORDER BY x."MessageSequence"
-                LIMIT {settings.BatchSize}
+                LIMIT @batch
                 FOR UPDATE SKIP LOCKED
             ) AS due
             WHERE d."MessageSequence" = due."MessageSequence" AND d."Handler" = due."Handler"
-            RETURNING d."MessageSequence" AS "Sequence", d."Handler", d."Attempts"
-            """).ToListAsync(ct);
-        return [.. rows.OrderBy(r => r.Sequence).Select(r => new Claim(r.Sequence, r.Handler, r.Attempts))];
+            RETURNING d."MessageSequence", d."Handler", d."Attempts"
+            """, connection);
+        command.Parameters.AddWithValue("instance", instance);
+        command.Parameters.AddWithValue("until", until);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("batch", batchSize);
+        var claimed = new List<Claim>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            claimed.Add(new Claim(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+        return claimed;
     }
-
-    private sealed record ClaimRow(long Sequence, string Handler, int Attempts);
 
     /// <summary>SQLite (one writer, one instance): looks for due work, then leases each with a compare-and-set UPDATE.</summary>
     private async Task<List<Claim>> ClaimOneByOneAsync(DotsDbContext db, EventsOptions settings, CancellationToken ct)
