@@ -233,6 +233,33 @@ public sealed class OutboxTests(OutboxPlatform platform) : IClassFixture<OutboxP
     }
 
     /// <summary>
+    /// The lease runs off EF's command path, so it registers with the database watchdog itself: a lease held up in the
+    /// database (here by a lock on the deliveries table) is the oldest work in flight, which /health reports as degraded
+    /// past its stall threshold, and it is gone from the watchdog once the lease finishes.
+    /// </summary>
+    [PostgresFact]
+    public async Task ALeaseHeldUpInTheDatabase_IsSeenByTheWatchdog_UntilItFinishes()
+    {
+        var dispatcher = platform.Services.GetRequiredService<OutboxDispatcher>();
+        var watchdog = platform.Services.GetRequiredService<DatabaseWatchdog>();
+        await using var blocker = new NpgsqlConnection(dispatcher.LeaseConnectionString);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await using (var lockTable = new NpgsqlCommand("""LOCK TABLE "OutboxDeliveries" IN ACCESS EXCLUSIVE MODE""", blocker, tx))
+        {
+            await lockTable.ExecuteNonQueryAsync();
+        }
+
+        var dispatching = dispatcher.DispatchOnceAsync(CancellationToken.None);
+        await Eventually.UntilAsync(() => watchdog.Oldest()?.What == "outbox lease", "the held-up lease to show in the watchdog");
+        Assert.False(dispatching.IsCompleted);
+
+        await tx.RollbackAsync();
+        await dispatching.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.NotEqual("outbox lease", watchdog.Oldest()?.What);
+    }
+
+    /// <summary>
     /// An event no handler listens to is not stored (a flash sale's <c>OrderPlaced</c>: a row per order that nothing
     /// would ever read), alone or among others in one batch, on both publishing paths; the others in the batch keep
     /// their deliveries. An event type never registered is still a programming error, said at once.

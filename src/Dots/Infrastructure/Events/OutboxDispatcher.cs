@@ -15,7 +15,8 @@ namespace Dots.Infrastructure.Events;
 /// </summary>
 internal sealed class OutboxDispatcher(
     IServiceScopeFactory scopes, EventRegistry registry, OutboxSignal signal, Http.RequestPressure pressure, TimeProvider clock,
-    IOptions<EventsOptions> options, DatabaseSettings database, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger) : BackgroundService
+    IOptions<EventsOptions> options, DatabaseSettings database, DatabaseWatchdog watchdog, IHostApplicationLifetime lifetime, ILogger<OutboxDispatcher> logger)
+    : BackgroundService
 {
     /// <summary>
     /// PostgreSQL: the Done marks run on connections that keep generic plans (they update rows by their whole key). Planned
@@ -176,6 +177,8 @@ internal sealed class OutboxDispatcher(
     private async Task<List<Claim>> ClaimOnPostgresAsync(string connectionString, EventsOptions settings, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        // Off EF's path, so registered with the watchdog by hand: a lease stuck in the database shows on /health.
+        using var watched = watchdog.Waiting("outbox lease");
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         var claimed = await LeaseAsync(connection, Instance, now, now + settings.Lease, settings.BatchSize, ct);
