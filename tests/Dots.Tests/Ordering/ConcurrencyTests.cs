@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Dots.Infrastructure.Database;
 using Dots.Modules.Ordering;
 using Dots.Modules.Payments;
 using Dots.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Dots.Tests.Ordering;
 
@@ -84,6 +86,39 @@ public sealed class ConcurrencyTests(SharedPlatform platform) : IClassFixture<Sh
         var orderId = (string)order["id"]!;
         var refunds = await platform.WithDbAsync(db => db.Payments.CountAsync(p => p.OrderId == orderId && p.Kind == PaymentKind.Refund));
         Assert.Equal(1, refunds);
+    }
+
+    /// <summary>
+    /// A flash sale's statements are sent without EF (the stock take travels with its COMMIT in one command), so they
+    /// register with the database watchdog themselves: a checkout held up on its variant's row (here another
+    /// transaction holds it) is the oldest database work in flight, which /health reports as degraded past its stall
+    /// threshold, and it leaves the watchdog once the row is free and the order is placed.
+    /// </summary>
+    [PostgresFact]
+    public async Task ACheckoutHeldUpOnItsStockRow_IsSeenByTheWatchdog_UntilTheOrderIsPlaced()
+    {
+        var owner = await platform.NewUserAsync();
+        var product = await owner.CreateProductAsync(await owner.OpenShopAsync(), stock: 5);
+        var variantId = product.FirstVariantId();
+        var buyer = await platform.NewUserAsync();
+        var watchdog = platform.Services.GetRequiredService<DatabaseWatchdog>();
+        await using var blocker = new NpgsqlConnection(platform.PostgresConnectionString);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("""SELECT 1 FROM "Variants" WHERE "Id" = @id FOR NO KEY UPDATE""", blocker, tx))
+        {
+            hold.Parameters.AddWithValue("id", variantId);
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        var placing = buyer.PlaceOrderAsync(Api.OrderBody(variantId, 1));
+        await Eventually.UntilAsync(() => watchdog.Oldest()?.What == "stock take", "the held-up stock take to show in the watchdog");
+        Assert.False(placing.IsCompleted);
+
+        await tx.RollbackAsync();
+        await (await placing.WaitAsync(TimeSpan.FromSeconds(30))).JsonAsync(HttpStatusCode.Created);
+        Assert.NotEqual("stock take", watchdog.Oldest()?.What);
+        Assert.Equal(4, await platform.CreateClient().StockAsync((string)product["id"]!));
     }
 }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Dots.Infrastructure.Database;
@@ -53,9 +54,38 @@ public sealed class DatabaseWatchdog(TimeProvider clock)
     }
 }
 
+/// <summary>
+/// For statements sent on a context's connection without EF (the multi-row writes of a flash sale's batch, built with
+/// Npgsql directly): EF's command interceptor never sees them, so they register with the watchdog themselves.
+/// </summary>
+public static class DatabaseWatchdogExtensions
+{
+    /// <summary>
+    /// Marks <paramref name="what"/> as running on <paramref name="db"/> until the handle is disposed, with the
+    /// watchdog of the application the context belongs to (none for a context built without it).
+    /// </summary>
+    public static IDisposable Watch(this DbContext db, string what)
+    {
+        var interceptors = db.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors;
+        var watchdog = interceptors?.OfType<WatchdogCommandInterceptor>().FirstOrDefault()?.Watchdog;
+        return watchdog is null ? NotWatched.Instance : watchdog.Waiting(what);
+    }
+
+    private sealed class NotWatched : IDisposable
+    {
+        public static readonly NotWatched Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
+}
+
 /// <summary>Registers every command with the watchdog while it executes.</summary>
 public sealed class WatchdogCommandInterceptor(DatabaseWatchdog watchdog) : DbCommandInterceptor
 {
+    internal DatabaseWatchdog Watchdog => watchdog;
+
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbCommand, IDisposable> Running = [];
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) => Start(command, result);

@@ -169,6 +169,7 @@ internal sealed class Outbox(EventRegistry registry, TimeProvider clock) : IEven
         p.AddWithValue("pending", nameof(DeliveryStatus.Pending));
         p.AddWithValue("handler_types", handlerTypes.ToArray());
         p.AddWithValue("handler_names", handlerNames.ToArray());
+        using var watched = db.Watch("outbox publish");
         await command.ExecuteNonQueryAsync(ct);
         OutboxSaveInterceptor.MarkPublished(db);
     }

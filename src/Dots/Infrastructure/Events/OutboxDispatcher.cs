@@ -269,6 +269,7 @@ internal sealed class OutboxDispatcher(
                 {
                     // `= ANY(…)` on the key's first column: the rows are found through the primary key whatever join the
                     // planner picks for `unnest` (a plan made while the table was small would scan it as it grows).
+                    using var watched = watchdog.Waiting("outbox done marks");
                     await using var connection = new Npgsql.NpgsqlConnection(_doneMarks);
                     await connection.OpenAsync(CancellationToken.None);
                     await using var command = new Npgsql.NpgsqlCommand("""

@@ -320,6 +320,7 @@ public sealed class Idempotency(DotsDbContext db, IdempotencyBatches batches, Ti
         command.Parameters.AddWithValue("scopes", attaches.Select(a => a.Claim.Scope).ToArray());
         command.Parameters.AddWithValue("keys", attaches.Select(a => a.Claim.Key).ToArray());
         command.Parameters.AddWithValue("resources", attaches.Select(a => a.ResourceId).ToArray());
+        using var watched = callerDb.Watch("idempotency attach");
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -17,9 +17,11 @@ public sealed class IdempotencyBatches
 {
     private readonly GroupCommit<IdempotencyRecord, bool> _claims;
     private readonly GroupCommit<Answer, bool> _answers;
+    private readonly DatabaseWatchdog _watchdog;
 
-    public IdempotencyBatches(DatabaseSettings database, IOptions<IdempotencyOptions> options)
+    public IdempotencyBatches(DatabaseSettings database, IOptions<IdempotencyOptions> options, DatabaseWatchdog watchdog)
     {
+        _watchdog = watchdog;
         Enabled = database.Provider == DatabaseProvider.Postgres && options.Value.GroupCommit;
         // Never on generic plans (GenericPlans.ForKeyPrefixStatements): the answers' generic plan finds a claim among
         // all its user's claims, and a connection left to choose may settle on it.
@@ -57,6 +59,7 @@ public sealed class IdempotencyBatches
             first.TryAdd((claims[i].UserId, claims[i].Scope, claims[i].Key), i);
         }
         var rows = first.Values.Select(i => claims[i]).ToList();
+        using var watched = _watchdog.Waiting("idempotency claims");
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(
@@ -91,6 +94,7 @@ public sealed class IdempotencyBatches
     /// </summary>
     private async Task<IReadOnlyList<bool>> AnswerAllAsync(IReadOnlyList<Answer> answers)
     {
+        using var watched = _watchdog.Waiting("idempotency answers");
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(

@@ -26,9 +26,11 @@ public sealed class SharedRateLimits
     private readonly string? _connectionString;
     private readonly TimeProvider _clock;
     private readonly ILogger<SharedRateLimits> _logger;
+    private readonly DatabaseWatchdog _watchdog;
 
-    public SharedRateLimits(DatabaseSettings database, IOptions<RateLimitOptions> options, TimeProvider clock, ILogger<SharedRateLimits> logger)
+    public SharedRateLimits(DatabaseSettings database, IOptions<RateLimitOptions> options, TimeProvider clock, DatabaseWatchdog watchdog, ILogger<SharedRateLimits> logger)
     {
+        _watchdog = watchdog;
         _clock = clock;
         _logger = logger;
         var store = options.Value.Store;
@@ -115,6 +117,7 @@ public sealed class SharedRateLimits
     private async Task CountAsync(List<PendingHit> batch)
     {
         var groups = batch.GroupBy(h => (h.Key, h.Start)).Select(g => g.ToList()).ToList();
+        using var watched = _watchdog.Waiting("rate-limit count");
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(CancellationToken.None);
         await using var command = new NpgsqlCommand(
@@ -152,6 +155,7 @@ public sealed class SharedRateLimits
         {
             return 0;
         }
+        using var watched = _watchdog.Waiting("rate-limit prune");
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand("""DELETE FROM "RateLimitWindows" WHERE "WindowStart" < @before""", connection);

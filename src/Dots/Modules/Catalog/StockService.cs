@@ -157,6 +157,7 @@ public sealed class StockService(DotsDbContext db, SellableVariantReads reads, I
     {
         // RETURNING tells which variants this took to zero, so the depletion check needs no read of its own.
         var sql = new System.Text.StringBuilder();
+        using var watched = db.Watch("stock take");
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(tx);
         for (var i = 0; i < sorted.Count; i++)

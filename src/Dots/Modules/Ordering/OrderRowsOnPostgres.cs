@@ -79,6 +79,7 @@ internal static class OrderRowsOnPostgres
         p.AddWithValue("l_quantities", lines.Select(l => l.Quantity).ToArray());
         p.AddWithValue("l_totals", lines.Select(l => l.LineTotal).ToArray());
         AddEvents(p, events);
+        using var watched = db.Watch("order rows");
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -121,6 +122,7 @@ internal static class OrderRowsOnPostgres
         p.AddWithValue("p_references", payments.Select(x => x.GatewayReference).ToArray());
         p.AddWithValue("p_at", payments.Select(x => x.At).ToArray());
         AddEvents(p, events);
+        using var watched = db.Watch("orders paid");
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return reader.GetInt32(0);

@@ -418,6 +418,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         try
         {
             await _db.Database.OpenConnectionAsync(ct);
+            using var watched = _db.Watch("payment intents");
             await command.ExecuteNonQueryAsync(ct);
             return true;
         }
@@ -631,6 +632,7 @@ public sealed class PaymentService(DotsDbContext db, IPaymentProvider provider, 
         int intents, attempts, inserted;
         try
         {
+            using var watched = _db.Watch("payment record");
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             (intents, attempts, inserted) = (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));

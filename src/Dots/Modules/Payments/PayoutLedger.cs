@@ -82,6 +82,7 @@ public sealed class PayoutLedger(DotsDbContext db, TimeProvider clock, IOptions<
         p.AddWithValue("amounts", lines.Select(e => e.Amount).ToArray());
         p.AddWithValue("currencies", lines.Select(e => e.Currency).ToArray());
         p.AddWithValue("at", lines.Select(e => e.At).ToArray());
+        using var watched = callerDb.Watch("payout ledger");
         await command.ExecuteNonQueryAsync(ct);
     }
 

@@ -110,6 +110,7 @@ internal sealed class SandboxPaymentProvider(IServiceScopeFactory scopes, Sandbo
             try
             {
                 await db.Database.OpenConnectionAsync(ct);
+                using var watched = db.Watch("sandbox ledger");
                 await command.ExecuteNonQueryAsync(ct);
             }
             catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
